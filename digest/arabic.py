@@ -1,0 +1,111 @@
+"""Arabic (and Latin-script) text utilities shared by every stage.
+
+Normalisation and tokenisation come from camel-tools' data-free utilities (`dediac_ar`, the
+`normalize_*` functions, `simple_word_tokenize`); they never touch `camel_tools.data`, whose import
+creates folders in the user's home.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+from digest.resources import read_lines
+
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]")
+LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_TATWEEL = "\u0640"
+_INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
+_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# A sentence ends at . ! ? ؟ or an Arabic full stop, followed by space; or at a line break.
+# Decimal points (3.5) and initials stay inside sentences.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])(?<!\d\.)(?<!\b[A-Za-z]\.)\s+|\n+")
+
+
+def clean_invisible(text: str) -> str:
+    """Drop bidi marks, zero-width characters and tatweel; unify line breaks."""
+    text = _INVISIBLE.sub("", text).replace(_TATWEEL, "")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits to ASCII digits."""
+    return text.translate(_ARABIC_INDIC)
+
+
+def normalize(text: str) -> str:
+    """Normalise Arabic for matching: no diacritics or tatweel; alef, alef maksura and teh marbuta unified.
+
+    Latin text is lower-cased and stripped of accents. Idempotent.
+    """
+    text = unicodedata.normalize("NFKC", clean_invisible(text))
+    text = dediac_ar(text)
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    text = normalize_teh_marbuta_ar(text)
+    text = to_ascii_digits(text).lower()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", text)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (punctuation dropped), as written."""
+    return [t for t in simple_word_tokenize(text) if _WORD.match(t)]
+
+
+@lru_cache(maxsize=8)
+def stop_words(language: str = "ar") -> frozenset[str]:
+    """The normalised stop words of a language (data file `stopwords/<lang>.txt`)."""
+    return frozenset(normalize(w) for w in read_lines(f"stopwords/{language}.txt"))
+
+
+# Clitics glued to the front of Arabic words: conjunction wa/fa, prepositions bi/li/ka, and the article.
+_PROCLITICS = re.compile(r"^(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?(?=\w{3,})")
+
+
+def strip_article(token: str) -> str:
+    """Remove a leading conjunction, preposition and article from a normalised Arabic token."""
+    return _PROCLITICS.sub("", token) if ARABIC_LETTER.match(token) else token
+
+
+def content_tokens(text: str, language: str = "ar") -> list[str]:
+    """Normalised content words: stop words, numbers-only and one-letter tokens dropped, clitics stripped."""
+    stops = stop_words(language)
+    out = []
+    for raw in words(text):
+        token = normalize(raw)
+        if token in stops or token.isdigit() or len(token) < 2:
+            continue
+        token = strip_article(token)
+        if token in stops or len(token) < 2:
+            continue
+        out.append(token)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a text into sentences, keeping each sentence's own punctuation."""
+    sentences = []
+    for piece in _SENTENCE_END.split(clean_invisible(text)):
+        piece = piece.strip()
+        if piece and (ARABIC_LETTER.search(piece) or LATIN_LETTER.search(piece)):
+            sentences.append(piece)
+    return sentences
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters that are Arabic: 0.0 for Latin-script text, 1.0 for pure Arabic."""
+    arabic = len(ARABIC_LETTER.findall(text))
+    latin = len(LATIN_LETTER.findall(text))
+    return arabic / (arabic + latin) if arabic + latin else 0.0

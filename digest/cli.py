@@ -1,0 +1,110 @@
+"""The `digest` command: a thin click layer over the library.
+
+Every `DigestError` becomes one line on stderr and a non-zero exit; no traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from digest import pipeline
+from digest.errors import ConfigError, DigestError
+from digest.options import Options, load_options
+
+
+class OneLineErrors(click.Group):
+    """A click group whose every user error (bad flag, `DigestError`) is one line on stderr."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            click.echo(f"digest: error: {exc.format_message()} (see digest --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("digest: aborted", err=True)
+            sys.exit(130)
+        except DigestError as exc:
+            click.echo(f"digest: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2022-05-11") from None
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def options_from(config: Path | None, **flags: Any) -> Options:
+    """Defaults, the options file, then flags (only those given)."""
+    overrides: dict[str, Any] = {}
+    for dotted, value in flags.items():
+        if value is None:
+            continue
+        node = overrides
+        *parents, leaf = dotted.split(".")
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return load_options(config, overrides)
+
+
+config_option = click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Options file (TOML).")
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="digest")
+def main() -> None:
+    """Turn a day of (mostly Arabic) press into one dated trilingual briefing."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+@click.option(
+    "--date", "on_date", callback=_parse_date, help="Briefing date (YYYY-MM-DD); default: newest publication date."
+)
+@click.option("--format", "formats", help="Comma-separated formats: html,pdf,json (default: all).")
+@click.option("--langs", help="Comma-separated editions: ar,en,es (default: all).")
+@click.option("--summarizer", help="lexrank (default), textrank or lsa.")
+@config_option
+def build(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    on_date: date | None,
+    formats: str | None,
+    langs: str | None,
+    summarizer: str | None,
+    config: Path | None,
+) -> None:
+    """Build the briefing from INPUTS (files or folders of articles) into --out."""
+    options = options_from(
+        config,
+        **{"render.formats": _split(formats), "languages": _split(langs), "summary.algorithm": summarizer},
+    )
+    if "ar" not in options.languages:
+        raise ConfigError("--langs must include ar: the other editions are translated from it")
+    result = pipeline.build(list(inputs), out_dir, options, on_date)
+    for skipped in result.briefing.inputs.skipped:
+        click.echo(f"digest: skipped {skipped.path}: {skipped.reason}", err=True)
+    for path in result.written:
+        click.echo(str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

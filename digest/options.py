@@ -1,0 +1,156 @@
+"""One options object for the whole run.
+
+Defaults are the field defaults below (shipped with the package); a user's TOML file goes on top
+(`--config FILE`, else `$XDG_CONFIG_HOME/digest/config.toml` when it exists); command-line flags go on
+top of that. Each stage receives only its own section. Environment variables are used only for paths:
+`DIGEST_MODELS_DIR` (argos packages), `DIGEST_CACHE_DIR` (translation cache).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar, get_type_hints
+
+from digest.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    max_bytes: int = 5_000_000  # larger inputs are skipped, not read
+    min_chars: int = 80  # shorter article bodies are skipped as empty
+    duplicate_threshold: float = 0.8  # shingle Jaccard above which two articles are copies
+    timezone: str = "UTC"  # for publication times written without a zone
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    threshold: float = 0.3  # similarity above which two articles are linked
+    max_days: int = 4  # articles further apart in time are never one story
+    min_shared_terms: int = 3
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    algorithm: str = "lexrank"  # lexrank | textrank | lsa
+    sentences: int = 5  # length budget in sentences
+    max_words: int = 140  # and in words
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    max_actors: int = 8
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    engine: str = "argos"  # argos | identity
+    threads: int = 2
+    beam_size: int = 2
+    compute_type: str = "int8"
+    batch_size: int = 16
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    formats: tuple[str, ...] = ("html", "pdf", "json")
+    pdf_mode: str = "combined"  # combined | per-language
+
+
+@dataclass(frozen=True)
+class EmailOptions:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # starttls | tls | none
+    username: str = ""
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    subject: str = "{title} — {date}"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Options:
+    languages: tuple[str, ...] = ("ar", "en", "es")
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    cluster: ClusterOptions = field(default_factory=ClusterOptions)
+    summary: SummaryOptions = field(default_factory=SummaryOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    translate: TranslateOptions = field(default_factory=TranslateOptions)
+    render: RenderOptions = field(default_factory=RenderOptions)
+    email: EmailOptions = field(default_factory=EmailOptions)
+
+
+T = TypeVar("T")
+
+
+def _coerce(section: str, name: str, kind: Any, value: Any) -> Any:
+    origin = getattr(kind, "__origin__", None)
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise ConfigError(f"options: [{name}] must be a table")
+        return _build(kind, value, name)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"options: {section}{name} must be a list")
+        return tuple(value)
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"options: {section}{name} must be true or false, not {value!r}")
+    if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise ConfigError(f"options: {section}{name} must be a number, not {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ConfigError(f"options: {section}{name} must be a string, not {value!r}")
+    return kind(value) if kind in (int, float) else value
+
+
+def _build(cls: type[T], values: dict[str, Any], section: str = "") -> T:
+    hints = get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(values) - names)
+    if unknown:
+        where = f"[{section}] " if section else ""
+        raise ConfigError(f"options: unknown option {where}{unknown[0]!r}; known: {', '.join(sorted(names))}")
+    prefix = f"{section}." if section else ""
+    return cls(**{k: _coerce(prefix, k, hints[k], v) for k, v in values.items()})
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def default_config_path() -> Path:
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "digest" / "config.toml"
+
+
+def load_options(config: Path | None = None, overrides: dict[str, Any] | None = None) -> Options:
+    """Defaults, then the TOML file (if any), then `overrides` (nested dict, as from flags)."""
+    values: dict[str, Any] = {}
+    path = config if config is not None else default_config_path()
+    if config is not None or path.is_file():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"options file not found: {path}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"options file {path} is not valid TOML: {exc}") from None
+    values = _merge(values, {k: v for k, v in (overrides or {}).items() if v is not None})
+    return _build(Options, values)
+
+
+def options_to_dict(options: Options) -> dict[str, Any]:
+    """The options as plain data (for `digest config` and for cache keys)."""
+    return dataclasses.asdict(options)

@@ -1,0 +1,114 @@
+"""The way through, stage by stage:
+
+1. ingest      paths → cleaned `Article`s, skipped inputs listed      (`digest.ingest.ingest`)
+2. analyze     per article: sentences, mentions, dates, claims      (`digest.analyze.analyze`)
+3. cluster     articles → stories                                    (`digest.cluster.cluster`)
+4. synthesize  per story: summary and headline (`summarize`), actors, venue and event date (`extract`),
+               conflicts (`conflicts`)
+5. translate   Arabic headline and summary → the other editions     (`digest.translate.translate_story`)
+6. render      `Briefing` → HTML, PDF, JSON                          (`digest.render.render`)
+7. deliver     write files atomically (email: `digest.deliver`)     (`digest.deliver.write_outputs`)
+
+`build_briefing` runs 1-5 and returns the `Briefing`; `build` runs all seven.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from digest import analyze, cluster, conflicts, deliver, extract, ingest, render, summarize, translate
+from digest.model import Analysis, Briefing, InputsReport, Story
+from digest.options import Options
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    return None
+
+
+def story_id(analyses: Sequence[Analysis]) -> str:
+    """A stable id from the story's article ids."""
+    digest = hashlib.sha1("\n".join(sorted(a.article.id for a in analyses)).encode()).hexdigest()
+    return f"s-{digest[:10]}"
+
+
+def synthesize(analyses: Sequence[Analysis], options: Options) -> Story:
+    """One story from its analysed articles: summary, headline, actors, venue, event date, conflicts."""
+    summary = summarize.summarize(analyses, options.summary)
+    facts = extract.extract(analyses, options.extract)
+    return Story(
+        id=story_id(analyses),
+        headline={"ar": summary.headline},
+        articles=tuple(a.article for a in analyses),
+        summary={"ar": summary.sentences},
+        actors=facts.actors,
+        venue=facts.venue,
+        event_date=facts.event_date,
+        conflicts=conflicts.find_conflicts(analyses),
+    )
+
+
+def briefing_date(articles: Sequence[object], given: date | None, today: Callable[[], date]) -> date:
+    """The date asked for, else the newest publication date among the inputs, else today."""
+    if given is not None:
+        return given
+    newest = ingest.newest_publication(a for a in articles if hasattr(a, "published"))  # type: ignore[misc]
+    return newest.date() if newest else today()
+
+
+def build_briefing(
+    paths: Sequence[Path],
+    options: Options,
+    on_date: date | None = None,
+    translator: translate.Translator | None = None,
+    progress: Progress = _quiet,
+    today: Callable[[], date] = date.today,
+) -> Briefing:
+    """Stages 1-5: inputs to a `Briefing` in every language of `options.languages`."""
+    progress("ingest")
+    result = ingest.ingest(paths, options.ingest)
+    progress("analyze")
+    analyses = analyze.analyze_all(result.articles, workers=min(2, os.cpu_count() or 1))
+    progress("cluster")
+    groups = cluster.cluster(analyses, options.cluster)
+    progress("synthesize")
+    stories = [synthesize([analyses[i] for i in group], options) for group in groups]
+    stories.sort(key=lambda s: (-len(s.articles), s.id))
+    progress("translate")
+    translator = translator or translate.make_translator(options.translate)
+    stories = [translate.translate_story(s, options.languages, translator) for s in stories]
+    return Briefing(
+        date=briefing_date(result.articles, on_date, today),
+        languages=tuple(options.languages),
+        stories=tuple(stories),
+        inputs=InputsReport(read=result.read, skipped=result.skipped, duplicates=result.duplicates),
+    )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    briefing: Briefing
+    written: tuple[Path, ...]
+
+
+def build(
+    paths: Sequence[Path],
+    out_dir: Path,
+    options: Options,
+    on_date: date | None = None,
+    translator: translate.Translator | None = None,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    """All seven stages: inputs to files in `out_dir`."""
+    briefing = build_briefing(paths, options, on_date, translator, progress)
+    progress("render")
+    outputs = render.render(briefing, options.render.formats)
+    progress("deliver")
+    written = deliver.write_outputs(outputs, out_dir)
+    return BuildResult(briefing, tuple(written))

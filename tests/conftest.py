@@ -1,0 +1,57 @@
+"""Shared fixtures: the samples built once per session, golden-file comparison."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from digest import pipeline
+from digest.options import Options
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+BENCH = ROOT.parent / "shared" / "bench"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from the current output.")
+
+
+@pytest.fixture(scope="session")
+def options() -> Options:
+    """Shipped defaults only: no user options file is read."""
+    return Options()
+
+
+@pytest.fixture(scope="session")
+def samples_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
+    """`digest build samples/` with the shipped defaults, no translation model, all formats."""
+    out = tmp_path_factory.mktemp("samples-out")
+    return pipeline.build([SAMPLES], out, Options(), on_date=None)
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/NAME, or rewrite it under --update-golden."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"missing golden file {path}; run pytest --update-golden once, then review it"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+    return check
+
+
+def json_of(result: pipeline.BuildResult) -> dict:
+    path = next(p for p in result.written if p.suffix == ".json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+FIXED_DATE = date(2022, 5, 11)
