@@ -106,5 +106,23 @@ def build(
         click.echo(str(path))
 
 
+@main.command("eval")
+@click.argument("kind", type=click.Choice(["cluster", "summary", "ner", "conflicts"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the figures.")
+@config_option
+def eval_command(kind: str, path: Path, as_json: bool, config: Path | None) -> None:
+    """Measure quality on labelled data at PATH (see README: Quality)."""
+    from digest import evaluation
+
+    report = evaluation.run(kind, path, options_from(config))
+    click.echo(report.to_text())
+    if as_json:
+        click.echo(report.to_json())
+
+
+# Further commands (inspect, models, send, bench) are registered here, one line each.
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

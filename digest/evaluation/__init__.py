@@ -1,0 +1,45 @@
+"""Quality measured on labelled data: `digest eval KIND PATH [--json]`.
+
+Each kind is a module of this package with `evaluate(path, options) -> Report`; the CLI finds it by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from digest.errors import ConfigError, InputError
+from digest.options import Options
+
+KINDS = ("cluster", "summary", "ner", "conflicts")
+
+
+@dataclass(frozen=True)
+class Report:
+    """An evaluation's figures (`metrics`, printed as JSON with --json) and its human-readable lines."""
+
+    metrics: dict[str, Any]
+    lines: tuple[str, ...] = field(default=())
+
+    def to_text(self) -> str:
+        return "\n".join(self.lines)
+
+    def to_json(self) -> str:
+        return json.dumps(self.metrics, ensure_ascii=False, sort_keys=True)
+
+
+class Evaluation(Protocol):
+    def evaluate(self, path: Path, options: Options) -> Report: ...
+
+
+def run(kind: str, path: Path, options: Options) -> Report:
+    """Run the evaluation named `kind` on the labelled data at `path`."""
+    if kind not in KINDS:
+        raise ConfigError(f"unknown evaluation {kind!r}; choose one of {', '.join(KINDS)}")
+    if not path.exists():
+        raise InputError(f"labelled data not found: {path}")
+    module: Evaluation = importlib.import_module(f"digest.evaluation.{kind}")  # type: ignore[assignment]
+    return module.evaluate(path, options)
