@@ -1,0 +1,41 @@
+"""Arabic text utilities: normalisation, tokens, sentences."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest import arabic
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("أنطوني بلينكن", "انطوني بلينكن"),
+        ("مُسْتَشْفَى", "مستشفي"),
+        ("الإسلاميةُ", "الاسلاميه"),
+        ("٢٠٢٢ ١١", "2022 11"),
+        ("Albarès", "albares"),
+        ("كـــورونا", "كورونا"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert arabic.normalize(raw) == expected
+
+
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = arabic.normalize(text)
+    assert arabic.normalize(once) == once
+
+
+def test_content_tokens_drop_stop_words_and_clitics() -> None:
+    tokens = arabic.content_tokens("وقال وزير الخارجية إن الاجتماع في مراكش")
+    assert "مراكش" in tokens and "اجتماع" in tokens
+    assert "في" not in tokens and "ان" not in tokens
+
+
+def test_split_sentences_keeps_decimals_and_splits_on_arabic_question_mark() -> None:
+    text = "بلغت النسبة 3.5 في المئة. هل ينعقد الاجتماع؟ نعم ينعقد غدا"
+    assert arabic.split_sentences(text) == ["بلغت النسبة 3.5 في المئة.", "هل ينعقد الاجتماع؟", "نعم ينعقد غدا"]

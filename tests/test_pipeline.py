@@ -1,0 +1,72 @@
+"""The whole way through on the samples: the JSON contract, every article once, the three outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import jsonschema
+import pytest
+
+from digest.pipeline import BuildResult
+from digest.resources import read_json
+
+from .conftest import SAMPLES, json_of
+
+SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.txt"))
+
+
+def test_three_outputs_named_by_the_briefing_date(samples_build: BuildResult) -> None:
+    names = sorted(p.name for p in samples_build.written)
+    assert names == ["briefing-2022-05-11.html", "briefing-2022-05-11.json", "briefing-2022-05-11.pdf"]
+
+
+def test_json_follows_the_contract(samples_build: BuildResult) -> None:
+    data = json_of(samples_build)
+    jsonschema.validate(data, read_json("briefing.schema.json"))
+    assert data["languages"] == ["ar", "en", "es"]
+    assert data["inputs"]["read"] == 5
+
+
+def test_every_article_in_exactly_one_story(samples_build: BuildResult) -> None:
+    data = json_of(samples_build)
+    ids = [a["id"] for s in data["stories"] for a in s["articles"]]
+    assert sorted(ids) == SAMPLE_IDS
+
+
+def test_summary_sentences_cite_articles_of_their_story(samples_build: BuildResult) -> None:
+    for story in json_of(samples_build)["stories"]:
+        ids = {a["id"] for a in story["articles"]}
+        assert story["summary"]["ar"], "every story has an Arabic summary"
+        for sentence in story["summary"]["ar"]:
+            assert sentence["sources"] and set(sentence["sources"]) <= ids
+
+
+def test_html_has_an_rtl_arabic_edition_and_ltr_others(samples_build: BuildResult) -> None:
+    html = next(p for p in samples_build.written if p.suffix == ".html").read_text(encoding="utf-8")
+    assert 'id="edition-ar" lang="ar" dir="rtl"' in html
+    assert 'id="edition-en" lang="en" dir="ltr"' in html
+    assert 'id="edition-es" lang="es" dir="ltr"' in html
+    assert "الأربعاء، 11 مايو 2022" in html
+    assert "Wednesday, May 11, 2022" in html
+    assert "miércoles, 11 de mayo de 2022" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed (scripts/setup --test)")
+def test_pdf_carries_arabic_text_in_logical_order(samples_build: BuildResult) -> None:
+    pdf = next(p for p in samples_build.written if p.suffix == ".pdf")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True).stdout
+    decoded = text.decode("utf-8")
+    assert "الموجز الصحفي" in decoded
+    assert "Press Briefing" in decoded and "Resumen de prensa" in decoded
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Amiri" in fonts or "Noto" in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:]), "every font is embedded"
+
+
+def test_json_round_trips_through_the_model(samples_build: BuildResult) -> None:
+    from digest.model import Briefing
+
+    data = json_of(samples_build)
+    assert Briefing.from_dict(data).to_dict() == json.loads(json.dumps(Briefing.from_dict(data).to_dict()))
