@@ -9,14 +9,16 @@
 6. render      `Briefing` → HTML, PDF, JSON                          (`digest.render.render`)
 7. deliver     write files atomically (email: `digest.deliver`)     (`digest.deliver.write_outputs`)
 
-`build_briefing` runs 1-5 and returns the `Briefing`; `build` runs all seven.
+`build_briefing` runs 1-5 and returns the `Briefing`; `build` runs all seven. Both tell `progress` each
+stage's name as it starts, and `on_stage` ("start" | "end", stage) around each stage (`digest bench` times them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,10 +28,24 @@ from digest.model import Analysis, Briefing, InputsReport, Story
 from digest.options import Options
 
 Progress = Callable[[str], None]
+StageHook = Callable[[str, str], None]
+"""Called with ("start" | "end", stage name) around each stage."""
 
 
 def _quiet(message: str) -> None:
     return None
+
+
+def _no_hook(event: str, stage: str) -> None:
+    return None
+
+
+@contextmanager
+def _stage(name: str, progress: Progress, on_stage: StageHook) -> Iterator[None]:
+    progress(name)
+    on_stage("start", name)
+    yield
+    on_stage("end", name)
 
 
 def story_id(analyses: Sequence[Analysis]) -> str:
@@ -69,20 +85,21 @@ def build_briefing(
     translator: translate.Translator | None = None,
     progress: Progress = _quiet,
     today: Callable[[], date] = date.today,
+    on_stage: StageHook = _no_hook,
 ) -> Briefing:
     """Stages 1-5: inputs to a `Briefing` in every language of `options.languages`."""
-    progress("ingest")
-    result = ingest.ingest(paths, options.ingest)
-    progress("analyze")
-    analyses = analyze.analyze_all(result.articles, workers=min(2, os.cpu_count() or 1))
-    progress("cluster")
-    groups = cluster.cluster(analyses, options.cluster)
-    progress("synthesize")
-    stories = [synthesize([analyses[i] for i in group], options) for group in groups]
-    stories.sort(key=lambda s: (-len(s.articles), s.id))
-    progress("translate")
-    translator = translator or translate.make_translator(options.translate)
-    stories = [translate.translate_story(s, options.languages, translator) for s in stories]
+    with _stage("ingest", progress, on_stage):
+        result = ingest.ingest(paths, options.ingest)
+    with _stage("analyze", progress, on_stage):
+        analyses = analyze.analyze_all(result.articles, workers=min(2, os.cpu_count() or 1))
+    with _stage("cluster", progress, on_stage):
+        groups = cluster.cluster(analyses, options.cluster)
+    with _stage("synthesize", progress, on_stage):
+        stories = [synthesize([analyses[i] for i in group], options) for group in groups]
+        stories.sort(key=lambda s: (-len(s.articles), s.id))
+    with _stage("translate", progress, on_stage):
+        translator = translator or translate.make_translator(options.translate)
+        stories = [translate.translate_story(s, options.languages, translator) for s in stories]
     return Briefing(
         date=briefing_date(result.articles, on_date, today),
         languages=tuple(options.languages),
@@ -104,11 +121,12 @@ def build(
     on_date: date | None = None,
     translator: translate.Translator | None = None,
     progress: Progress = _quiet,
+    on_stage: StageHook = _no_hook,
 ) -> BuildResult:
     """All seven stages: inputs to files in `out_dir`."""
-    briefing = build_briefing(paths, options, on_date, translator, progress)
-    progress("render")
-    outputs = render.render(briefing, options.render.formats)
-    progress("deliver")
-    written = deliver.write_outputs(outputs, out_dir)
+    briefing = build_briefing(paths, options, on_date, translator, progress, on_stage=on_stage)
+    with _stage("render", progress, on_stage):
+        outputs = render.render(briefing, options.render.formats)
+    with _stage("deliver", progress, on_stage):
+        written = deliver.write_outputs(outputs, out_dir)
     return BuildResult(briefing, tuple(written))
