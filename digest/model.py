@@ -131,6 +131,7 @@ class DateMention:
     article_id: str
     sentence: int
     relative: bool = False
+    precision: str = "day"  # "day" | "month" | "year": how much of `value` the text actually says
 
 
 @dataclass(frozen=True)
