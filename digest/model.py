@@ -147,6 +147,7 @@ class Claim:
     published: datetime | None
     evidence: str
     outlet: str | None = None
+    modality: str = "asserted"  # asserted | expected | confirmed | reported | denied
 
 
 @dataclass(frozen=True)
