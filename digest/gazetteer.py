@@ -1,0 +1,421 @@
+"""A multilingual gazetteer: one canonical name per language for every known person, organisation, place, country.
+
+Data files under `digest/data/gazetteer/` (each names its sources in its header):
+`countries.tsv` (Babel/CLDR names, nisba exceptions, English adjectives), `places.tsv` (capitals and major
+cities with Arabic exonyms), `organizations.tsv`, `persons.tsv` (heads of state and government, foreign
+ministers, top diplomats), `roles.tsv` and `roles_country.tsv` (the role lexicon).
+
+Matching works on names normalised with `digest.arabic.normalize`, token by token, with the article ال
+optional and the clitics و ف ب ل ك allowed on the first word ("وبلينكن", "بمراكش", "للمغرب").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from digest.arabic import normalize
+from digest.errors import DigestError
+from digest.resources import read_tsv
+
+KINDS = ("person", "organization", "place", "country")
+_LANGS = ("ar", "en", "es")
+
+# A word: letters and digits with Arabic diacritics, tatweel and zero-width joiners inside.
+_WORD = re.compile(r"[^\W_][\w\u064B-\u065F\u0670\u0640\u200C\u200D]*")
+_CONJ = "وف"
+_PREP = "بلك"
+# First words that join the next one when it starts with ال or is a known second half ("عبد الله" = "عبدالله").
+_JOIN_FIRST = frozenset({"عبد", "ابو", "بو"})
+
+
+class GazetteerError(DigestError):
+    """A gazetteer data file is malformed."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A known person, organisation, place or country, with its canonical names."""
+
+    key: str  # stable id, e.g. "person:antony-blinken", "place:marrakesh", "country:MA"
+    kind: str  # "person" | "organization" | "place" | "country"
+    names: dict[str, str]  # canonical {"ar":..., "en":..., "es":...}
+    variants: tuple[str, ...]  # Arabic (and Latin) surface forms, spelling variants
+    country: str | None = None  # ISO 3166 alpha-2 for places, persons, organisations when relevant
+    role: dict[str, str] | None = None  # default title of a person {"ar", "en", "es"}
+    gender: str | None = None  # "m" | "f" for persons, when known
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entry) and other.key == self.key
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a text: its span and its normalised forms."""
+
+    start: int
+    end: int
+    norm: str  # normalised
+    bare: str  # normalised, article ال removed
+
+
+def bare(token: str) -> str:
+    """A normalised token without its leading article (ال), if what remains is a word."""
+    if token.startswith("ال") and len(token) >= 4:
+        return token[2:]
+    return token
+
+
+def clitic_readings(token: str) -> list[str]:
+    """The bare forms a normalised first word can stand for: as written, and without و/ف + ب/ل/ك in front."""
+    out = [bare(token)]
+    rest = token
+    if len(rest) > 3 and rest[0] in _CONJ:
+        rest = rest[1:]
+        out.append(bare(rest))
+    if len(rest) > 3 and rest[0] in _PREP:
+        if rest[0] == "ل" and rest.startswith("لل"):
+            out.append(bare("ال" + rest[2:]))
+        out.append(bare(rest[1:]))
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=200_000)
+def _normalize_word(word: str) -> str:
+    return normalize(word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
+    raw = [(m.start(), m.end(), _normalize_word(m.group())) for m in _WORD.finditer(text)]
+    tokens: list[Token] = []
+    i = 0
+    while i < len(raw):
+        start, end, norm = raw[i]
+        if norm in _JOIN_FIRST and i + 1 < len(raw) and raw[i + 1][0] - end <= 2:
+            nxt = raw[i + 1][2]
+            if (norm == "عبد" and nxt.startswith("ال")) or norm in ("ابو", "بو"):
+                end, norm = raw[i + 1][1], norm + nxt
+                i += 1
+        tokens.append(Token(start, end, norm, bare(norm)))
+        i += 1
+    return tokens
+
+
+def name_key(surface: str) -> tuple[str, ...]:
+    """The matching key of a name: its bare normalised tokens."""
+    return tuple(t.bare for t in tokenize(surface))
+
+
+def nisba_forms(arabic_country: str) -> list[str]:
+    """Masculine nisba adjectives made by rule from a one-word Arabic country name, with ال.
+
+    المغرب → المغربي; إسبانيا → الإسباني; فرنسا → الفرنسي; السعودية → السعودي; تونس → التونسي.
+    Multi-word names get none (their adjectives are listed as exceptions in the data).
+    """
+    name = arabic_country.strip()
+    if " " in name or "-" in name or len(name) < 3:
+        return []
+    stem = name[2:] if name.startswith("ال") else name
+    if stem.endswith("يا") and len(stem) > 3:
+        stem = stem[:-1]
+    elif stem.endswith("ية") or stem.endswith("ا") or stem.endswith("ة"):
+        stem = stem[:-2] + "ي" if stem.endswith("ية") else stem[:-1]
+    if not stem.endswith("ي"):
+        stem += "ي"
+    return ["ال" + stem]
+
+
+def _feminine(adjective: str) -> str:
+    return " ".join(word + "ة" if word.endswith("ي") else word for word in adjective.split())
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    """What titles need to know about a country: its adjectives in Arabic and English, its Spanish "de X"."""
+
+    code: str
+    nisba: tuple[str, ...]  # masculine Arabic adjectives with ال, the first is canonical
+    en_adj: str
+    es_of: str
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    key: str
+    pattern: re.Pattern[str]
+    ar: str
+    ar_f: str
+    en: str
+    es: str
+    es_f: str
+
+
+class Gazetteer:
+    """Known names and how to find them in text."""
+
+    def __init__(self, entries: Iterable[Entry], countries: Iterable[CountryInfo]) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._names: dict[tuple[str, ...], Entry] = {}
+        self._first: dict[str, list[tuple[str, ...]]] = {}
+        for entry in entries:
+            if entry.key in self._entries:
+                raise GazetteerError(f"gazetteer: duplicate key {entry.key}; make keys unique in the data files")
+            self._entries[entry.key] = entry
+            surfaces = [entry.names.get(lang, "") for lang in _LANGS] + list(entry.variants)
+            for surface in surfaces:
+                key = name_key(surface)
+                if key and key not in self._names:  # earlier files win: persons, organisations, countries, places
+                    self._names[key] = entry
+                    self._first.setdefault(key[0], []).append(key)
+        for keys in self._first.values():
+            keys.sort(key=len, reverse=True)
+        self.countries: dict[str, CountryInfo] = {c.code: c for c in countries}
+        self._adjectives: dict[str, str] = {}
+        for info in self.countries.values():
+            for masc in info.nisba:
+                for form in (masc, _feminine(masc)):
+                    self._adjectives.setdefault(" ".join(name_key(form)), info.code)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    def get(self, key: str) -> Entry:
+        """The entry with this key (KeyError if unknown)."""
+        return self._entries[key]
+
+    def lookup(self, surface: str) -> Entry | None:
+        """The entry a name as written stands for (any variant, with or without ال and clitics), or None."""
+        tokens = tokenize(surface)
+        if not tokens:
+            return None
+        found = self._match(tokens, 0)
+        return found[1] if found and found[0] == len(tokens) else None
+
+    def find(self, text: str) -> list[tuple[int, int, Entry]]:
+        """Every known name in a text, leftmost longest, as (start, end, entry) character spans."""
+        return [(tokens[i].start, tokens[j - 1].end, e) for tokens, i, j, e in self.find_tokens(tokenize(text))]
+
+    def find_tokens(self, tokens: list[Token]) -> Iterator[tuple[list[Token], int, int, Entry]]:
+        """Known names in a token list: (tokens, first index, end index, entry), leftmost longest."""
+        i = 0
+        while i < len(tokens):
+            found = self._match(tokens, i)
+            if found:
+                yield tokens, i, found[0], found[1]
+                i = found[0]
+            else:
+                i += 1
+
+    def _match(self, tokens: list[Token], i: int) -> tuple[int, Entry] | None:
+        for first in clitic_readings(tokens[i].norm):
+            for key in self._first.get(first, ()):
+                n = len(key)
+                if i + n <= len(tokens) and all(tokens[i + k].bare == key[k] for k in range(1, n)):
+                    return i + n, self._names[key]
+        return None
+
+    def adjective_country(self, surface: str) -> str | None:
+        """The country code of a nisba adjective as written ("الأمريكي", "المغربية", "والإسباني"), or None."""
+        tokens = tokenize(surface)
+        if not tokens:
+            return None
+        rest = " ".join(t.bare for t in tokens[1:])
+        for first in clitic_readings(tokens[0].norm):
+            code = self._adjectives.get(f"{first} {rest}".strip())
+            if code:
+                return code
+        return None
+
+    def country_names(self, code: str) -> dict[str, str] | None:
+        """The country's names in ar/en/es, or None for an unknown code."""
+        entry = self._entries.get(f"country:{code}")
+        return dict(entry.names) if entry else None
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (cell or "").split("|") if v.strip())
+
+
+def _names(row: dict[str, str]) -> dict[str, str]:
+    ar, en = row["ar"].strip(), row["en"].strip()
+    return {"ar": ar, "en": en, "es": (row.get("es") or "").strip() or en}
+
+
+def _rows(name: str, required: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    rows = read_tsv(f"gazetteer/{name}")
+    for number, row in enumerate(rows, 2):
+        missing = [c for c in required if not (row.get(c) or "").strip()]
+        if missing:
+            raise GazetteerError(f"gazetteer/{name}: row {number} lacks {', '.join(missing)}; fill it in")
+    return rows
+
+
+@lru_cache(maxsize=1)
+def role_rules() -> tuple[RoleRule, ...]:
+    """The role lexicon, in priority order."""
+    rules = []
+    for row in _rows("roles.tsv", ("key", "pattern", "ar", "en", "es")):
+        rules.append(
+            RoleRule(
+                key=row["key"],
+                pattern=re.compile(row["pattern"]),
+                ar=row["ar"],
+                ar_f=row.get("ar_f") or row["ar"],
+                en=row["en"],
+                es=row["es"],
+                es_f=row.get("es_f") or row["es"],
+            )
+        )
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _role_overrides() -> dict[tuple[str, str], dict[str, str]]:
+    return {(r["key"], r["country"]): r for r in _rows("roles_country.tsv", ("key", "country", "ar", "en", "es"))}
+
+
+def _countries() -> tuple[list[Entry], list[CountryInfo]]:
+    entries, infos = [], []
+    for row in _rows("countries.tsv", ("code", "ar", "en")):
+        code = row["code"].strip()
+        names = _names(row)
+        nisba = _split(row.get("nisba")) or tuple(nisba_forms(names["ar"]))
+        entries.append(Entry(f"country:{code}", "country", names, (names["ar"], *_split(row.get("variants"))), code))
+        infos.append(CountryInfo(code, nisba, (row.get("en_adj") or "").strip(), (row.get("es_of") or "").strip()))
+    return entries, infos
+
+
+def _simple(name: str, kind: str) -> list[Entry]:
+    entries = []
+    for row in _rows(name, ("key", "ar", "en")):
+        country = (row.get("country") or "").strip() or None
+        names = _names(row)
+        entries.append(Entry(row["key"].strip(), kind, names, (names["ar"], *_split(row.get("variants"))), country))
+    return entries
+
+
+def _persons(countries: dict[str, CountryInfo], names_of: dict[str, dict[str, str]]) -> list[Entry]:
+    entries = []
+    for row in _rows("persons.tsv", ("key", "ar", "en")):
+        country = (row.get("country") or "").strip() or None
+        gender = (row.get("gender") or "").strip() or None
+        role_key, _, affiliation = (row.get("role") or "").strip().partition("@")
+        role = compose_role(role_key, affiliation or country, gender == "f", countries, names_of) if role_key else None
+        names = _names(row)
+        variants = (names["ar"], *_split(row.get("variants")))
+        entries.append(Entry(row["key"].strip(), "person", names, variants, country, role, gender))
+    return entries
+
+
+def compose_role(
+    role_key: str,
+    affiliation: str | None,
+    feminine: bool,
+    countries: dict[str, CountryInfo],
+    names_of: dict[str, dict[str, str]],
+    acting: bool = False,
+) -> dict[str, str] | None:
+    """A title in ar/en/es from a role key and an affiliation (country code or organisation key)."""
+    rule = next((r for r in role_rules() if r.key == role_key), None)
+    if rule is None:
+        return None
+    override = _role_overrides().get((role_key, affiliation or ""))
+    if override:
+        ar = (override.get("ar_f") or override["ar"]) if feminine else override["ar"]
+        en = override["en"]
+        es = (override.get("es_f") or override["es"]) if feminine else override["es"]
+    else:
+        ar = rule.ar_f if feminine else rule.ar
+        en = rule.en
+        es = rule.es_f if feminine else rule.es
+        info = countries.get(affiliation or "")
+        names = names_of.get(f"country:{affiliation}") if info else names_of.get(affiliation or "")
+        if info and names:
+            ar = _with_nisba(ar, info.nisba[0] if info.nisba else "", feminine)
+            en = f"{info.en_adj} {en}" if info.en_adj else f"{en} of {names['en']}"
+            es = f"{es} {info.es_of}" if info.es_of else f"{es} de {names['es']}"
+        elif names:
+            of = "لل" + names["ar"][2:] if names["ar"].startswith("ال") else "ل" + names["ar"]
+            ar, en, es = f"{ar} {of}", f"{en}, {names['en']}", f"{es}, {names['es']}"
+    if acting:
+        en = f"Acting {en}"
+        es = f"{es} {'interina' if feminine else 'interino'}"
+        ar = f"{ar} بالنيابة"
+    return {"ar": ar, "en": en, "es": es}
+
+
+def _with_nisba(title: str, adjective: str, feminine: bool) -> str:
+    """Put the nisba right after the title's first definite word: "مساعدة وزير الخارجية الأمريكي للشؤون ..."."""
+    if not adjective:
+        return title
+    words = title.split()
+    at = next((i + 1 for i, w in enumerate(words) if i > 0 and w.startswith("ال")), len(words))
+    # The adjective agrees with the title's head noun only when it directly follows it ("وزيرة الخارجية الأمريكية").
+    adjective = _feminine(adjective) if feminine and at <= 2 else adjective
+    return " ".join([*words[:at], adjective, *words[at:]])
+
+
+def _is_feminine_title(word: str) -> bool:
+    word = bare(word)
+    return len(word) >= 4 and word.endswith("ه") and word not in {"امانه"}
+
+
+def role_names(arabic_role: str, country: str | None = None, feminine: bool | None = None) -> dict[str, str] | None:
+    """An Arabic title as written → {"ar", "en", "es"}, or None when it is not in the role lexicon.
+
+    "وزير الخارجية الأمريكي" → {"en": "US Secretary of State", "es": "secretario de Estado de EE. UU.", ...}.
+    The country comes from the title itself (a nisba adjective, a country or organisation name), else from
+    `country` (the person's); `feminine` defaults to the grammatical gender of the title's first word.
+    """
+    text = " ".join(normalize(arabic_role).split())
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = " ".join(text.split())
+    if not text:
+        return None
+    rule = next((r for r in role_rules() if r.pattern.search(text)), None)
+    if rule is None:
+        return None
+    gaz = gazetteer()
+    affiliation = _affiliation(arabic_role, gaz) or country
+    if feminine is None:
+        feminine = _is_feminine_title(text.split()[0])
+    names_of = {e.key: e.names for e in gaz if e.kind in ("country", "organization")}
+    acting = "بالنيابه" in text or "بالوكاله" in text
+    return compose_role(rule.key, affiliation, feminine, gaz.countries, names_of, acting)
+
+
+def _affiliation(arabic_role: str, gaz: Gazetteer) -> str | None:
+    tokens = tokenize(arabic_role)
+    for i in range(len(tokens)):
+        for n in (2, 1):
+            if i + n <= len(tokens):
+                code = gaz.adjective_country(" ".join(t.norm for t in tokens[i : i + n]))
+                if code:
+                    return code
+    for _, i, _, entry in gaz.find_tokens(tokens):
+        if entry.kind == "country" and entry.country:
+            return entry.country
+        if entry.kind == "organization" and i > 0:
+            return entry.key
+    return None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer shipped with the package, loaded once."""
+    country_entries, infos = _countries()
+    countries = {c.code: c for c in infos}
+    organizations = _simple("organizations.tsv", "organization")
+    places = _simple("places.tsv", "place")
+    names_of = {e.key: e.names for e in [*country_entries, *organizations]}
+    persons = _persons(countries, names_of)
+    return Gazetteer([*persons, *organizations, *country_entries, *places], infos)
