@@ -46,6 +46,18 @@ class ExtractOptions:
 
 
 @dataclass(frozen=True)
+class ConflictOptions:
+    subject_window: int = 80  # characters between a trigger word and the name it is about
+    approx_tolerance: float = 0.1  # "about 80" allows 80 ± 10 %
+    max_count_ratio: float = 2.0  # counts further apart are taken for different quantities, not a discrepancy
+    max_date_gap_days: int = 14  # event dates further apart are taken for different events
+    supersede_after_hours: float = 12.0  # a side whose reports all come this much later supersedes the others
+    compare_titles: bool = True  # report differing titles of one person
+    max_conflicts: int = 12  # per story
+    max_sentence_chars: int = 1500  # longer "sentences" are page furniture run together, not read
+
+
+@dataclass(frozen=True)
 class TranslateOptions:
     engine: str = "argos"  # argos | identity
     threads: int = 2
@@ -81,6 +93,7 @@ class Options:
     cluster: ClusterOptions = field(default_factory=ClusterOptions)
     summary: SummaryOptions = field(default_factory=SummaryOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
+    conflicts: ConflictOptions = field(default_factory=ConflictOptions)
     translate: TranslateOptions = field(default_factory=TranslateOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
