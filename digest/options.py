@@ -62,9 +62,13 @@ class TranslateOptions:
     engine: str = "argos"  # argos | identity
     threads: int = 2
     beam_size: int = 2
-    compute_type: str = "int8"
-    batch_size: int = 16
-    cache: bool = True
+    compute_type: str = "int8"  # CTranslate2: int8 | int8_float32 | float32 | auto
+    batch_size: int = 16  # sentences per CTranslate2 batch
+    cache: bool = True  # SQLite cache in $DIGEST_CACHE_DIR (digest/cache.py)
+    pivot: str = "en"  # ar→X goes through this language when no direct ar→X package is installed
+    protect: bool = True  # names, dates and figures become placeholders, restored in canonical form
+    placeholder: str = "ZX{n}"  # Latin letters around {n}: sentencepiece models copy them through
+    max_decoding_length: int = 256  # tokens per translated sentence
 
 
 @dataclass(frozen=True)

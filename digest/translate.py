@@ -1,19 +1,36 @@
 """Stage 5, translate: the Arabic headline and summary of each story into the other editions.
 
 Entry point: `translate_story(story, languages, translator) -> Story`. Backends implement the small
-`Translator` protocol and are chosen by name from `TRANSLATORS`. Names, places and figures never depend on
-the model: actors, roles, venue and conflicts already carry their English and Spanish forms from the
-gazetteer and lexicons.
+`Translator` protocol and are chosen by name from `TRANSLATORS`; `make_translator` wraps the argos one in
+`CachingTranslator` (SQLite, `digest.cache`). Names and numbers never depend on the model:
+
+1. protect   the story's actor names (canonical and variants), venue and country, dates and figures are
+             replaced by placeholders (``ZX1``, ``ZX2``... per sentence: Latin letters and digits, which
+             sentencepiece vocabularies hold and translation models copy through);
+2. translate the protected sentences, in batches (argos: ar→target directly, else ar→en→target);
+3. restore   each placeholder by the canonical form in the target language (gazetteer names, Babel dates);
+             a sentence whose placeholders did not all come back is translated again unprotected, and the
+             edition's `TranslationStatus.detail` says how many sentences that was and which names.
+
+The argos backend runs the package's CTranslate2 model and sentencepiece directly on our sentences
+(argostranslate's own sentence splitter would download a model on first use); it opens no socket.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Protocol
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
 
-from digest.errors import ConfigError
-from digest.model import Story, SummarySentence, TranslationStatus
+from digest.cache import TranslationCache
+from digest.errors import ConfigError, ModelError
+from digest.model import Localized, Story, SummarySentence, TranslationStatus
+from digest.models import INSTALL_HINT, SOURCE, InstalledPackage, Route, find_route, installed_packages
 from digest.options import TranslateOptions
 
 
@@ -35,6 +52,18 @@ class Translator(Protocol):
         ...
 
 
+def describe(translator: Translator, target: str) -> str | None:
+    """What the translator uses for `target` (route, packages), if it says."""
+    method = getattr(translator, "describe", None)
+    return method(target) if callable(method) else None
+
+
+def fingerprint(translator: Translator, target: str) -> str:
+    """What the output depends on (engine, packages and versions, decoding settings): the cache key."""
+    method = getattr(translator, "fingerprint", None)
+    return method(target) if callable(method) else translator.name
+
+
 class IdentityTranslator:
     """Returns the text unchanged: for tests of the wiring and for Arabic-only runs."""
 
@@ -50,28 +79,198 @@ class IdentityTranslator:
         return list(sentences)
 
 
-class MissingTranslator:
-    """Stands in when no translation engine is installed: every edition reports `model-missing`."""
+# --- argos: CTranslate2 + sentencepiece on our own sentences -------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+class _Engine:
+    """One loaded package: its CTranslate2 translator and its tokenizer."""
+
+    def __init__(self, package: InstalledPackage, options: TranslateOptions) -> None:
+        import ctranslate2
+
+        self.package = package
+        self.options = options
+        try:
+            self.model = ctranslate2.Translator(
+                str(package.path / "model"),
+                device="cpu",
+                compute_type=options.compute_type,
+                inter_threads=1,
+                intra_threads=max(0, options.threads),
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(
+                f"cannot load the translation model {package.path}: {exc}; reinstall it with: {INSTALL_HINT} FILE"
+            ) from None
+        self._encode, self._decode = self._tokenizer(package)
+
+    @staticmethod
+    def _tokenizer(package: InstalledPackage) -> tuple[Callable[[str], list[str]], Callable[[list[str]], str]]:
+        assert package.tokenizer is not None
+        if package.tokenizer.name == "bpe.model":
+            from argostranslate.tokenizer import BPETokenizer  # Moses + BPE: only older argos packages
+
+            bpe = BPETokenizer(package.tokenizer, package.source, package.target)
+            return bpe.encode, bpe.decode
+        import sentencepiece
+
+        try:
+            processor = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer))
+        except (RuntimeError, OSError) as exc:
+            raise ModelError(f"cannot read {package.tokenizer}: {exc}; reinstall the package") from None
+        return (lambda text: processor.encode(text, out_type=str)), processor.decode_pieces
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        tokens = [self._encode(s) for s in sentences]
+        prefix = [[self.package.target_prefix]] * len(tokens) if self.package.target_prefix else None
+        results = self.model.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=max(1, self.options.beam_size),
+            max_batch_size=max(1, self.options.batch_size),
+            batch_type="examples",
+            max_decoding_length=self.options.max_decoding_length,
+            replace_unknowns=True,
+        )
+        out = []
+        for result in results:
+            pieces = result.hypotheses[0]
+            if prefix and pieces and pieces[0] == self.package.target_prefix:
+                pieces = pieces[1:]
+            out.append(_CONTROL.sub("", self._decode(pieces)).strip())
+        return out
+
+
+class ArgosTranslator:
+    """Argos packages installed in `digest.models.models_dir()`: ar→target directly, else through the pivot.
+
+    Models load on first use. `sentences` and `seconds` count what the models did (for `digest bench`).
+    """
 
     name = "argos"
+    cacheable = True
 
-    def __init__(self, options: TranslateOptions | None = None) -> None:
-        self.options = options
+    def __init__(self, options: TranslateOptions | None = None, directory: Path | None = None) -> None:
+        self.options = options or TranslateOptions()
+        self.directory = directory
+        self._packages: tuple[InstalledPackage, ...] | None = None
+        self._engines: dict[Path, _Engine] = {}
+        self.sentences = 0
+        self.seconds = 0.0
+
+    def route(self, target: str) -> Route:
+        if self._packages is None:
+            self._packages = installed_packages(self.directory)
+        return find_route(self._packages, target, SOURCE, self.options.pivot)
 
     def available(self, target: str) -> bool:
-        return False
+        return bool(self.route(target).hops)
+
+    def describe(self, target: str) -> str:
+        return self.route(target).describe()
+
+    def fingerprint(self, target: str) -> str:
+        hops = "+".join(h.label for h in self.route(target).hops) or "none"
+        o = self.options
+        return f"argos:{hops}:beam={o.beam_size}:ct={o.compute_type}:max={o.max_decoding_length}"
+
+    def _engine(self, package: InstalledPackage) -> _Engine:
+        if package.path not in self._engines:
+            self._engines[package.path] = _Engine(package, self.options)
+        return self._engines[package.path]
 
     def translate(self, sentences: Sequence[str], target: str) -> list[str]:
-        raise ModelMissing(f"no ar→{target} model installed")
+        route = self.route(target)
+        if not route.hops:
+            raise ModelMissing(f"no {SOURCE}→{target} model installed")
+        texts = list(sentences)
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        if not todo:
+            return texts
+        started = time.perf_counter()
+        batch = [texts[i] for i in todo]
+        for hop in route.hops:
+            batch = self._engine(hop).translate(batch)
+        self.seconds += time.perf_counter() - started
+        self.sentences += len(todo)
+        for i, text in zip(todo, batch, strict=True):
+            texts[i] = text
+        return texts
 
 
-TRANSLATORS: dict[str, type] = {"identity": IdentityTranslator, "argos": MissingTranslator}
+# --- the cache wrapper ------------------------------------------------------------------------------
 
-INSTALL_HINT = "digest models install"
+
+class CachingTranslator:
+    """Any `Translator`, with its translations kept on disk (`digest.cache.TranslationCache`).
+
+    Counters for `digest bench`: `hits` and `misses` (sentences found / not found in the cache),
+    `translated_sentences` and `seconds` (what the wrapped translator did).
+    """
+
+    def __init__(self, inner: Translator, cache: TranslationCache | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.options = getattr(inner, "options", None)
+        self.cache = cache if cache is not None else TranslationCache()
+        self.hits = 0
+        self.misses = 0
+        self.translated_sentences = 0
+        self.seconds = 0.0
+
+    def available(self, target: str) -> bool:
+        return self.inner.available(target)
+
+    def describe(self, target: str) -> str | None:
+        return describe(self.inner, target)
+
+    def fingerprint(self, target: str) -> str:
+        return fingerprint(self.inner, target)
+
+    def translate(self, sentences: Sequence[str], target: str) -> list[str]:
+        if not self.inner.available(target):
+            raise ModelMissing(f"no {SOURCE}→{target} model installed")
+        key = self.fingerprint(target)
+        wanted = list(dict.fromkeys(s for s in sentences if s.strip()))
+        found = self.cache.get_many(key, target, wanted)
+        missing = [s for s in wanted if s not in found]
+        if missing:
+            started = time.perf_counter()
+            translated = self.inner.translate(missing, target)
+            self.seconds += time.perf_counter() - started
+            self.translated_sentences += len(missing)
+            new = dict(zip(missing, translated, strict=True))
+            self.cache.put_many(key, target, new)
+            found.update(new)
+        for s in sentences:
+            if s.strip():
+                if s in missing:
+                    self.misses += 1
+                else:
+                    self.hits += 1
+        return [found.get(s, s) for s in sentences]
+
+    def stats(self) -> dict[str, Any]:
+        """Cache hit rate and model speed, as plain data."""
+        asked = self.hits + self.misses
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "hit_rate": round(self.hits / asked, 3) if asked else None,
+            "translated_sentences": self.translated_sentences,
+            "seconds": round(self.seconds, 3),
+            "sentences_per_second": round(self.translated_sentences / self.seconds, 2) if self.seconds else None,
+            "cache": self.cache.disabled or str(self.cache.path),
+        }
+
+
+TRANSLATORS: dict[str, type] = {"identity": IdentityTranslator, "argos": ArgosTranslator}
 
 
 def make_translator(options: TranslateOptions) -> Translator:
-    """The translator named in the options."""
+    """The translator named in the options, behind the on-disk cache when it is a model and caching is on."""
     try:
         factory = TRANSLATORS[options.engine]
     except KeyError:
@@ -79,33 +278,238 @@ def make_translator(options: TranslateOptions) -> Translator:
             f"unknown translation engine {options.engine!r}; choose one of {', '.join(TRANSLATORS)}"
         ) from None
     translator: Translator = factory(options)
+    if options.cache and getattr(translator, "cacheable", False):
+        return CachingTranslator(translator)
     return translator
 
 
-def translate_story(story: Story, languages: Sequence[str], translator: Translator) -> Story:
+# --- protection of names, dates and figures ---------------------------------------------------------
+
+_PROCLITIC = "(?:[وف]?[بلك]?|[وف]?لل)"  # wa/fa, then bi/li/ka: glued to the name, kept before the placeholder
+_NUMBER = re.compile(r"(?<![\w.,٫٬])[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*(?![\w])")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+_YEAR = re.compile(r"[0-9٠-٩۰-۹]{4}")
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A sentence with placeholders, and the text each placeholder stands for in every target language."""
+
+    source: str
+    text: str
+    forms: tuple[Localized, ...]  # forms[i] for placeholder i+1
+    names: tuple[str, ...]  # the Arabic text each placeholder replaced
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    prefix: str  # a proclitic kept in the Arabic text
+    forms: Localized
+
+
+@lru_cache(maxsize=4)
+def _placeholder_regex(template: str) -> re.Pattern[str]:
+    before, _, after = template.partition("{n}")
+    spaced = r"\s?".join(re.escape(c) for c in before)
+    return re.compile(rf"{spaced}\s?(\d+){re.escape(after)}" if after else rf"{spaced}\s?(\d+)(?!\d)", re.IGNORECASE)
+
+
+def _check_template(template: str) -> None:
+    if "{n}" not in template or not re.fullmatch(r"[A-Za-z]+\{n\}[A-Za-z]*", template):
+        raise ConfigError(f"translate.placeholder {template!r} must be Latin letters around {{n}}, like ZX{{n}}")
+
+
+class Glossary:
+    """The names of one story that translation must not touch, with their forms in every language."""
+
+    def __init__(self, entries: Sequence[tuple[str, Localized]]) -> None:
+        forms: dict[str, Localized] = {}
+        for surface, localized in entries:
+            surface = " ".join(surface.split())
+            if len(surface) >= 2 and surface not in forms:
+                forms[surface] = localized
+        self.forms = forms
+        names = sorted(forms, key=len, reverse=True)
+        body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        self.pattern = re.compile(rf"(?<!\w)({_PROCLITIC})({body})(?!\w)") if names else None
+        self._by_key = {" ".join(n.split()): n for n in names}
+
+    @classmethod
+    def of_story(cls, story: Story) -> Glossary:
+        entries: list[tuple[str, Localized]] = []
+        for actor in story.actors:
+            for surface in (actor.name.get("ar", ""), *actor.variants):
+                entries.append((surface, actor.name))
+        if story.venue is not None:
+            for localized in (story.venue.name, story.venue.country):
+                entries.append((localized.get("ar", ""), localized))
+        return cls(entries)
+
+    def spans(self, text: str) -> list[_Span]:
+        if self.pattern is None:
+            return []
+        found = []
+        for m in self.pattern.finditer(text):
+            name = self._by_key.get(" ".join(m.group(2).split()), m.group(2))
+            found.append(_Span(m.start(), m.end(), m.group(1), self.forms[name]))
+        return found
+
+
+def _date_forms(value: date, precision: str, with_year: bool, languages: Sequence[str]) -> Localized:
+    from babel.dates import format_date, format_skeleton
+
+    forms = {}
+    for lang in languages:
+        if precision == "month":
+            forms[lang] = format_skeleton("yMMMM", value, locale=lang)
+        elif with_year:
+            forms[lang] = format_date(value, "long", locale=lang)
+        else:
+            forms[lang] = format_skeleton("MMMMd", value, locale=lang)
+    return forms
+
+
+def _number_forms(written: str, languages: Sequence[str]) -> Localized:
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    ascii_number = written.translate(_DIGITS)
+    forms = {}
+    for lang in languages:
+        decimal, group = get_decimal_symbol(lang), get_group_symbol(lang)
+        if "٫" in written or "٬" in written:  # Arabic separators: unambiguous, so localise them
+            forms[lang] = ascii_number.replace(",", "\0").replace(".", decimal).replace("\0", group)
+        else:
+            forms[lang] = ascii_number
+    return forms
+
+
+def _date_spans(text: str, reference: date | None, languages: Sequence[str]) -> list[_Span]:
+    from digest.dates import find_dates
+
+    spans = []
+    for found in find_dates(text, reference):
+        if found.relative or found.precision not in ("day", "month") or found.time is not None:
+            continue
+        with_year = bool(_YEAR.search(found.text))
+        spans.append(_Span(found.start, found.end, "", _date_forms(found.value, found.precision, with_year, languages)))
+    return spans
+
+
+def protect(
+    text: str,
+    glossary: Glossary,
+    languages: Sequence[str],
+    template: str = "ZX{n}",
+    reference: date | None = None,
+) -> Protected:
+    """`text` with every glossary name, date and figure replaced by a numbered placeholder."""
+    spans = glossary.spans(text) + _date_spans(text, reference, languages)
+    spans += [_Span(m.start(), m.end(), "", _number_forms(m.group(), languages)) for m in _NUMBER.finditer(text)]
+    spans.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[str] = []
+    forms: list[Localized] = []
+    names: list[str] = []
+    at = 0
+    for span in spans:
+        if span.start < at:
+            continue  # inside a longer protected span (a figure within a date)
+        placeholder = template.replace("{n}", str(len(forms) + 1))
+        out.append(text[at : span.start])
+        out.append(f"{span.prefix} {placeholder}" if span.prefix else placeholder)
+        forms.append(span.forms)
+        names.append(text[span.start + len(span.prefix) : span.end])
+        at = span.end
+    out.append(text[at:])
+    return Protected(text, "".join(out), tuple(forms), tuple(names))
+
+
+def restore(translated: str, protected: Protected, target: str, template: str = "ZX{n}") -> str | None:
+    """The translation with each placeholder replaced by its target form; None when one was lost or mangled."""
+    if not protected.forms:
+        return translated
+    pattern = _placeholder_regex(template)
+    seen = {int(m.group(1)) for m in pattern.finditer(translated)}
+    if seen != set(range(1, len(protected.forms) + 1)):
+        return None
+
+    def form(m: re.Match[str]) -> str:
+        localized = protected.forms[int(m.group(1)) - 1]
+        return localized.get(target) or localized.get("en") or next(iter(localized.values()), m.group())
+
+    return pattern.sub(form, translated)
+
+
+# --- the stage entry point --------------------------------------------------------------------------
+
+
+def _reference(story: Story) -> date | None:
+    if story.event_date is not None:
+        return story.event_date
+    published = [a.published for a in story.articles if isinstance(a.published, datetime)]
+    return max(published).date() if published else None
+
+
+def translate_story(
+    story: Story,
+    languages: Sequence[str],
+    translator: Translator,
+    options: TranslateOptions | None = None,
+) -> Story:
     """The story with its headline and summary in every requested language besides Arabic."""
+    options = options or getattr(translator, "options", None) or TranslateOptions()
     headline = dict(story.headline)
     summary = dict(story.summary)
     status = dict(story.translation)
     source = list(story.summary.get("ar", ()))
-    for lang in languages:
-        if lang == "ar":
-            continue
-        if not translator.available(lang):
-            status[lang] = TranslationStatus(
-                translator.name, "model-missing", f"no Arabic→{lang} model installed; run: {INSTALL_HINT}"
-            )
-            summary[lang] = ()
-            headline.setdefault(lang, "")
-            continue
+    targets = [lang for lang in languages if lang != SOURCE]
+    texts = [story.headline.get("ar", "")] + [s.text for s in source]
+    protected: list[Protected] = []
+    if options.protect:
+        _check_template(options.placeholder)
+        glossary = Glossary.of_story(story)
+        reference = _reference(story)
+        protected = [protect(t, glossary, targets, options.placeholder, reference) for t in texts]
+    for lang in targets:
         try:
-            texts = translator.translate([story.headline.get("ar", "")] + [s.text for s in source], lang)
+            if not translator.available(lang):
+                raise ModelMissing(f"no Arabic→{lang} model installed")
+            translated, detail = _translate_texts(texts, protected, lang, translator, options.placeholder)
         except ModelMissing as exc:
             status[lang] = TranslationStatus(translator.name, "model-missing", f"{exc}; run: {INSTALL_HINT}")
             summary[lang] = ()
             headline.setdefault(lang, "")
             continue
-        headline[lang] = texts[0]
-        summary[lang] = tuple(SummarySentence(t, s.sources) for t, s in zip(texts[1:], source, strict=True))
-        status[lang] = TranslationStatus(translator.name, "ok", None)
+        except ModelError as exc:
+            status[lang] = TranslationStatus(translator.name, "failed", str(exc))
+            summary[lang] = ()
+            headline.setdefault(lang, "")
+            continue
+        headline[lang] = translated[0]
+        summary[lang] = tuple(SummarySentence(t, s.sources) for t, s in zip(translated[1:], source, strict=True))
+        status[lang] = TranslationStatus(translator.name, "ok", detail)
     return replace(story, headline=headline, summary=summary, translation=status)
+
+
+def _translate_texts(
+    texts: list[str], protected: list[Protected], target: str, translator: Translator, template: str
+) -> tuple[list[str], str | None]:
+    """Translations of `texts` (protected when `protected` is given) and a note on what went wrong, if anything."""
+    if not protected:
+        return translator.translate(texts, target), describe(translator, target)
+    raw = translator.translate([p.text for p in protected], target)
+    restored = [restore(t, p, target, template) for t, p in zip(raw, protected, strict=True)]
+    lost = [i for i, text in enumerate(restored) if text is None]
+    if lost:
+        retry = translator.translate([protected[i].source for i in lost], target)
+        for i, text in zip(lost, retry, strict=True):
+            restored[i] = text
+    notes = [note for note in (describe(translator, target),) if note]
+    if lost:
+        names = sorted({name for i in lost for name in protected[i].names})
+        notes.append(
+            f"{len(lost)} of {len(texts)} sentences translated without name protection "
+            f"(placeholders lost by the model; names not checked: {', '.join(names) or 'none'})"
+        )
+    return [t or "" for t in restored], "; ".join(notes) or None
