@@ -132,6 +132,8 @@ class DateMention:
     sentence: int
     relative: bool = False
     precision: str = "day"  # "day" | "month" | "year": how much of `value` the text actually says
+    start: int = 0  # character offsets in the sentence's text
+    end: int = 0
 
 
 @dataclass(frozen=True)
