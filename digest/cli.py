@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from digest import pipeline
+from digest import bench, pipeline
 from digest.errors import ConfigError, DigestError
 from digest.options import Options, load_options
 
@@ -122,6 +122,7 @@ def eval_command(kind: str, path: Path, as_json: bool, config: Path | None) -> N
 
 
 # Further commands (inspect, models, send, bench) are registered here, one line each.
+main.add_command(bench.command, "bench")
 
 
 @main.group("models")
