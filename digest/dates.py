@@ -44,7 +44,7 @@ from typing import Any
 
 from digest.resources import read_tsv
 
-__all__ = ["FoundDate", "find_dates", "parse_datetime"]
+__all__ = ["FoundDate", "WeekdayStatement", "find_dates", "parse_datetime", "weekday_statements"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,22 @@ class FoundDate:
     precision: str  # "day" | "month" | "year"
     relative: bool  # True when resolved from a relative word
     time: time | None = None
+
+
+@dataclass(frozen=True)
+class WeekdayStatement:
+    """A relative day word that also names the weekday ("امس الثلاثاء"): it fixes the writing day's weekday."""
+
+    text: str
+    start: int
+    end: int
+    offset: int  # days from the writing day (أمس = -1)
+    weekday: int  # the weekday named (0 = Monday)
+
+    @property
+    def writing_weekday(self) -> int:
+        """The weekday of the day the text was written, if the statement is right."""
+        return (self.weekday - self.offset) % 7
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -310,6 +326,19 @@ def find_dates(text: str, reference: datetime | date | None = None) -> list[Foun
             at, end = _time_after(work, end)
         found.append(FoundDate(text[m.start() : end], m.start(), end, value, precision, relative, at))
     return found
+
+
+def weekday_statements(text: str) -> list[WeekdayStatement]:
+    """Relative day words that name their weekday ("اليوم الاثنين", "غدا الأربعاء", "yesterday Tuesday"), in order.
+
+    Each says on which weekday the text was written; `digest.ingest` uses them to date articles."""
+    lex = _lexicon()
+    out = []
+    for m in lex.pattern.finditer(text.translate(_DIGITS)):
+        if m["rel"] and m["rel_wd"]:
+            offset = lex.relative[_key(m["rel_w"])]
+            out.append(WeekdayStatement(m["rel"], m.start(), m.end(), offset, lex.weekdays[_key(m["rel_wd"])]))
+    return out
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -1,27 +1,68 @@
 """Stage 1, ingest: input paths to cleaned `Article` records.
 
 Entry point: `ingest(paths, options) -> IngestResult`.
-1. expand paths (files, folders) in a stable order;
-2. read each file (size limit, UTF-8) or skip it with a one-line reason;
-3. clean page furniture (navigation bullets, banners, prompts), keeping what was removed;
-4. find the title and the publication date.
+1. expand paths: files, folders (files with a known suffix, recursively) and globs, in a stable order;
+2. read each file into documents: plain text, HTML (trafilatura: main text and metadata), RSS/Atom feeds
+   (feedparser: one document per entry) or JSON Lines (`{"id", "text", ...}`); the bytes are decoded from a BOM,
+   as UTF-8, or as the Arabic single-byte code page (Windows-1256 or ISO-8859-6) whose decoding reads as Arabic;
+   anything else (empty, binary, undecodable, over `max_bytes`, malformed) is skipped with a one-line reason;
+3. clean page furniture line by line (`clean`): furniture patterns (data file `furniture/lines.tsv`), embedded
+   posts, photo captions, lines in another script, repeated titles and paragraphs, related headlines inside the
+   body, the header above the body (title, byline, date line), and blocks appended after a comments or
+   related-articles marker or a headline when they are not about the same story (lexical cohesion with the
+   article's main block); every removed line is kept in `Article.removed`;
+4. metadata (`describe`): title, outlet and author (given fields, byline, dateline, sign-offs and disclaimers that
+   name the site, the text's own "sources of X", the URL's domain), language, and the publication datetime
+   (rules in `publication_evidence`); how each field was found goes to `Article.inferred`;
+5. date articles whose own text fixes only the weekday, from the other articles of the batch (`date_from_batch`);
+6. fold near-duplicates (wire copies, the same page saved twice): bottom-k MinHash sketches of word shingles,
+   candidates from an index of sketch values, Jaccard estimated from the sketches; the longest text is kept and
+   the others become its `copies`.
+
+Publication datetimes are naive, in the desk's zone (`IngestOptions.timezone`): aware values are converted.
 """
 
 from __future__ import annotations
 
+import glob
+import hashlib
+import heapq
+import json
+import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest import arabic
-from digest.errors import InputError
+from digest import arabic, dates
+from digest.errors import ConfigError, InputError
 from digest.model import Article, Skipped
 from digest.options import IngestOptions
-from digest.resources import read_lines
+from digest.resources import read_lines, read_tsv
 
-TEXT_SUFFIXES = (".txt",)
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+TEXT_SUFFIXES = tuple(FORMATS)
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -37,103 +78,969 @@ class IngestResult:
         return len(self.articles) + self.duplicates
 
 
+@dataclass(frozen=True)
+class Document:
+    """One article's raw material as read from an input, before cleaning; fields given by the input."""
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    origin: str = "text file"  # what the given fields came from (for Article.inferred)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A line cleaning took out, and why."""
+
+    line: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A page split into its body lines, its header lines (above the body) and what was removed."""
+
+    body: tuple[str, ...]
+    header: tuple[str, ...]
+    removed: tuple[Removal, ...]
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What `digest inspect` shows for one document: the article and the reason for each removed line."""
+
+    article: Article
+    removals: tuple[Removal, ...]
+
+
+# ---------------------------------------------------------------------------------------------- 1. paths
+
+
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files named, and files with a known suffix under folders named, sorted; missing paths raise."""
+    """Files named, files with a known suffix under folders named, and glob matches, sorted; missing raise."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES))
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS))
         elif path.is_file():
             found.append(path)
+        elif glob.has_magic(str(path)):
+            matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"no file matches {path}")
+            found.extend(matches)
         else:
             raise InputError(f"input not found: {path}")
     return list(dict.fromkeys(found))
 
 
-def _furniture_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(p) for p in read_lines("furniture/ar.txt")]
+# ---------------------------------------------------------------------------------------------- 2. read
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
+_LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
+_MIXED_SCRIPT = re.compile(r"[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-\u064a]")
 
 
-def clean_lines(text: str) -> tuple[list[str], list[str]]:
-    """Split a page's text into (kept lines, removed furniture lines)."""
-    patterns = _furniture_patterns()
-    kept: list[str] = []
-    removed: list[str] = []
-    for line in arabic.clean_invisible(text).split("\n"):
-        stripped = line.strip()
-        if not stripped:
+def _plausible(text: str) -> bool:
+    """Decoded text reads as text: almost no control characters."""
+    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
+
+
+def _arabic_codepage_score(text: str) -> float:
+    """How much a single-byte decoding reads as Arabic: Arabic letters, minus Latin-1 letters glued to them."""
+    return len(_ARABIC_LETTERS.findall(text)) - 20 * len(_MIXED_SCRIPT.findall(text))
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of a file's bytes: BOM, else UTF-16 without BOM (NUL pattern), else strict UTF-8, else the
+    Arabic code page (Windows-1256 or ISO-8859-6) whose decoding reads best as Arabic, checked by
+    charset-normalizer. Raises `InputError` for empty, binary or undecodable bytes."""
+    if not raw.strip():
+        raise InputError("empty file")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding.removesuffix("-sig")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"undecodable: starts with a {encoding} byte-order mark but is not {encoding}"
+                ) from None
+    sample = raw[:4096]
+    if len(sample) >= 4 and sample.count(b"\x00") >= len(sample) // 4:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text) and (arabic.ARABIC_LETTER.search(text) or arabic.LATIN_LETTER.search(text)):
+                return text, encoding
+        raise InputError("binary file (NUL bytes), not text")
+    if b"\x00" in sample:
+        raise InputError("binary file (NUL bytes), not text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _plausible(text):
+            return text, "utf-8"
+        raise InputError("binary file (control characters), not text")
+    candidates = []
+    for encoding in ("cp1256", "iso-8859-6"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        if any(p.search(stripped) for p in patterns):
-            removed.append(stripped)
-        elif kept and stripped == kept[-1]:
-            removed.append(stripped)  # a title repeated by the page template
-        else:
-            kept.append(stripped)
-    return kept, removed
+        if _plausible(text):
+            candidates.append((_arabic_codepage_score(text), encoding, text))
+    candidates.sort(key=lambda c: -c[0])
+    if candidates and candidates[0][0] > 0:
+        return candidates[0][2], candidates[0][1]
+    best = _charset_normalizer_guess(raw)
+    if best is not None:
+        return best
+    raise InputError("undecodable: not UTF-8, UTF-16, Windows-1256 or ISO-8859-6 text")
 
 
-def _title(lines: list[str]) -> str | None:
-    for line in lines[:5]:
-        if 3 <= len(arabic.words(line)) <= 25 and not line.endswith((".", ":")):
-            return line
-    return None
+def _charset_normalizer_guess(raw: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's reading for other encodings, accepted only when it is confident and clean."""
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(raw[:200_000]).best()
+    if match is None or match.chaos > 0.2 or match.encoding is None:
+        return None
+    try:
+        text = raw.decode(match.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return (text, match.encoding) if _plausible(text) else None
 
 
-def read_article(path: Path, options: IngestOptions) -> Article:
-    """One text file to an `Article`; raises `InputError` with a one-line reason."""
+def _sniff(path: Path, text: str) -> str:
+    """The input format: from the suffix when known, else from the content."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt:
+        return fmt
+    head = text.lstrip()[:512].lower()
+    if head.startswith("{"):
+        return "jsonl"
+    if "<rss" in head or "<feed" in head or "<rdf:rdf" in head:
+        return "feed"
+    if head.startswith(("<!doctype html", "<html")) or "<body" in text[:4096].lower():
+        return "html"
+    return "text"
+
+
+def read_documents(path: Path, options: IngestOptions) -> tuple[list[Document], list[Skipped]]:
+    """Every document in one file, and the parts of it skipped; raises `InputError` when the file is unusable."""
     size = path.stat().st_size
     if size > options.max_bytes:
-        raise InputError(f"too large ({size} bytes > {options.max_bytes})")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise InputError("binary file")
+        raise InputError(f"too large ({size} bytes > max_bytes {options.max_bytes}); raise [ingest] max_bytes")
+    text, _encoding = decode(path.read_bytes())
+    fmt = _sniff(path, text)
+    if fmt == "html":
+        return [_html_document(path, text)], []
+    if fmt == "feed":
+        return _feed_documents(path, text)
+    if fmt == "jsonl":
+        return _jsonl_documents(path, text, options)
+    return [Document(id=path.stem, text=text, source=str(path))], []
+
+
+def _html_document(path: Path, html: str) -> Document:
+    import trafilatura
+
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text") from None
-    kept, removed = clean_lines(text)
-    body = "\n".join(kept)
-    if len(body) < options.min_chars:
-        raise InputError(f"empty or too short ({len(body)} characters of text)")
-    title = _title(kept)
-    language = "ar" if arabic.arabic_ratio(body) >= 0.5 else "en"
-    published = None
-    inferred: list[tuple[str, str]] = []
-    return Article(
+        extracted = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=False
+        )
+    except Exception as exc:  # trafilatura raises many kinds on broken markup; each is one skip reason
+        raise InputError(f"malformed HTML: {type(exc).__name__}") from None
+    if extracted is None or not getattr(extracted, "text", None):
+        raise InputError("malformed HTML or no article text found in it")
+    return Document(
         id=path.stem,
-        text=body,
-        title=title,
-        published=published,
-        language=language,
+        text=extracted.text,
         source=str(path),
-        removed=tuple(removed),
-        inferred=tuple(inferred),
+        title=extracted.title or None,
+        url=extracted.url or None,
+        outlet=extracted.sitename or None,
+        author=extracted.author or None,
+        published=dates.parse_datetime(extracted.date) if extracted.date else None,
+        language=extracted.language or None,
+        origin="HTML metadata",
     )
 
 
-def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
-    """Read every input; bad inputs are skipped with a reason, never fatal."""
-    articles: list[Article] = []
+_BLOCK_TAG = re.compile(r"(?i)<(?:/p|br\s*/?|/div|/li|/h[1-6]|/blockquote|/tr)\s*>")
+
+
+def html_to_text(fragment: str) -> str:
+    """The text of an HTML fragment (a feed entry's content), one line per block."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    marked = _BLOCK_TAG.sub(lambda m: m.group(0) + "\n", fragment)
+    try:
+        node = lxml.html.fragment_fromstring(marked, create_parent="div")
+    except (ParserError, ValueError):
+        return re.sub(r"<[^>]+>", " ", fragment)
+    return str(node.text_content())
+
+
+def _feed_documents(path: Path, text: str) -> tuple[list[Document], list[Skipped]]:
+    import feedparser
+
+    parsed = feedparser.parse(text)
+    if not parsed.entries:
+        why = getattr(parsed, "bozo_exception", None)
+        raise InputError(f"malformed feed or no entries: {str(why).splitlines()[0] if why else 'no <item>/<entry>'}")
+    outlet = (parsed.feed.get("title") or "").strip() or None
+    documents: list[Document] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set()
-    for path in expand_paths(paths):
+    for n, entry in enumerate(parsed.entries, 1):
+        where = f"{path}#{n}"
+        content = entry.get("content") or []
+        body = content[0].get("value", "") if content else entry.get("summary", "")
+        body = html_to_text(body) if "<" in body else body
+        if not body.strip():
+            skipped.append(Skipped(where, "feed entry without text"))
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = datetime(*stamp[:6]) if stamp else dates.parse_datetime(entry.get("published"))
+        documents.append(
+            Document(
+                id=_entry_id(path, n, entry.get("id") or entry.get("link")),
+                text=body,
+                source=where,
+                title=(entry.get("title") or "").strip() or None,
+                url=entry.get("link"),
+                outlet=outlet,
+                author=(entry.get("author") or "").strip() or None,
+                published=published,
+                language=(parsed.feed.get("language") or "")[:2].lower() or None,
+                origin="feed entry",
+            )
+        )
+    return documents, skipped
+
+
+def _entry_id(path: Path, n: int, key: str | None) -> str:
+    suffix = hashlib.sha1(key.encode()).hexdigest()[:10] if key else str(n)
+    return f"{path.stem}-{suffix}"
+
+
+def _jsonl_documents(path: Path, text: str, options: IngestOptions) -> tuple[list[Document], list[Skipped]]:
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
         try:
-            article = read_article(path, options)
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            skipped.append(Skipped(where, f"invalid JSON ({exc.msg})"))
+            continue
+        if not isinstance(record, dict):
+            skipped.append(Skipped(where, "a JSON line must be an object with id and text"))
+            continue
+        ident, body = record.get("id"), record.get("text")
+        if not isinstance(ident, (str, int)) or isinstance(ident, bool) or str(ident).strip() == "":
+            skipped.append(Skipped(where, "no id"))
+            continue
+        if not isinstance(body, str):
+            skipped.append(Skipped(where, "no text"))
+            continue
+
+        def given(name: str, rec: dict[str, Any] = record) -> str | None:
+            value = rec.get(name)
+            return value.strip() or None if isinstance(value, str) else None
+
+        published = None
+        if record.get("published") is not None:
+            published = dates.parse_datetime(record["published"])
+            if published is None:
+                skipped.append(Skipped(where, f"unreadable published date {str(record['published'])[:40]!r}"))
+                continue
+        documents.append(
+            Document(
+                id=str(ident).strip(),
+                text=body,
+                source=where,
+                title=given("title"),
+                url=given("url"),
+                outlet=given("outlet"),
+                author=given("author"),
+                published=published,
+                language=given("language"),
+                origin="given field",
+            )
+        )
+    if not documents and not skipped:
+        raise InputError("empty JSON Lines file")
+    return documents, skipped
+
+
+# ---------------------------------------------------------------------------------------------- 3. clean
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    reason: str
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def _furniture_rules() -> tuple[_Rule, ...]:
+    return tuple(
+        _Rule(re.compile(r["pattern"], re.IGNORECASE), r["reason"], r["kind"]) for r in read_tsv("furniture/lines.tsv")
+    )
+
+
+@lru_cache(maxsize=1)
+def _caption_rules() -> tuple[_Rule, ...]:
+    return tuple(
+        _Rule(re.compile(r["pattern"], re.IGNORECASE), r["reason"], "line") for r in read_tsv("ingest/captions.tsv")
+    )
+
+
+@lru_cache(maxsize=1)
+def _inline_tail() -> re.Pattern[str]:
+    """Related-article markers glued after the last sentence of a scraped line (`furniture/inline_tail.txt`)."""
+    return re.compile(r"(?<=[\s.!?؟])(?:" + "|".join(read_lines("furniture/inline_tail.txt")) + r")(?:\s|$)")
+
+
+_SENTENCE_END = re.compile(r"[.!?؟…:]\s*[\"'”»″)\]]*\s*$")
+_TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+_NORM_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670]")
+_TOKEN = re.compile(r"\w+")
+
+
+def _fold(text: str) -> str:
+    """Cheap matching form: no diacritics, alef/ya/teh marbuta unified, lower case, digits ASCII."""
+    return _DIACRITICS.sub("", text).translate(_NORM_TABLE).lower().translate(dates._DIGITS)
+
+
+def _fingerprint(line: str) -> str:
+    return "".join(_TOKEN.findall(_fold(line)))
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _ends_sentence(line: str) -> bool:
+    return _SENTENCE_END.search(line) is not None
+
+
+def _is_paragraph(line: str) -> bool:
+    """A line of running text: a sentence of some length, or a long line."""
+    n = _words(line)
+    return (n >= 12 and _ends_sentence(line)) or n >= 30
+
+
+@lru_cache(maxsize=4)
+def _stops(language: str) -> frozenset[str]:
+    try:
+        return frozenset(_fold(w) for w in read_lines(f"stopwords/{language}.txt"))
+    except FileNotFoundError:
+        return frozenset()
+
+
+def _content_words(text: str, language: str) -> set[str]:
+    stops = _stops(language)
+    out = set()
+    for token in _TOKEN.findall(_fold(text)):
+        if len(token) < 3 or token.isdigit() or token in stops:
+            continue
+        if token.startswith(("وال", "بال", "فال", "كال")) and len(token) > 5:
+            token = token[3:]
+        elif token.startswith(("ال", "لل")) and len(token) > 4:
+            token = token[2:]
+        out.add(token)
+    return out
+
+
+def _cohesion(block: Sequence[str], main: set[str], language: str) -> float:
+    """Lexical cohesion of a block with the main text: shared content words over the smaller vocabulary."""
+    words = _content_words(" ".join(block), language)
+    return len(words & main) / min(len(words), len(main)) if words and main else 0.0
+
+
+def _script_mismatch(line: str, language: str) -> bool:
+    """A line written mostly in another script than the article (a Latin caption or credit in Arabic text)."""
+    if language != "ar":
+        return False
+    ratio = arabic.arabic_ratio(line)
+    return ratio < 0.3 and len(arabic.LATIN_LETTER.findall(line)) >= 12
+
+
+def _split_lines(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", arabic.clean_invisible(text))
+    return [line for raw in text.split("\n") if (line := _SPACES.sub(" ", raw).strip())]
+
+
+def clean(text: str, language: str = "ar", title: str | None = None, cohesion_min: float = 0.2) -> Cleaned:
+    """Split a page's text into body lines, header lines and removed furniture (with reasons).
+
+    Every line of the article's running text is kept; what goes is furniture (patterns), embedded posts and
+    captions, lines in another script, repeats, short unpunctuated lines inside the body (related headlines),
+    and blocks that follow a comments or related-articles marker, or a headline near the end, when they share
+    less than `cohesion_min` of their content words with the article's main block.
+    """
+    lines = _split_lines(text)
+    removed: list[Removal] = []
+    # Pass 1: furniture patterns, embedded posts, captions; tail markers split the page into blocks.
+    blocks: list[list[str]] = [[]]
+    block_after_marker: list[bool] = [False]
+    for line in lines:
+        cut = _inline_tail().search(line)
+        if cut and cut.start() > 0 and _words(line[: cut.start()]) >= 3:
+            head, tail = line[: cut.start()].strip(), line[cut.start() :].strip()
+            blocks[-1].append(head)
+            removed.append(Removal(tail, "related-articles list"))
+            blocks.append([])
+            block_after_marker.append(True)
+            continue
+        rule = next((r for r in (*_caption_rules(), *_furniture_rules()) if r.pattern.search(line)), None)
+        if rule is not None:
+            removed.append(Removal(line, rule.reason))
+            if rule.kind == "tail":
+                blocks.append([])
+                block_after_marker.append(True)
+            continue
+        blocks[-1].append(line)
+    # Pass 2: the main block is the largest; blocks after a marker must be about the same story.
+    sizes = [sum(len(line) for line in b) for b in blocks]
+    main_index = max(range(len(blocks)), key=lambda i: sizes[i])
+    main_words = _content_words(" ".join(blocks[main_index]), language)
+    kept_lines: list[str] = []
+    for i, block in enumerate(blocks):
+        if not block:
+            continue
+        teaser = any(_TEASER.search(line) for line in block)
+        if (
+            i != main_index
+            and block_after_marker[i]
+            and (teaser or _cohesion(block, main_words, language) < cohesion_min)
+        ):
+            removed.extend(Removal(line, "appended block not about this article") for line in block)
+            continue
+        kept_lines.extend(block)
+    # Pass 3: header (lines above the first paragraph), title, repeats, captions, headlines in the body.
+    first_body = next((i for i, line in enumerate(kept_lines) if _is_paragraph(line)), None)
+    if first_body is None:
+        return Cleaned(tuple(kept_lines), (), tuple(removed), title)
+    header, body_lines = kept_lines[:first_body], kept_lines[first_body:]
+    if title is None:
+        title = _headline(header)
+    title_key = _fingerprint(title) if title else None
+    kept_header: list[str] = []
+    for line in header:
+        key = _fingerprint(line)
+        if title_key and key == title_key:
+            if line == title and title not in kept_header:
+                kept_header.append(line)
+            else:
+                removed.append(Removal(line, "repeated title"))
+        elif title_key and key.startswith(title_key):
+            removed.append(Removal(line, "title repeated with a photo caption"))
+        elif _script_mismatch(line, language):
+            removed.append(Removal(line, "line in another script (caption or credit)"))
+        else:
+            kept_header.append(line)
+    body, body_removed = _clean_body(body_lines, language, title_key, main_words, cohesion_min)
+    removed.extend(body_removed)
+    return Cleaned(tuple(body), tuple(kept_header), tuple(removed), title)
+
+
+def _headline(header: Sequence[str]) -> str | None:
+    """The page's headline among the header lines: the first headline-shaped line that is not a date line."""
+    for line in header:
+        n = _words(line)
+        if n < 3 or n > 30 or _is_date_line(line):
+            continue
+        if line.endswith((":", "،", ",")):
+            continue
+        return line
+    return None
+
+
+def _is_date_line(line: str) -> bool:
+    found = dates.find_dates(line)
+    covered = sum(f.end - f.start for f in found)
+    return bool(found) and covered >= 0.5 * len(line.strip())
+
+
+def _clean_body(
+    lines: Sequence[str], language: str, title_key: str | None, main_words: set[str], cohesion_min: float
+) -> tuple[list[str], list[Removal]]:
+    removed: list[Removal] = []
+    punctuated = sum(1 for line in lines if _ends_sentence(line)) >= 0.5 * len(lines)
+    seen: set[str] = set()
+    kept: list[str] = []
+    # Segments start at headline-shaped lines: a trailing segment on another subject is an appended article.
+    segment_starts: list[int] = []
+    for line in lines:
+        key = _fingerprint(line)
+        if title_key and key == title_key:
+            removed.append(Removal(line, "repeated title"))
+        elif title_key and key.startswith(title_key) and len(key) > len(title_key):
+            removed.append(Removal(line, "title repeated with a photo caption"))
+        elif key in seen and len(key) > 20:
+            removed.append(Removal(line, "repeated paragraph"))
+        elif _script_mismatch(line, language):
+            removed.append(Removal(line, "line in another script (caption or credit)"))
+        elif punctuated and not _ends_sentence(line) and _words(line) <= 20 and not _TEASER.search(line):
+            removed.append(Removal(line, "headline inside the body (related article)"))
+            segment_starts.append(len(kept))
+        else:
+            seen.add(key)
+            kept.append(line)
+    # An appended article: the text after the last headline inside the body, shorter than what precedes it
+    # and on another subject (or a teaser cut with "...").
+    for start in reversed(segment_starts):
+        if start <= 0 or start >= len(kept):
+            continue
+        tail, head = kept[start:], kept[:start]
+        if sum(map(len, tail)) >= sum(map(len, head)):
+            break
+        head_words = _content_words(" ".join(head), language) or main_words
+        teaser = _TEASER.search(tail[-1]) is not None
+        if teaser or _cohesion(tail, head_words, language) < cohesion_min:
+            removed.extend(Removal(line, "appended block not about this article") for line in tail)
+            kept = head
+        else:
+            break
+    return kept, removed
+
+
+# ---------------------------------------------------------------------------------------------- 4. describe
+
+
+@dataclass(frozen=True)
+class _OutletRule:
+    pattern: re.Pattern[str]
+    where: str
+    how: str
+
+
+@lru_cache(maxsize=1)
+def _outlet_rules() -> tuple[_OutletRule, ...]:
+    return tuple(_OutletRule(re.compile(r["pattern"]), r["where"], r["how"]) for r in read_tsv("ingest/outlet.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _not_outlets() -> frozenset[str]:
+    return frozenset(_fold(w) for w in read_lines("ingest/not_outlets.txt"))
+
+
+def _outlet_name(candidate: str | None) -> str | None:
+    if not candidate:
+        return None
+    name = candidate.strip(" \"'“”«»″:،,.-–—")
+    if len(name) < 2 or _fold(name) in _not_outlets() or name.isdigit() or _is_date_line(name):
+        return None
+    return name
+
+
+def domain_of(url: str | None) -> str | None:
+    """The site's domain without `www.`."""
+    if not url:
+        return None
+    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _language(text: str, given: str | None) -> tuple[str, str]:
+    if given and given[:2].lower() in ("ar", "en", "fr", "es"):
+        return given[:2].lower(), "given"
+    if arabic.arabic_ratio(text) >= 0.5:
+        return "ar", "script (Arabic letters)"
+    tokens = _TOKEN.findall(_fold(text[:5000]))
+    counts = {lang: sum(1 for t in tokens if t in _stops(lang)) for lang in ("en", "fr", "es")}
+    best = max(counts, key=lambda lang: counts[lang])
+    if counts[best] == 0:
+        return "en", "default (Latin script, no stop words recognised)"
+    return best, f"stop words ({counts[best]} {best})"
+
+
+@dataclass(frozen=True)
+class PublicationEvidence:
+    """What an article's own text says about when it was written."""
+
+    published: datetime | None
+    how: str
+    weekday: int | None = None  # the writing weekday fixed by relative words, when no date is
+    statements: tuple[str, ...] = ()
+
+
+def publication_evidence(cleaned: Cleaned, removals: Sequence[Removal]) -> PublicationEvidence:
+    """The publication datetime an article's text supports, by these rules, in order:
+
+    1. a date line: a header line (above the body) that is mostly an explicit date with day, month
+       and year, with its time when written ("السبت 23 أبريل 2022 على الساعة 00:05");
+    2. a relative day word naming a weekday right next to an explicit date that agrees with it
+       ("اليوم الأحد (2 تموز/يوليو 2017)"): the date minus the word's offset;
+    3. an embedded post's date E (a tweet's "May 10, 2022"): the article is written on or after it; the day in
+       [E, E+2] on which most weekday statements ("غدا الأربعاء" = written on a Tuesday) hold, if one holds;
+    4. otherwise, when every weekday statement agrees on one writing weekday, only that weekday is known
+       (`weekday`), for `date_from_batch`; with none, the date is unknown.
+    Dates in photo captions and other removed furniture are never used, except embedded-post dates (3).
+    """
+    for line in cleaned.header:
+        found = [f for f in dates.find_dates(line) if f.precision == "day" and not f.relative]
+        if found and _is_date_line(line):
+            first = found[0]
+            return PublicationEvidence(
+                datetime.combine(first.value, first.time or datetime.min.time()),
+                f"date line {first.text!r}" + ("" if first.time else " (no time given)"),
+            )
+    body = "\n".join(cleaned.body)
+    statements = dates.weekday_statements(body)
+    if statements:
+        explicit = [f for f in dates.find_dates(body) if f.precision == "day" and not f.relative]
+        for s in statements:
+            for f in explicit:
+                near = 0 <= f.start - s.end <= 30 or 0 <= s.start - f.end <= 30
+                if near and f.value.weekday() == s.weekday:
+                    written = f.value - timedelta(days=s.offset)
+                    return PublicationEvidence(
+                        datetime.combine(written, datetime.min.time()),
+                        f"relative word {s.text!r} next to the date {f.text!r} that agrees with it (date only)",
+                    )
+    posts = [
+        f
+        for r in removals
+        if r.reason.startswith("embedded post")
+        for f in dates.find_dates(r.line)
+        if f.precision == "day" and not f.relative
+    ]
+    said = tuple(s.text for s in statements)
+    if posts and statements:
+        floor = max(f.value for f in posts)
+        window = [floor + timedelta(days=k) for k in range(3)]
+        scored = [(sum(s.writing_weekday == d.weekday() for s in statements), -i, d) for i, d in enumerate(window)]
+        support, _, best = max(scored)
+        if support:
+            agree = [s.text for s in statements if s.writing_weekday == best.weekday()]
+            disagree = [s.text for s in statements if s.writing_weekday != best.weekday()]
+            how = (
+                f"inferred from the embedded post dated {floor.isoformat()} and {', '.join(map(repr, agree))}"
+                f" (written on a {WEEKDAY_NAMES[best.weekday()]}, on or after the post)"
+            )
+            if disagree:
+                how += f"; {', '.join(map(repr, disagree))} disagrees"
+            return PublicationEvidence(datetime.combine(best, datetime.min.time()), how + " (date only)")
+    if statements:
+        weekdays = {s.writing_weekday for s in statements}
+        if len(weekdays) == 1:
+            weekday = weekdays.pop()
+            return PublicationEvidence(
+                None,
+                f"unknown: written on a {WEEKDAY_NAMES[weekday]} (from {', '.join(map(repr, said))}), "
+                "but no date in the text anchors it",
+                weekday,
+                said,
+            )
+        return PublicationEvidence(None, f"unknown: weekday words disagree ({', '.join(map(repr, said))})")
+    if posts:
+        floor = max(f.value for f in posts)
+        return PublicationEvidence(None, f"unknown: not before {floor.isoformat()} (embedded post), no day word")
+    return PublicationEvidence(None, "unknown: no date line, embedded post or relative day word")
+
+
+def _find_outlet(doc: Document, cleaned: Cleaned, removals: Sequence[Removal]) -> tuple[str | None, str | None, str]:
+    """(outlet, author, how)."""
+    author = None
+    outlet = None
+    how = ""
+    places = {
+        "header": [line for line in cleaned.header if line != cleaned.title],
+        "lead": list(cleaned.body[:1]),
+        "removed": [r.line for r in removals],
+        "body": list(cleaned.body),
+    }
+    for rule in _outlet_rules():
+        for line in places[rule.where]:
+            m = rule.pattern.search(line)
+            if not m:
+                continue
+            groups = m.groupdict()
+            if groups.get("author") and author is None and rule.where == "header":
+                name = groups["author"].strip()
+                if 2 <= len(name.split()) <= 5 and not _is_date_line(name):
+                    author = name
+            candidate = _outlet_name(groups.get("outlet"))
+            if candidate and outlet is None:
+                outlet, how = candidate, f"{rule.how} {line[:80]!r}"
+            break
+    if doc.outlet:
+        return doc.outlet, doc.author or author, doc.origin
+    if outlet:
+        return outlet, doc.author or author, how
+    domain = domain_of(doc.url)
+    if domain:
+        return domain, doc.author or author, "URL domain"
+    return None, doc.author or author, "unknown: the text does not name its outlet"
+
+
+def _position(text: str, line: str) -> int:
+    found = text.find(line[:40])
+    return found if found >= 0 else len(text)
+
+
+def _to_local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"options: [ingest] timezone {name!r} is not a known time zone (e.g. Africa/Casablanca)"
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Built:
+    article: Article
+    removals: tuple[Removal, ...]
+    weekday: int | None = None
+
+
+def build_article(doc: Document, options: IngestOptions) -> _Built:
+    """One document to an `Article`: cleaned, described; raises `InputError` when no article text is left."""
+    if "\x00" in doc.text:
+        raise InputError("binary content (NUL characters), not text")
+    rough = doc.text[:20000]
+    language, language_how = _language(rough, doc.language)
+    cleaned = clean(doc.text, language, doc.title, options.cohesion_min)
+    body = "\n".join(cleaned.body)
+    if len(body) < options.min_chars:
+        raise InputError(f"empty or too short ({len(body)} characters of article text, min_chars {options.min_chars})")
+    removals = list(cleaned.removed)
+    removals.extend(Removal(line, "header line (title, byline, date or caption)") for line in cleaned.header)
+    removals.sort(key=lambda r: _position(doc.text, r.line))
+    inferred: list[tuple[str, str]] = [("language", language_how)]
+    title = doc.title or cleaned.title
+    inferred.append(("title", doc.origin if doc.title else "headline above the body" if title else "unknown"))
+    outlet, author, outlet_how = _find_outlet(doc, cleaned, cleaned.removed)
+    inferred.append(("outlet", outlet_how))
+    if author:
+        inferred.append(("author", doc.origin if doc.author else "byline"))
+    weekday = None
+    if doc.published is not None:
+        published = _to_local(doc.published, _zone(options.timezone))
+        inferred.append(("published", doc.origin))
+    else:
+        evidence = publication_evidence(cleaned, cleaned.removed)
+        published, weekday = evidence.published, evidence.weekday
+        inferred.append(("published", evidence.how))
+    article = Article(
+        id=doc.id,
+        text=body,
+        title=title,
+        outlet=outlet,
+        author=author,
+        published=published,
+        url=doc.url,
+        language=language,
+        source=doc.source,
+        removed=tuple(r.line for r in removals),
+        inferred=tuple(inferred),
+    )
+    return _Built(article, tuple(removals), weekday)
+
+
+# ---------------------------------------------------------------------------------------------- 5. batch dates
+
+
+def date_from_batch(built: Sequence[_Built], window_days: int = 3) -> list[Article]:
+    """Date the articles whose text fixes only the writing weekday, from the batch's other articles.
+
+    A batch is a day's (or a few days') press: an article that says "امس الثلاثاء" was written on a Wednesday,
+    and the Wednesday meant is the one nearest the newest publication date established from the batch's own
+    evidence (rules 1-3 of `publication_evidence`, or given metadata), if it lies within `window_days` of it.
+    Dates set this way are said to be inferred, and from what; nothing is set when the batch has no dated article.
+    """
+    anchors = [b.article.published for b in built if b.article.published is not None]
+    if not anchors:
+        return [b.article for b in built]
+    newest = max(anchors).date()
+    out = []
+    for b in built:
+        if b.weekday is None or b.article.published is not None:
+            out.append(b.article)
+            continue
+        back = (newest.weekday() - b.weekday) % 7
+        day = newest - timedelta(days=back) if back <= 3 else newest + timedelta(days=7 - back)
+        if abs((day - newest).days) > window_days:
+            out.append(b.article)
+            continue
+        old = dict(b.article.inferred)["published"]
+        said = old.split(", but no date", 1)[0].removeprefix("unknown: ")
+        how = (
+            f"inferred: {said}; the {WEEKDAY_NAMES[b.weekday]} nearest {newest.isoformat()}, "
+            "the newest publication date established in this batch (date only)"
+        )
+        inferred = tuple((k, how if k == "published" else v) for k, v in b.article.inferred)
+        out.append(replace(b.article, published=datetime.combine(day, datetime.min.time()), inferred=inferred))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- 6. duplicates
+
+_SKETCH_MASK = (1 << 61) - 1
+
+
+def sketch(text: str, shingle: int = 5, size: int = 64) -> tuple[int, ...]:
+    """Bottom-k MinHash sketch: the `size` smallest hashes of the text's word `shingle`-grams (sorted)."""
+    tokens = _TOKEN.findall(_fold(text))
+    if len(tokens) < shingle:
+        grams = {" ".join(tokens)} if tokens else set()
+    else:
+        grams = {" ".join(tokens[i : i + shingle]) for i in range(len(tokens) - shingle + 1)}
+    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") & _SKETCH_MASK for g in grams}
+    return tuple(heapq.nsmallest(size, hashes))
+
+
+def estimated_jaccard(a: Sequence[int], b: Sequence[int], size: int) -> float:
+    """Jaccard similarity of two texts estimated from their bottom-k sketches."""
+    if not a or not b:
+        return 0.0
+    union = heapq.nsmallest(size, set(a) | set(b))
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / len(union)
+
+
+def fold_duplicates(articles: Sequence[Article], options: IngestOptions) -> tuple[list[Article], int]:
+    """Near-duplicates folded into one article (the longest text; ties: input order) that lists the others in
+    `copies`. Candidates share at least `duplicate_min_shared` sketch values (an inverted index: near linear)."""
+    size = options.sketch_size
+    sketches = [sketch(a.text, options.shingle_size, size) for a in articles]
+    index: dict[int, list[int]] = defaultdict(list)
+    parent = list(range(len(articles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, sk in enumerate(sketches):
+        shared: Counter[int] = Counter()
+        for h in sk:
+            postings = index[h]
+            shared.update(postings)
+            postings.append(i)
+        need = max(1, int(options.duplicate_min_shared * min(size, len(sk))))
+        for j, count in shared.items():
+            if count >= need and estimated_jaccard(sk, sketches[j], size) >= options.duplicate_threshold:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(articles)):
+        groups[root(i)].append(i)
+    kept: list[tuple[int, Article]] = []
+    duplicates = 0
+    for members in groups.values():
+        best = max(members, key=lambda i: (len(articles[i].text), -i))
+        copies = tuple(replace(articles[i], copies=()) for i in members if i != best)
+        duplicates += len(copies)
+        main = articles[best]
+        kept.append((min(members), replace(main, copies=main.copies + copies) if copies else main))
+    kept.sort(key=lambda pair: pair[0])
+    return [a for _, a in kept], duplicates
+
+
+# ---------------------------------------------------------------------------------------------- entry
+
+
+def _read_one(path: Path, options: IngestOptions) -> tuple[list[_Built], list[Skipped]]:
+    """Everything from one path; never raises for a bad input."""
+    try:
+        documents, skipped = read_documents(path, options)
+    except InputError as exc:
+        return [], [Skipped(str(path), str(exc))]
+    except OSError as exc:
+        return [], [Skipped(str(path), f"cannot read: {exc.strerror or exc}")]
+    built: list[_Built] = []
+    for doc in documents:
+        try:
+            built.append(build_article(doc, options))
         except InputError as exc:
-            skipped.append(Skipped(str(path), str(exc)))
-            continue
-        except OSError as exc:
-            skipped.append(Skipped(str(path), f"cannot read: {exc.strerror or exc}"))
-            continue
-        if article.id in seen:
-            skipped.append(Skipped(str(path), f"duplicate id {article.id!r}"))
-            continue
-        seen.add(article.id)
-        articles.append(article)
-    return IngestResult(tuple(articles), tuple(skipped))
+            skipped.append(Skipped(doc.source, str(exc)))
+    return built, skipped
+
+
+def _read_chunk(args: tuple[list[Path], IngestOptions]) -> list[tuple[list[_Built], list[Skipped]]]:
+    paths, options = args
+    return [_read_one(p, options) for p in paths]
+
+
+def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[_Built], list[Skipped]]]:
+    workers = min(options.workers or (os.cpu_count() or 1), os.cpu_count() or 1)
+    if workers <= 1 or len(paths) < 200:
+        yield from (_read_one(p, options) for p in paths)
+        return
+    chunks = [paths[i : i + 256] for i in range(0, len(paths), 256)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for results in pool.map(_read_chunk, [(c, options) for c in chunks]):
+            yield from results
+
+
+def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
+    """Read every input; bad inputs are skipped with a one-line reason, never fatal."""
+    _zone(options.timezone)  # a wrong zone is the user's mistake: say so before reading anything
+    built: list[_Built] = []
+    skipped: list[Skipped] = []
+    seen: dict[str, str] = {}
+    for found, skips in _read_all(expand_paths(paths), options):
+        skipped.extend(skips)
+        for b in found:
+            first = seen.get(b.article.id)
+            if first is not None:
+                skipped.append(
+                    Skipped(b.article.source or b.article.id, f"duplicate id {b.article.id!r} (first in {first})")
+                )
+                continue
+            seen[b.article.id] = b.article.source or b.article.id
+            built.append(b)
+    articles, duplicates = fold_duplicates(date_from_batch(built), options)
+    return IngestResult(tuple(articles), tuple(skipped), duplicates)
+
+
+def inspect(path: Path, options: IngestOptions) -> tuple[list[Inspection], list[Skipped]]:
+    """Each document of one file with the reason for every removed line (for `digest inspect`)."""
+    built, skipped = _read_one(path, options)
+    articles = date_from_batch(built)
+    return [Inspection(a, b.removals) for a, b in zip(articles, built, strict=True)], skipped
 
 
 def newest_publication(articles: Iterable[Article]) -> datetime | None:
     """The latest publication datetime among the articles, if any is known."""
-    dates = [a.published for a in articles if a.published is not None]
-    return max(dates) if dates else None
+    found = [a.published for a in articles if a.published is not None]
+    return max(found) if found else None
