@@ -24,6 +24,11 @@ class IngestOptions:
     min_chars: int = 80  # shorter article bodies are skipped as empty
     duplicate_threshold: float = 0.8  # shingle Jaccard above which two articles are copies
     timezone: str = "UTC"  # for publication times written without a zone
+    cohesion_min: float = 0.2  # appended blocks sharing fewer content words with the article are dropped
+    shingle_size: int = 5  # words per shingle for near-duplicate sketches
+    sketch_size: int = 64  # bottom-k MinHash values kept per article
+    duplicate_min_shared: float = 0.5  # share of sketch values two articles must share to be compared
+    workers: int = 0  # processes for reading many files (0: one per core)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def synthesize(analyses: Sequence[Analysis], options: Options) -> Story:
         actors=facts.actors,
         venue=facts.venue,
         event_date=facts.event_date,
-        conflicts=conflicts.find_conflicts(analyses),
+        conflicts=conflicts.find_conflicts(analyses, options.conflicts),
     )
 
 
