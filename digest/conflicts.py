@@ -1,13 +1,703 @@
 """Synthesis, part 3: claims per article and the conflicts between them.
 
-Per article (called from `analyze`): `find_claims`. Per story: `find_conflicts(analyses) -> tuple[Conflict, ...]`.
+Per article (called from `analyze`): `find_claims(article, sentences, mentions, dates) -> tuple[Claim, ...]`.
+Per story (called from `pipeline.synthesize`): `find_conflicts(analyses, options) -> tuple[Conflict, ...]`.
+
+1. Trigger: each sentence is normalised and tested against one precompiled pattern of every trigger word
+   (`digest/data/claims/*.tsv`); only sentences that match are read further.
+2. Entities: the sentence's mentions (from `extract.find_mentions`, keyed by the gazetteer) are located in the
+   normalised sentence; when the article has no mentions at all the gazetteer is asked directly.
+3. Claims, each (subject, attribute, value, evidence sentence, article, publication date, modality):
+   attendance (with negation, modality, reason, chairing), representation (who stands in for whom, who leads a
+   country's delegation), counts (quantity = what is counted and in what respect; "more than", "about"...),
+   the event's date and venue (dates from `extract.find_dates`), founding dates, facts about a person
+   (killed, released) that can be denied, and titles.
+4. Conflicts: per (subject, attribute), values are compared after normalisation (a date is an ISO prefix as
+   precise as the text, a count an interval); values that cannot both be true form sides. The kind is
+   `superseded` when one side's reports all come later than every other side's, else `discrepancy` for
+   details (numbers, dates, places, titles) and `contradiction` for facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from digest.model import Analysis, Article, Claim, Conflict, DateMention, Mention, Sentence
+from babel.dates import format_date
+
+from digest import arabic
+from digest.model import Analysis, Article, Claim, Conflict, ConflictSide, DateMention, Localized, Mention, Sentence
+from digest.options import ConflictOptions
+from digest.resources import read_tsv
+
+# A trigger starts a word, after optional clitics: conjunction, preposition, article.
+_START = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|لل)?"
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])")
+_ADJACENT_GAP = re.compile(r"[\s،,:\"'“”«»]*(?:قد\s+)?")
+_PAST_VISIT = re.compile(r"^\w*\s+(?:ال)?(?:اولي|سابق|اخير|ماضي)")
+_CAUSE = re.compile(_START + r"(?:بسبب|اثر|جراء|اصابت(?:ه|ها))")
+
+_ANCHORS = {
+    "membership": ("organization",),
+    "killed": ("place",),
+    "injured": ("place",),
+    "detained": ("place",),
+    "displaced": ("place",),
+    "surrendered": ("place",),
+    "attacks": ("place",),
+}
+"""What a count is tied to, by respect: members of an organisation, casualties in a place. Participants
+need no anchor: in one story they are the participants of its event."""
+
+DETAIL_ATTRIBUTES = frozenset({"count", "date", "venue", "founded", "title"})
+"""Attributes whose differing values are a `discrepancy`; the others (facts) are a `contradiction`."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Lexicons
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    row: dict[str, str]
+
+
+def _rules(name: str, anchored: bool = True) -> tuple[_Rule, ...]:
+    prefix = _START if anchored else ""
+    return tuple(_Rule(re.compile(prefix + f"(?:{row['pattern']})"), row) for row in read_tsv(f"claims/{name}"))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every claim lexicon, compiled once (see `digest/data/claims/README.md`)."""
+
+    trigger: re.Pattern[str]
+    attendance: tuple[_Rule, ...]
+    negation: tuple[tuple[re.Pattern[str], int], ...]
+    modality: tuple[_Rule, ...]
+    possessive: re.Pattern[str]
+    reasons: tuple[_Rule, ...]
+    representation: tuple[_Rule, ...]
+    numbers: dict[str, tuple[float, str]]
+    quantifiers_before: tuple[_Rule, ...]
+    quantifiers_after: tuple[_Rule, ...]
+    units: tuple[_Rule, ...]
+    contexts: tuple[_Rule, ...]
+    events: tuple[_Rule, ...]
+    status: tuple[_Rule, ...]
+    values: dict[str, Localized]
+
+
+def _alternation(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The claim lexicons, read and compiled once per process."""
+    numbers = {row["word"]: (float(row["value"]), row["kind"]) for row in read_tsv("claims/numbers.tsv")}
+    quantifiers = read_tsv("claims/quantifiers.tsv")
+    trigger_files = ("attendance", "representation", "units", "events", "status")
+    trigger_patterns = [row["pattern"] for name in trigger_files for row in read_tsv(f"claims/{name}.tsv")]
+    trigger_patterns += [rf"(?<!\w){re.escape(word)}(?!\w)" for word in numbers]
+    return Lexicon(
+        trigger=re.compile(_alternation(trigger_patterns)),
+        attendance=_rules("attendance.tsv"),
+        negation=tuple(
+            (re.compile(rf"(?<!\w)(?:[وف])?(?:ل)?(?:{row['pattern']})(?!\w)"), int(row["window"]))
+            for row in read_tsv("claims/negation.tsv")
+        ),
+        modality=_rules("modality.tsv"),
+        possessive=re.compile(_START + _alternation(row["pattern"] for row in read_tsv("claims/possessive.tsv"))),
+        reasons=_rules("reasons.tsv", anchored=False),
+        representation=_rules("representation.tsv"),
+        numbers=numbers,
+        quantifiers_before=tuple(
+            _Rule(re.compile(rf"(?<!\w)(?:{row['pattern']})\s*$"), row)
+            for row in quantifiers
+            if row["position"] == "before"
+        ),
+        quantifiers_after=tuple(
+            _Rule(re.compile(rf"^\s*(?:{row['pattern']})(?!\w)"), row)
+            for row in quantifiers
+            if row["position"] == "after"
+        ),
+        units=_rules("units.tsv"),
+        contexts=_rules("count_contexts.tsv"),
+        events=_rules("events.tsv"),
+        status=_rules("status.tsv"),
+        values={row["key"]: {lang: row[lang] for lang in ("ar", "en", "es")} for row in read_tsv("claims/values.tsv")},
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The gazetteer (written by the actors stage); claims degrade to the mentions' own text without it.
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any:
+    try:
+        from digest import gazetteer as module  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return module.gazetteer()
+
+
+def _role_names(role: str) -> Localized | None:
+    try:
+        from digest.gazetteer import role_names  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    names = role_names(role)
+    return dict(names) if names else None
+
+
+def _entry_names(entry: Any, surface: str) -> Localized:
+    names = dict(getattr(entry, "names", None) or {})
+    return {lang: names.get(lang) or surface for lang in ("ar", "en", "es")}
+
+
+def _lookup(surface: str) -> Any:
+    gaz = _gazetteer()
+    if gaz is None:
+        return None
+    try:
+        return gaz.lookup(surface)
+    except (KeyError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Entities located in a normalised sentence
+
+
+@dataclass(frozen=True)
+class _Entity:
+    key: str
+    kind: str  # person | organization | place
+    names: Localized
+    start: int
+    end: int
+    country: str | None = None
+    role: str | None = None
+
+
+def _entity_from(surface: str, kind: str, key: str | None, start: int, end: int, role: str | None) -> _Entity:
+    entry = _lookup(surface)
+    names = _entry_names(entry, surface) if entry is not None else {lang: surface for lang in ("ar", "en", "es")}
+    if key is None:
+        key = getattr(entry, "key", None) or "~" + arabic.strip_article(arabic.normalize(surface))
+    country = getattr(entry, "country", None) if entry is not None else None
+    return _Entity(key, kind, names, start, end, country, role)
+
+
+def _locate(norm: str, mentions: Sequence[Mention]) -> list[_Entity]:
+    entities = []
+    cursor = 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        needle = arabic.normalize(mention.text)
+        at = norm.find(needle, cursor) if needle else -1
+        if at < 0:
+            continue
+        cursor = at + len(needle)
+        entities.append(_entity_from(mention.text, mention.kind, mention.key, at, cursor, mention.role))
+    return entities
+
+
+def _gazetteer_entities(text: str, norm: str) -> list[_Entity]:
+    gaz = _gazetteer()
+    if gaz is None:
+        return []
+    entities = []
+    cursor = 0
+    for start, end, entry in gaz.find(text):
+        surface = text[start:end]
+        needle = arabic.normalize(surface)
+        at = norm.find(needle, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(needle)
+        kind = getattr(entry, "kind", "place")
+        kind = kind if kind in ("person", "organization") else "place"
+        role = (getattr(entry, "role", None) or {}).get("ar")
+        entities.append(_Entity(entry.key, kind, _entry_names(entry, surface), at, cursor, entry.country, role))
+    return entities
+
+
+def _before(entities: Sequence[_Entity], pos: int, kinds: Sequence[str], limit: int | None = None) -> _Entity | None:
+    found = [e for e in entities if e.end <= pos and e.kind in kinds and (limit is None or pos - e.end <= limit)]
+    return found[-1] if found else None
+
+
+def _after(entities: Sequence[_Entity], pos: int, kinds: Sequence[str], limit: int) -> _Entity | None:
+    for entity in entities:
+        if entity.start >= pos and entity.kind in kinds:
+            return entity if entity.start - pos <= limit else None
+    return None
+
+
+def _adjacent_before(entities: Sequence[_Entity], norm: str, pos: int, kinds: Sequence[str]) -> _Entity | None:
+    entity = _before(entities, pos, kinds, limit=12)
+    if entity is not None and _ADJACENT_GAP.fullmatch(norm[entity.end : pos]):
+        return entity
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Claims
+
+
+@dataclass
+class _Context:
+    """One trigger sentence of one article, normalised, with its entities and dates."""
+
+    article: Article
+    sentence: Sentence
+    norm: str
+    entities: list[_Entity]
+    dates: list[DateMention]
+    options: ConflictOptions
+    lex: Lexicon = field(default_factory=lexicon)
+
+    def claim(
+        self, subject: _Entity | tuple[str, Localized], attribute: str, value: Localized, normalized: str, modality: str
+    ) -> Claim:
+        key, names = (subject.key, subject.names) if isinstance(subject, _Entity) else subject
+        return Claim(
+            subject=dict(names),
+            subject_key=key,
+            attribute=attribute,
+            value=value,
+            normalized=normalized,
+            article_id=self.article.id,
+            published=self.article.published,
+            evidence=self.sentence.text,
+            outlet=self.article.outlet,
+            modality=modality,
+        )
+
+
+def _modality(ctx: _Context, end: int, start: int = 0) -> str:
+    region = ctx.norm[start:end]
+    for rule in ctx.lex.modality:
+        if rule.pattern.search(region):
+            return rule.row["modality"]
+    return "asserted"
+
+
+def _negated(ctx: _Context, pos: int) -> bool:
+    head = ctx.norm[max(0, pos - 60) : pos]
+    for pattern, window in ctx.lex.negation:
+        for match in pattern.finditer(head):
+            if len(_WORD.findall(head[match.end() :])) <= window:
+                return True
+    return False
+
+
+def _value(key: str) -> Localized:
+    return dict(lexicon().values.get(key, {"ar": key, "en": key, "es": key}))
+
+
+def _join(*parts: Localized | None, sep: str = " ") -> Localized:
+    present = [p for p in parts if p]
+    return {lang: sep.join(p[lang] for p in present if p.get(lang)) for lang in ("ar", "en", "es")}
+
+
+def _overlapping(matches: list[tuple[int, int, _Rule]]) -> list[tuple[int, int, _Rule]]:
+    """Keep the longest of overlapping trigger matches (ألغى زيارته is one absence, not a visit)."""
+    kept: list[tuple[int, int, _Rule]] = []
+    for start, end, rule in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, rule))
+    return sorted(kept, key=lambda m: m[0])
+
+
+def _attendance(ctx: _Context) -> Iterator[Claim]:
+    matches = [(m.start(), m.end(), r) for r in ctx.lex.attendance for m in r.pattern.finditer(ctx.norm)]
+    persons = ("person",)
+    for start, end, rule in _overlapping(matches):
+        role = rule.row["role"]
+        tail = ctx.norm[end : end + 40]
+        if role == "visit" and _PAST_VISIT.match(tail):
+            continue
+        pronoun = r"ت(?:ه|ها|هم)(?!\w)" if rule.row["feminine"] == "yes" else r"ت?(?:ه|ها|هم)(?!\w)"
+        possessive = re.match(pronoun, tail) or ctx.lex.possessive.search(ctx.norm, max(0, start - 30), start)
+        if possessive:
+            subject = _before(ctx.entities, start, persons)
+        else:
+            subject = (
+                _adjacent_before(ctx.entities, ctx.norm, start, persons)
+                or _after(ctx.entities, end, persons, ctx.options.subject_window)
+                or _before(ctx.entities, start, persons, ctx.options.subject_window)
+            )
+        if subject is None:
+            continue
+        polarity = rule.row["polarity"]
+        if _negated(ctx, start):
+            polarity = "absent" if polarity == "attend" else "attend"
+        modality = _modality(ctx, start)
+        if modality == "denied":
+            modality = "asserted"  # "denied" words near attendance are rare and usually about something else
+        word = ctx.norm[start:end]
+        if modality in ("asserted", "reported") and re.search(r"(?<!\w)[وف]?س[يتن]", word):
+            modality = "expected"
+        value = _value(f"attendance:{polarity}:{modality}" if modality != "asserted" else f"attendance:{polarity}")
+        if polarity == "attend" and role == "chair":
+            value = _join(value, _paren(_value("role:chair")))
+        if polarity == "absent":
+            reason = _reason(ctx)
+            if reason:
+                value = _join(value, _paren(reason))
+        yield ctx.claim(subject, "attendance", value, polarity, modality)
+
+
+def _paren(value: Localized) -> Localized:
+    return {lang: f"({text})" for lang, text in value.items()}
+
+
+def _reason(ctx: _Context) -> Localized | None:
+    cause = _CAUSE.search(ctx.norm)
+    if not cause:
+        return None
+    window = ctx.norm[cause.end() : cause.end() + 60]
+    for rule in ctx.lex.reasons:
+        if rule.pattern.search(window):
+            return {lang: rule.row[lang] for lang in ("ar", "en", "es")}
+    return None
+
+
+def _country_after(ctx: _Context, pos: int) -> tuple[str, Localized] | None:
+    """The country of the nisba or name right after `pos` (وفدا أمريكيا، الوفد الأمريكي، وفد المغرب)."""
+    gaz = _gazetteer()
+    entity = _after(ctx.entities, pos, ("place", "organization"), 20)
+    if entity is not None and entity.kind == "place":
+        return _country(entity.country or entity.key, entity.names)
+    if gaz is None:
+        return None
+    for word in _WORD.findall(ctx.norm[pos : pos + 40])[:2]:
+        for candidate in (word, word.removesuffix("ا")):
+            code = gaz.adjective_country(candidate)
+            if code:
+                return _country(code, None)
+    return None
+
+
+def _country(code: str, fallback: Localized | None) -> tuple[str, Localized] | None:
+    gaz = _gazetteer()
+    names = gaz.country_names(code) if gaz is not None else None
+    names = names or fallback
+    return (code, dict(names)) if names else None
+
+
+def _delegation(country: tuple[str, Localized]) -> tuple[str, Localized]:
+    key, names = country
+    label = _value("delegation")
+    return f"delegation:{key}", {
+        "ar": f"{label['ar']} {names['ar']}",
+        "en": f"{names['en']} {label['en']}",
+        "es": f"{label['es']} de {names['es']}",
+    }
+
+
+def _representation(ctx: _Context) -> Iterator[Claim]:
+    persons = ("person",)
+    window = ctx.options.subject_window
+    for rule in ctx.lex.representation:
+        for match in rule.pattern.finditer(ctx.norm):
+            start, end = match.start(), match.end()
+            kind = rule.row["kind"]
+            subject: _Entity | tuple[str, Localized] | None
+            if kind == "on_behalf":
+                subject = _after(ctx.entities, end, persons, 30)
+                agent = _adjacent_before(ctx.entities, ctx.norm, start, persons) or _before(
+                    ctx.entities, start, persons, window
+                )
+            elif kind == "passive":
+                subject = _before(ctx.entities, start, persons)
+                agent = _after(ctx.entities, end, persons, window)
+            elif kind == "represents":
+                agent = _adjacent_before(ctx.entities, ctx.norm, start, persons)
+                target = _after(ctx.entities, end, ("person", "place", "organization"), 15)
+                subject = target
+                if target is not None and target.kind == "place":
+                    country = _country(target.country or target.key, target.names)
+                    subject = _delegation(country) if country else None
+            else:  # leads a delegation
+                agent = _after(ctx.entities, start, persons, end - start) or _adjacent_before(
+                    ctx.entities, ctx.norm, start, persons
+                )
+                country = _country_after(ctx, end)
+                subject = _delegation(country) if country else None
+            if subject is None or agent is None or (isinstance(subject, _Entity) and subject.key == agent.key):
+                continue
+            attribute = "representation"
+            value = agent.names
+            yield ctx.claim(subject, attribute, dict(value), agent.key, _modality(ctx, start))
+
+
+def _number_at(ctx: _Context, words: list[re.Match[str]], i: int) -> tuple[float, int] | None:
+    """The number written from word `i` on (digits, number words, multipliers), and the index after it."""
+    numbers = ctx.lex.numbers
+    total, current, j, seen = 0.0, 0.0, i, False
+    while j < len(words):
+        word = words[j].group()
+        bare = word[1:] if seen and word.startswith("و") and word[1:] in numbers else word
+        if _NUMBER.fullmatch(bare):
+            if seen:
+                break
+            current = _digits(bare)
+        elif bare in numbers:
+            value, kind = numbers[bare]
+            if kind == "multiplier":
+                current = (current or 1.0) * value
+                total, current = total + current, 0.0
+            else:
+                current += value
+        else:
+            break
+        seen = True
+        j += 1
+    return (total + current, j) if seen else None
+
+
+def _digits(text: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return float(re.sub(r"[.,]", "", text))
+    return float(text.replace(",", "."))
+
+
+def _counts(ctx: _Context) -> Iterator[Claim]:
+    words = list(re.finditer(r"\d+(?:[.,]\d+)*|\w+", ctx.norm))
+    i = 0
+    while i < len(words):
+        parsed = _number_at(ctx, words, i)
+        if parsed is None:
+            i += 1
+            continue
+        amount, j = parsed
+        start = words[i].start()
+        i = j
+        if amount <= 0 or j >= len(words):
+            continue
+        k = j + 1 if words[j].group() == "من" and j + 1 < len(words) else j
+        unit = next((r for r in ctx.lex.units if r.pattern.match(ctx.norm, words[k].start())), None)
+        if unit is None:
+            continue
+        unit_end = unit.pattern.match(ctx.norm, words[k].start()).end()  # type: ignore[union-attr]
+        context = _count_context(ctx, unit, start, unit_end)
+        if context is None:
+            continue
+        op = "eq"
+        for rule in ctx.lex.quantifiers_before:
+            if rule.pattern.search(ctx.norm, max(0, start - 25), start):
+                op = rule.row["op"]
+                break
+        for rule in ctx.lex.quantifiers_after:
+            word_end = words[k].end()
+            if rule.pattern.match(ctx.norm[word_end : word_end + 25]):
+                op = rule.row["op"]
+                break
+        respect = context.row["context"]
+        anchor_kinds = _ANCHORS.get(respect, ())
+        anchor = (
+            _before(ctx.entities, start, anchor_kinds, 60) or _after(ctx.entities, unit_end, anchor_kinds, 40)
+            if anchor_kinds
+            else None
+        )
+        subject_key = f"count:{context.row['context']}:{unit.row['unit']}"
+        names = {
+            lang: f"{unit.row[lang]} ({context.row[lang]})" if context is not unit else unit.row[lang]
+            for lang in ("ar", "en", "es")
+        }
+        if anchor is not None:
+            subject_key += f"@{anchor.key}"
+            names = {lang: f"{names[lang]} — {anchor.names[lang]}" for lang in names}
+        shown = _format_number(amount)
+        value = {lang: shown for lang in ("ar", "en", "es")}
+        if op != "eq":
+            qualifier = _value(f"op:{op}")
+            value = {
+                lang: f"{qualifier[lang]} {shown}" if op != "ge" else f"{shown} ({qualifier[lang]})" for lang in value
+            }
+        yield ctx.claim((subject_key, names), "count", value, f"{op}:{shown}", _modality(ctx, start))
+
+
+def _format_number(amount: float) -> str:
+    return str(int(amount)) if amount == int(amount) else f"{amount:g}"
+
+
+def _count_context(ctx: _Context, unit: _Rule, start: int, end: int) -> _Rule | None:
+    """In what respect a number counts: the unit's own (عضوا: members), else the nearest word before, else after."""
+    if unit.row["context"] != "-":
+        return unit
+    before = ctx.norm[max(0, start - 60) : start]
+    best: tuple[int, _Rule] | None = None
+    for rule in ctx.lex.contexts:
+        for match in rule.pattern.finditer(before):
+            distance = len(before) - match.end()
+            if best is None or distance < best[0]:
+                best = (distance, rule)
+    if best is not None:
+        return best[1]
+    after = ctx.norm[end : end + 30]
+    for rule in ctx.lex.contexts:
+        if rule.pattern.search(after):
+            return rule
+    return None
+
+
+def _date_iso(mention: DateMention) -> str:
+    if mention.precision == "year":
+        return f"{mention.value.year:04d}"
+    if mention.precision == "month":
+        return f"{mention.value.year:04d}-{mention.value.month:02d}"
+    return mention.value.isoformat()
+
+
+def _date_names(mention: DateMention) -> Localized:
+    pattern = {"year": "y", "month": "MMMM y"}.get(mention.precision, "d MMMM y")
+    return {lang: format_date(mention.value, pattern, locale=lang) for lang in ("ar", "en", "es")}
+
+
+def _date_near(ctx: _Context, pos: int, window: int = 40) -> DateMention | None:
+    """The date written nearest after `pos` (within `window` characters), else just before it."""
+    located = []
+    for mention in ctx.dates:
+        at = ctx.norm.find(arabic.normalize(mention.text))
+        if at >= 0:
+            located.append((at, mention))
+    after = [(at, m) for at, m in located if pos <= at <= pos + window]
+    if after:
+        return min(after, key=lambda x: x[0])[1]
+    before = [(at, m) for at, m in located if pos - at <= 40]
+    return max(before, key=lambda x: x[0])[1] if before else None
+
+
+def _events(ctx: _Context) -> Iterator[Claim]:
+    noun = next((r for r in ctx.lex.events if r.row["kind"] == "noun" and r.pattern.search(ctx.norm)), None)
+    event_key = ("event:meeting", _value_event(noun)) if noun else None
+    for rule in ctx.lex.events:
+        kind = rule.row["kind"]
+        if kind == "noun":
+            continue
+        for match in rule.pattern.finditer(ctx.norm):
+            if kind == "founded":
+                mention = _date_near(ctx, match.end())
+                org = _before(ctx.entities, match.start(), ("organization",)) or _after(
+                    ctx.entities, match.end(), ("organization",), 60
+                )
+                if mention and org:
+                    yield ctx.claim(
+                        org, "founded", _date_names(mention), _date_iso(mention), _modality(ctx, match.start())
+                    )
+                continue
+            if event_key is None:
+                continue
+            if kind in ("date", "venue"):
+                mention = _date_near(ctx, match.end())
+                if mention is not None and not _founding_between(ctx, match.end(), mention):
+                    yield ctx.claim(
+                        event_key, "date", _date_names(mention), _date_iso(mention), _modality(ctx, match.start())
+                    )
+            if kind == "venue":
+                place = _after(ctx.entities, match.end(), ("place",), 40)
+                if place is not None:
+                    yield ctx.claim(
+                        event_key,
+                        "venue",
+                        dict(place.names),
+                        f"{place.key}|{place.country or ''}",
+                        _modality(ctx, match.start()),
+                    )
+
+
+def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
+    """Whether a founding word stands between an event word and a date (the date is then the founding's)."""
+    at = ctx.norm.find(arabic.normalize(mention.text))
+    lo, hi = sorted((pos, at))
+    return any(r.row["kind"] == "founded" and r.pattern.search(ctx.norm, lo, hi) for r in ctx.lex.events)
+
+
+def _value_event(noun: _Rule) -> Localized:
+    return {lang: noun.row[lang] for lang in ("ar", "en", "es")}
+
+
+def _status(ctx: _Context) -> Iterator[Claim]:
+    for rule in ctx.lex.status:
+        for match in rule.pattern.finditer(ctx.norm):
+            subject = _after(ctx.entities, match.end(), ("person",), 40) or _adjacent_before(
+                ctx.entities, ctx.norm, match.start(), ("person",)
+            )
+            if subject is None:
+                continue
+            truth = rule.row["polarity"] == "true"
+            modality = _modality(ctx, match.start())
+            if modality == "denied" or _negated(ctx, match.start()):
+                truth = not truth
+            predicate = rule.row["predicate"]
+            shown = f"{predicate}:{'true' if truth else 'false'}"
+            yield ctx.claim(subject, "status", _value(shown), shown, modality)
+
+
+def _titles(article: Article, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> Iterator[Claim]:
+    seen: set[tuple[str, str]] = set()
+    for mention in mentions:
+        if mention.kind != "person" or not mention.role or not mention.key:
+            continue
+        names = _role_names(mention.role)
+        if not names or not names.get("en"):
+            continue
+        normalized = names["en"].casefold()
+        if (mention.key, normalized) in seen or not 0 <= mention.sentence < len(sentences):
+            continue
+        seen.add((mention.key, normalized))
+        entity = _entity_from(mention.text, mention.kind, mention.key, 0, 0, mention.role)
+        yield Claim(
+            subject=dict(entity.names),
+            subject_key=entity.key,
+            attribute="title",
+            value={lang: names.get(lang) or names["en"] for lang in ("ar", "en", "es")},
+            normalized=normalized,
+            article_id=article.id,
+            published=article.published,
+            evidence=sentences[mention.sentence].text,
+            outlet=article.outlet,
+        )
+
+
+def _role_key(role: str) -> str:
+    return arabic.normalize(role).replace("اميرك", "امريك").strip()
+
+
+def _with_roles(
+    entities: list[_Entity], norm: str, roles: dict[str, set[str]], people: dict[str, _Entity]
+) -> list[_Entity]:
+    """Entities plus a stand-in for each title written alone whose holder the article named (one holder only)."""
+    if not roles:
+        return entities
+    text = norm.replace("اميرك", "امريك")  # same length: offsets hold
+    added = []
+    for role, keys in roles.items():
+        if len(keys) != 1 or len(role) < 8:
+            continue
+        key = next(iter(keys))
+        holder = people.get(key)
+        if holder is None:
+            continue
+        for match in re.finditer(re.escape(role), text):
+            if not any(e.start < match.end() and match.start() < e.end for e in entities):
+                added.append(replace(holder, start=match.start(), end=match.end()))
+    return sorted([*entities, *added], key=lambda e: e.start) if added else entities
+
+
+_EXTRACTORS = (_attendance, _representation, _counts, _events, _status)
 
 
 def find_claims(
@@ -15,11 +705,236 @@ def find_claims(
     sentences: Sequence[Sentence],
     mentions: Sequence[Mention],
     dates: Sequence[DateMention],
+    options: ConflictOptions | None = None,
 ) -> tuple[Claim, ...]:
-    """Facts the article states: attendance, counts, dates, venue, representation."""
-    return ()
+    """Facts the article states: attendance, representation, counts, event date and venue, founding, status, titles.
+
+    Only sentences with a trigger word are read past one regular-expression search.
+    """
+    options = options or ConflictOptions()
+    lex = lexicon()
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_sentence[mention.sentence].append(mention)
+    dates_by_sentence: dict[int, list[DateMention]] = defaultdict(list)
+    for found in dates:
+        dates_by_sentence[found.sentence].append(found)
+    claims: list[Claim] = []
+    # Titles standing for a person named elsewhere in the article ("زيارة مرتقبة لوزير الخارجية الأميركي").
+    roles: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.kind == "person" and mention.role and mention.key:
+            roles.setdefault(_role_key(mention.role), set()).add(mention.key)
+    people: dict[str, _Entity] = {}
+    for sentence in sentences:
+        if len(sentence.text) > options.max_sentence_chars:
+            continue
+        norm = arabic.normalize(sentence.text)
+        if not lex.trigger.search(norm):
+            continue
+        entities = _locate(norm, by_sentence[sentence.index]) if mentions else _gazetteer_entities(sentence.text, norm)
+        for entity in entities:
+            if entity.kind == "person" and entity.role:
+                roles.setdefault(_role_key(entity.role), set()).add(entity.key)
+        entities = _with_roles(entities, norm, roles, {e.key: e for e in entities} | people)
+        people.update({e.key: e for e in entities if e.kind == "person"})
+        ctx = _Context(article, sentence, norm, entities, dates_by_sentence[sentence.index], options, lex)
+        for extract in _EXTRACTORS:
+            claims.extend(extract(ctx))
+    claims.extend(_titles(article, sentences, mentions))
+    unique = {(c.subject_key, c.attribute, c.normalized, c.evidence): c for c in claims}
+    return tuple(unique.values())
 
 
-def find_conflicts(analyses: Sequence[Analysis]) -> tuple[Conflict, ...]:
-    """Where the story's articles disagree, grouped by subject and attribute."""
-    return ()
+# --------------------------------------------------------------------------------------------------------------
+# Comparing values
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def count_interval(normalized: str, tolerance: float = 0.1) -> Interval:
+    """The numbers a count claim allows: "gt:80" is (80, inf), "approx:80" is 80 ± 10 %, "eq:84" is [84, 84]."""
+    op, _, text = normalized.partition(":")
+    amount = float(text)
+    if op == "gt":
+        return Interval(amount + 1e-9, float("inf"))
+    if op == "ge":
+        return Interval(amount, float("inf"))
+    if op == "lt":
+        return Interval(0.0, amount - 1e-9)
+    if op == "le":
+        return Interval(0.0, amount)
+    if op == "approx":
+        return Interval(amount * (1 - tolerance), amount * (1 + tolerance))
+    return Interval(amount, amount)
+
+
+def date_interval(normalized: str) -> tuple[date, date]:
+    """The days an ISO prefix allows: "2014" is the whole year, "2022-05" all of May, "2022-05-11" one day."""
+    parts = [int(p) for p in normalized.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return first, following - timedelta(days=1)
+    day = date(*parts)
+    return day, day
+
+
+def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None = None) -> bool | None:
+    """Whether two normalised values of one attribute can both be true (None: not the same thing, not compared).
+
+    Counts: intervals overlap; counts further apart than `max_count_ratio` are taken for different quantities.
+    Dates: one is as precise as, or a refinement of, the other; dates further apart than `max_date_gap_days`
+    are taken for different events. Venues: same place, or one is the other's country.
+    """
+    options = options or ConflictOptions()
+    if a == b:
+        return True
+    if attribute == "count":
+        x, y = count_interval(a, options.approx_tolerance), count_interval(b, options.approx_tolerance)
+        if x.low <= y.high and y.low <= x.high:
+            return True
+        if max(x.low, y.low) / max(min(x.high, y.high), 1e-9) > options.max_count_ratio:
+            return None
+        return False
+    if attribute in ("date", "founded"):
+        (a0, a1), (b0, b1) = date_interval(a), date_interval(b)
+        if a0 <= b1 and b0 <= a1:
+            return True
+        gap = (b0 - a1).days if a1 < b0 else (a0 - b1).days
+        if attribute == "date" and gap > options.max_date_gap_days:
+            return None
+        return False
+    if attribute == "venue":
+        place_a, _, country_a = a.partition("|")
+        place_b, _, country_b = b.partition("|")
+        if not country_a or not country_b or place_a == country_a or place_b == country_b:
+            return True  # a country or region against a city: less precise, not different
+        return place_a in (place_b, country_b) or place_b == country_a
+    return False
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Conflicts
+
+
+@dataclass
+class _Bucket:
+    normalized: str
+    claims: list[Claim]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.article_id for c in self.claims))
+
+    @property
+    def times(self) -> list[datetime]:
+        return [c.published for c in self.claims if c.published is not None]
+
+
+def _sides(attribute: str, buckets: list[_Bucket], options: ConflictOptions) -> list[list[_Bucket]]:
+    """Buckets (one per normalised value) gathered into sides whose values can all be true together."""
+    ordered = sorted(buckets, key=lambda b: (-len(b.articles), min(b.times, default=datetime.max), b.normalized))
+    sides: list[list[_Bucket]] = []
+    for bucket in ordered:
+        for side in sides:
+            if all(compatible(attribute, bucket.normalized, other.normalized, options) is not False for other in side):
+                side.append(bucket)
+                break
+        else:
+            sides.append([bucket])
+    return sides
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+_CERTAINTY = {"confirmed": 3, "asserted": 2, "reported": 1, "expected": 1, "denied": 0}
+
+
+def _side(
+    subject_key: str, attribute: str, side: list[_Bucket], extras: dict[tuple[str, str], list[Claim]]
+) -> ConflictSide:
+    claims = sorted((c for b in side for c in b.claims), key=lambda c: (c.published or datetime.max, c.article_id))
+    articles = tuple(dict.fromkeys(c.article_id for c in claims))
+    first_of = {a: next(c for c in claims if c.article_id == a) for a in articles}
+    # The side reads as its most certain, most detailed report ("confirmed absent (COVID-19)").
+    shown = max(claims, key=lambda c: (_CERTAINTY.get(c.modality, 0), len(c.value.get("en", ""))))
+    value = dict(shown.value)
+    if attribute == "attendance" and side[0].normalized == "absent":
+        # Who stands in for the absent subject, from the same articles: "absent; represented by Victoria Nuland".
+        stand_ins = [c for a in articles for c in extras.get((subject_key, a), ())]
+        if stand_ins:
+            label = _value("represented_by")
+            names = dict.fromkeys(c.normalized for c in stand_ins)
+            shown = {k: next(c.value for c in stand_ins if c.normalized == k) for k in names}
+            value = {
+                lang: f"{value[lang]}; {label[lang]} {', '.join(v[lang] for v in shown.values())}"
+                for lang in ("ar", "en", "es")
+            }
+    return ConflictSide(
+        value=value,
+        articles=articles,
+        published=tuple(_iso(first_of[a].published) for a in articles if first_of[a].published is not None),  # type: ignore[arg-type]
+        evidence=tuple(dict.fromkeys(c.evidence for c in claims))[:3],
+        outlets=tuple(first_of[a].outlet or a for a in articles),
+    )
+
+
+def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) -> tuple[str, int | None]:
+    """The conflict's kind, and the index of the latest side when later reports replace the earlier ones."""
+    claims = [[c for b in side for c in b.claims] for side in sides]
+    if all(c.published is not None for side in claims for c in side):
+        latest = max(range(len(sides)), key=lambda i: max(c.published for c in claims[i]))  # type: ignore[type-var]
+        newer = {c.article_id for c in claims[latest]}
+        start = min(c.published for c in claims[latest])  # type: ignore[type-var]
+        # An article that carries both the old and the new value reports the change: its old claim is history.
+        older = [c.published for i, side in enumerate(claims) if i != latest for c in side if c.article_id not in newer]
+        if older and start - max(older) >= timedelta(hours=options.supersede_after_hours):  # type: ignore[operator]
+            return "superseded", latest
+    return ("discrepancy" if attribute in DETAIL_ATTRIBUTES else "contradiction"), None
+
+
+def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None = None) -> tuple[Conflict, ...]:
+    """Where the story's articles disagree, grouped by subject and attribute, sides in time order."""
+    options = options or ConflictOptions()
+    claims = [c for a in analyses for c in a.claims]
+    groups: dict[tuple[str, str], dict[str, _Bucket]] = defaultdict(dict)
+    extras: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.attribute == "representation":
+            extras[(claim.subject_key, claim.article_id)].append(claim)
+        if claim.attribute == "title" and not options.compare_titles:
+            continue
+        bucket = groups[(claim.subject_key, claim.attribute)].setdefault(
+            claim.normalized, _Bucket(claim.normalized, [])
+        )
+        bucket.claims.append(claim)
+    conflicts = []
+    for (subject_key, attribute), by_value in groups.items():
+        buckets = list(by_value.values())
+        if len(buckets) < 2:
+            continue
+        sides = _sides(attribute, buckets, options)
+        if len(sides) < 2:
+            continue
+        articles = {a for side in sides for b in side for a in b.articles}
+        if len(articles) < 2:
+            continue  # one article's own change of mind is not a disagreement between sources
+        sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
+        kind, latest = _kind(attribute, sides, options)
+        built = [_side(subject_key, attribute, side, extras) for side in sides]
+        if latest is not None:
+            built[latest] = replace(built[latest], latest=True)
+        subject = sides[0][0].claims[0].subject
+        conflicts.append(Conflict(subject=dict(subject), attribute=attribute, kind=kind, claims=tuple(built)))
+    order = {"attendance": 0, "representation": 1, "status": 2, "date": 3, "venue": 4, "count": 5}
+    conflicts.sort(key=lambda c: (order.get(c.attribute, 9), c.subject.get("en", "")))
+    return tuple(conflicts[: options.max_conflicts])
