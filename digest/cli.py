@@ -5,7 +5,10 @@ Every `DigestError` becomes one line on stderr and a non-zero exit; no traceback
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -99,7 +102,8 @@ def build(
     )
     if "ar" not in options.languages:
         raise ConfigError("--langs must include ar: the other editions are translated from it")
-    result = pipeline.build(list(inputs), out_dir, options, on_date)
+    with progress_reporter() as progress:
+        result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
     for skipped in result.briefing.inputs.skipped:
         click.echo(f"digest: skipped {skipped.path}: {skipped.reason}", err=True)
     for path in result.written:
@@ -122,6 +126,60 @@ def eval_command(kind: str, path: Path, as_json: bool, config: Path | None) -> N
 
 
 # Further commands (inspect, models, send, bench) are registered here, one line each.
+
+
+@contextmanager
+def progress_reporter(stream: Any = None) -> Iterator[pipeline.Progress]:
+    """A rich status line on stderr while the stages run, only on a terminal: quiet in CI and when piped."""
+    stream = stream if stream is not None else sys.stderr
+    if not stream.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        yield lambda stage: None
+        return
+    from rich.console import Console
+
+    console = Console(file=stream, force_terminal=True)
+    with console.status("digest: starting", spinner="dots") as status:
+        yield lambda stage: status.update(f"digest: {stage}…")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+@click.option("--date", "on_date", callback=_parse_date, help="Briefing date (YYYY-MM-DD); default: the newest built.")
+@click.option("--langs", help="Comma-separated editions when building: ar,en,es (default: all).")
+@click.option("--to", "recipients", help="Comma-separated recipients (default: [email] recipients).")
+@config_option
+def send(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    on_date: date | None,
+    langs: str | None,
+    recipients: str | None,
+    config: Path | None,
+) -> None:
+    """Email the briefing: build it from INPUTS into --out first, or send the one already built there.
+
+    SMTP settings come from the [email] section of the options file; the password from the environment
+    variable it names ([email] password_env, default DIGEST_SMTP_PASSWORD). A failed send exits non-zero
+    and leaves the built files in place.
+    """
+    from digest import deliver
+
+    options = options_from(config, languages=_split(langs))
+    if inputs:
+        if "ar" not in options.languages:
+            raise ConfigError("--langs must include ar: the other editions are translated from it")
+        with progress_reporter() as progress:
+            result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
+        briefing, pdfs = result.briefing, deliver.built_pdfs(result.briefing, out_dir)
+    else:
+        briefing, pdfs = deliver.load_built(out_dir, on_date)
+    message = deliver.send_briefing(briefing, options.email, pdfs, _split(recipients), pdf_mode=options.render.pdf_mode)
+    click.echo(f"sent {message['Subject']!s} to {message['To']!s} via {options.email.host}:{options.email.port}")
+
+
 main.add_command(bench.command, "bench")
 
 

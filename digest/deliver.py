@@ -1,16 +1,36 @@
-"""Stage 7, deliver: write the outputs atomically (and, with `digest send`, email them).
+"""Stage 7, deliver: write the outputs atomically, and email the briefing.
 
-Entry point: `write_outputs(outputs, out_dir) -> list[Path]`.
+Entry points:
+- `write_outputs(outputs, out_dir) -> list[Path]`: each file appears whole or not at all, only inside `out_dir`.
+- `build_message(briefing, options, attachments) -> EmailMessage`: multipart/mixed with a multipart/alternative
+  (plain text, then HTML with inline styles only) and the PDF(s) attached; subject with the localised date.
+- `send_message(message, options) -> None`: SMTP with STARTTLS or implicit TLS and login; the password is
+  read from the environment variable named by `[email] password_env`, never from a flag, never logged.
+- `send_briefing(briefing, options, pdfs)`: both of the above; renders the PDF when none was built.
+- `load_built(out_dir, on_date)`: a briefing already built (its JSON and PDFs), to send it again.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import smtplib
+import ssl
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from digest.errors import OutputError
+from digest import render
+from digest.errors import ConfigError, DeliveryError, InputError, OutputError
+from digest.model import Briefing
+from digest.options import EmailOptions
+
+SECURITY = ("starttls", "tls", "none")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -33,13 +53,189 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_outputs(outputs: Mapping[str, bytes], out_dir: Path) -> list[Path]:
-    """Write each named output into `out_dir`; names are plain file names, never paths."""
+    """Write each named output into `out_dir`; names are plain file names, never paths.
+
+    Every name is checked before anything is written, so a bad name leaves the folder untouched.
+    """
     out_dir = out_dir.resolve()
-    written = []
-    for name, data in outputs.items():
+    targets = []
+    for name in outputs:
         target = (out_dir / name).resolve()
-        if target.parent != out_dir:
+        if not name or name != Path(name).name or target.parent != out_dir:
             raise OutputError(f"refusing to write {name!r} outside {out_dir}")
+        targets.append((target, outputs[name]))
+    for target, data in targets:
         write_atomic(target, data)
-        written.append(target)
-    return written
+    return [target for target, _ in targets]
+
+
+def _address(value: str, what: str) -> str:
+    """A checked mail address (no header injection, one @); the error names the option to fix."""
+    value = value.strip()
+    try:
+        address = Address(addr_spec=value)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise ConfigError(f"[email] {what}: {value!r} is not a mail address ({exc})") from None
+    if not address.username or not address.domain:
+        raise ConfigError(f"[email] {what}: {value!r} is not a mail address like desk@example.org")
+    return address.addr_spec
+
+
+def subject_line(briefing: Briefing, options: EmailOptions) -> str:
+    """`[email] subject` with {title} and {date} in the subject's language (the first edition by default)."""
+    lang = options.language or (briefing.languages[0] if briefing.languages else "ar")
+    try:
+        return options.subject.format_map(
+            {"title": render.labels(lang)["title"], "date": render.long_date(briefing.date, lang)}
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"[email] subject: only {{title}} and {{date}} may be used ({exc})") from None
+
+
+def build_message(
+    briefing: Briefing,
+    options: EmailOptions,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    recipients: Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """The email: plain text and HTML alternatives of every edition, the PDF(s) attached."""
+    sender = _address(options.sender, "sender") if options.sender else ""
+    if not sender:
+        raise ConfigError('[email] sender is not set: add sender = "desk@example.org" to the options file')
+    to = [_address(r, "recipients") for r in (recipients if recipients is not None else options.recipients)]
+    if not to:
+        raise ConfigError("[email] recipients is empty: list them in the options file or give --to")
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject_line(briefing, options)
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Message-ID"] = make_msgid("digest", domain=sender.rsplit("@", 1)[1])
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(render.render_email_text(briefing), subtype="plain", charset="utf-8")
+    message.add_alternative(render.render_email_html(briefing), subtype="html", charset="utf-8")
+    for name, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    # After the parts: setting content clears (or moves into a subpart) every Content-* header.
+    message["Content-Language"] = ", ".join(briefing.languages)
+    return message
+
+
+def _password(options: EmailOptions, environ: Mapping[str, str]) -> str | None:
+    if not options.username:
+        return None
+    if options.security == "none":
+        raise ConfigError('[email] refusing to send a password without TLS: set security = "starttls" or "tls"')
+    password = environ.get(options.password_env)
+    if not password:
+        raise ConfigError(f"the SMTP password is not set: export {options.password_env}=... ([email] password_env)")
+    return password
+
+
+def send_message(message: EmailMessage, options: EmailOptions, environ: Mapping[str, str] | None = None) -> None:
+    """Send over SMTP as `[email]` says; every failure is one `DeliveryError` line (never the password)."""
+    if options.security not in SECURITY:
+        raise ConfigError(f"[email] security must be one of {', '.join(SECURITY)}, not {options.security!r}")
+    password = _password(options, os.environ if environ is None else environ)
+    recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+    where = f"{options.host}:{options.port}"
+    try:
+        context = ssl.create_default_context(cafile=options.cafile or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"[email] cafile {options.cafile!r} cannot be read: {exc}") from None
+    try:
+        client: smtplib.SMTP
+        if options.security == "tls":
+            client = smtplib.SMTP_SSL(options.host, options.port, timeout=options.timeout, context=context)
+        else:
+            client = smtplib.SMTP(options.host, options.port, timeout=options.timeout)
+        with client:
+            client.ehlo()
+            if options.security == "starttls":
+                client.starttls(context=context)
+                client.ehlo()
+            if password is not None:
+                client.login(options.username, password)
+            refused = client.send_message(message, to_addrs=recipients)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise DeliveryError(
+            f"{where} refused the login of {options.username!r} ({_reply(exc)}): check [email] username "
+            f"and ${options.password_env}"
+        ) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DeliveryError(f"{where} refused every recipient: {_refusals(exc.recipients)}") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise DeliveryError(f"{where} does not offer what [email] security needs: {exc}") from None
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{where} refused the message ({_reply(exc)})") from None
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+        raise DeliveryError(f"cannot send the email via {where}: {_one_line(str(exc)) or type(exc).__name__}") from None
+    if refused:
+        raise DeliveryError(
+            f"sent to {len(recipients) - len(refused)} of {len(recipients)} recipients; refused: {_refusals(refused)}"
+        )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return _one_line(f"{exc.smtp_code} {text}")
+
+
+def _refusals(refused: Mapping[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{who} ({code} {_one_line(reply.decode('utf-8', 'replace'))})" for who, (code, reply) in refused.items()
+    )
+
+
+def load_built(out_dir: Path, on_date: date | None = None) -> tuple[Briefing, list[tuple[str, bytes]]]:
+    """A briefing already built in `out_dir` (that date's, else the newest) and its PDF files."""
+    if on_date is not None:
+        path = out_dir / f"briefing-{on_date.isoformat()}.json"
+    else:
+        found = sorted(out_dir.glob("briefing-????-??-??.json"))
+        if not found:
+            raise InputError(f"no briefing-DATE.json in {out_dir}: run digest build first, or give INPUTS to send")
+        path = found[-1]
+    try:
+        briefing = Briefing.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise InputError(f"{path} not found: run digest build first, or give INPUTS to send") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path} is not a briefing JSON file: {exc}") from None
+    return briefing, built_pdfs(briefing, out_dir)
+
+
+def built_pdfs(briefing: Briefing, out_dir: Path) -> list[tuple[str, bytes]]:
+    """The PDF files of `briefing` found in `out_dir` (combined, else one per edition)."""
+    pdfs = []
+    for mode in render.PDF_MODES:
+        for name in render.pdf_names(briefing, mode).values():
+            path = out_dir / name
+            if path.is_file():
+                pdfs.append((name, path.read_bytes()))
+        if pdfs:
+            break
+    return pdfs
+
+
+def send_briefing(
+    briefing: Briefing,
+    options: EmailOptions,
+    pdfs: Sequence[tuple[str, bytes]] = (),
+    recipients: Sequence[str] | None = None,
+    pdf_mode: str = "combined",
+    environ: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """Email `briefing` with its PDF(s) (rendered here when `pdfs` is empty and `[email] attach_pdf` is on)."""
+    attachments = list(pdfs)
+    if options.attach_pdf and not attachments:
+        rendered = render.render(briefing, ["pdf"], pdf_mode=pdf_mode)
+        attachments = sorted(rendered.items())
+    message = build_message(briefing, options, attachments if options.attach_pdf else (), recipients)
+    send_message(message, options, environ)
+    return message

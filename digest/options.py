@@ -91,8 +91,11 @@ class EmailOptions:
     password_env: str = "DIGEST_SMTP_PASSWORD"
     sender: str = ""
     recipients: tuple[str, ...] = ()
-    subject: str = "{title} — {date}"
+    subject: str = "{title} — {date}"  # {title} and {date} in the subject's language
     timeout: float = 30.0
+    language: str = ""  # language of the subject line; "" = the briefing's first edition
+    cafile: str = ""  # a CA bundle to trust for the server's certificate (e.g. a company CA); "" = system's
+    attach_pdf: bool = True
 
 
 @dataclass(frozen=True)

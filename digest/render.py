@@ -1,31 +1,49 @@
-"""Stage 6, render: one `Briefing` into HTML, PDF and JSON.
+"""Stage 6, render: one `Briefing` into HTML, PDF, JSON, and the two parts of the email.
 
-Entry point: `render(briefing, formats) -> dict[file name, bytes]`. Templates are jinja2 files in
-`templates/` (autoescaped: article text is always shown as text); dates and numbers are written by Babel
-in each edition's language; labels come from `data/labels.json`. The PDF is the same HTML through
-WeasyPrint, with a URL fetcher that refuses every file and network URL.
+Entry point: `render(briefing, formats, pdf_mode) -> dict[file name, bytes]`.
+
+- HTML (`briefing.html.j2`): one self-contained page, every edition in it (Arabic right to left, English and
+  Spanish left to right) and a language switcher made of radio buttons and CSS: it works offline, from a
+  single file, with no script. No current time is written in it, so the same briefing gives the same bytes.
+- PDF: the same template for print (`medium="print"`) through WeasyPrint: A4, a binding margin, a running
+  header with the briefing date in the edition's language, page numbers, a contents list with page numbers,
+  one bookmark per edition and per story. `pdf_mode="combined"` (default) writes one PDF with every edition,
+  each starting on a new page with its own running header; `pdf_mode="per-language"` writes one PDF per
+  edition (`briefing-DATE-ar.pdf`...), each readable on its own. WeasyPrint gets a URL fetcher that refuses
+  every URL: fonts come from the system (fontconfig), nothing is fetched from files or the network.
+- Email (`email.html.j2`, `email.txt.j2`): a body with inline styles only (what mail clients keep), no
+  script, no external resource; and a plain-text alternative.
+
+Templates are jinja2 files in `templates/`, autoescaped for HTML (article text is always shown as text);
+dates and numbers are written by Babel in each edition's language; labels come from `data/labels.json`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 
 from digest.errors import ConfigError
-from digest.model import Briefing, Story
+from digest.model import Article, Briefing, Story
 from digest.resources import read_json
 
 FORMATS = ("html", "pdf", "json")
+PDF_MODES = ("combined", "per-language")
 DIRECTION = {"ar": "rtl", "en": "ltr", "es": "ltr", "fr": "ltr"}
+MEDIA = ("web", "print")
+_SAFE_SCHEMES = ("http", "https")
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 def templates_dir() -> Path:
@@ -36,22 +54,32 @@ def templates_dir() -> Path:
     return Path(str(resources.files("digest").joinpath("templates")))
 
 
+def _autoescape(name: str | None) -> bool:
+    """Escape every template but the plain-text ones (`*.txt.j2`): those are never read as HTML."""
+    return not (name or "").endswith(".txt.j2")
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     return env
 
 
-def labels(lang: str) -> dict[str, str]:
-    """The interface labels of an edition."""
-    table: dict[str, dict[str, str]] = read_json("labels.json")
+def labels(lang: str) -> dict[str, Any]:
+    """The interface labels of an edition (English for a language without its own)."""
+    table: dict[str, dict[str, Any]] = read_json("labels.json")
     return table.get(lang, table["en"])
+
+
+def direction(lang: str) -> str:
+    return DIRECTION.get(lang, "ltr")
 
 
 def long_date(value: date, lang: str) -> str:
@@ -62,101 +90,205 @@ def long_date(value: date, lang: str) -> str:
 def short_datetime(value: datetime | str | None, lang: str) -> str:
     """A publication time, short; the date alone when the time is midnight (often: time unknown)."""
     if value is None:
-        return labels(lang)["unknown"]
+        return str(labels(lang)["unknown"])
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    day = format_date(value, format="medium", locale=lang)
     if value.hour == 0 and value.minute == 0:
-        return format_date(value, format="medium", locale=lang)
-    return format_datetime(value, format="medium", locale=lang)
+        return day
+    # The locale's own way of joining a date and a time ("{1}, {0}"), minutes only.
+    return str(get_datetime_format("medium", locale=lang)).format(format_time(value, "short", locale=lang), day)
 
 
 def number(value: int, lang: str) -> str:
     return format_decimal(value, locale=lang)
 
 
-def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[str, Any]:
-    """What the templates need of one story in one language."""
-    status = story.translation.get(lang)
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a web address a reader may follow; None for `javascript:`, `file:` and the like."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in _SAFE_SCHEMES else None
+
+
+def _attribute_label(attribute: str, lang: str) -> str:
+    known: dict[str, str] = labels(lang).get("attributes", {})
+    return known.get(attribute) or attribute.replace("_", " ")
+
+
+def _in(text: dict[str, str], lang: str) -> tuple[str, str]:
+    """A localised string in `lang`, else English for another Latin-script edition, else Arabic (the source).
+
+    Returns (text, language of the text shown), so that the template can mark a fallback's language.
+    """
+    if text.get(lang):
+        return text[lang], lang
+    order = ("ar",) if lang in ("ar", "en") else ("en", "ar")
+    for fallback in (*order, *sorted(text)):
+        if text.get(fallback):
+            return text[fallback], fallback
+    return "", lang
+
+
+def _article(article: Article, lang: str) -> dict[str, Any]:
     return {
-        "id": story.id,
-        "headline": story.headline.get(lang) or story.headline.get("ar", ""),
-        "headline_is_source": not story.headline.get(lang),
-        "summary": [
-            {"text": s.text, "outlets": [outlet_of.get(a, a) for a in s.sources]} for s in story.summary.get(lang, ())
-        ],
-        "status": status,
-        "actors": [
-            {
-                "name": actor.name.get(lang) or actor.name.get("ar", ""),
-                "role": actor.role.get(lang),
-                "kind": actor.kind,
-                "mentions": actor.mentions,
-                "romanized": actor.romanized and lang != "ar",
-            }
-            for actor in story.actors
-        ],
-        "venue": (
-            {"name": story.venue.name.get(lang, ""), "country": story.venue.country.get(lang, "")}
-            if story.venue
-            else None
-        ),
-        "event_date": long_date(story.event_date, lang) if story.event_date else None,
-        "conflicts": [
-            {
-                "subject": c.subject.get(lang, ""),
-                "attribute": c.attribute,
-                "kind": c.kind,
-                "claims": [
-                    {
-                        "value": side.value.get(lang, ""),
-                        "outlets": list(side.outlets) or [outlet_of.get(a, a) for a in side.articles],
-                        "published": [short_datetime(p, lang) for p in side.published],
-                        "evidence": list(side.evidence),
-                        "latest": side.latest,
-                    }
-                    for side in c.claims
-                ],
-            }
-            for c in story.conflicts
-        ],
-        "articles": [
-            {
-                "id": a.id,
-                "outlet": a.outlet,
-                "title": a.title,
-                "url": a.url,
-                "published": short_datetime(a.published, lang),
-                "copies": [c.outlet or c.id for c in a.copies],
-            }
-            for a in story.articles
-        ],
+        "id": article.id,
+        "outlet": article.outlet or article.id,
+        "author": article.author,
+        "title": article.title,
+        "title_lang": article.language,
+        "title_dir": direction(article.language),
+        "url": safe_url(article.url),
+        "published": short_datetime(article.published, lang),
+        "copies": [c.outlet or c.id for c in article.copies],
     }
 
 
-def context(briefing: Briefing, languages: Sequence[str] | None = None) -> dict[str, Any]:
-    """The template context: one edition per language, each fully localised."""
-    languages = list(languages or briefing.languages)
-    editions = []
-    for lang in languages:
-        outlet_of = {a.id: a.outlet or a.id for s in briefing.stories for a in s.articles}
-        editions.append(
+def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[str, Any]:
+    """What the templates need of one story in one language."""
+    status = story.translation.get(lang) if lang != "ar" else None
+    headline, headline_lang = _in(story.headline, lang)
+    summary = story.summary.get(lang, ())
+    summary_lang = lang
+    if not summary and lang != "ar" and story.summary.get("ar"):
+        # No translation: the reader still gets the Arabic original, marked as such.
+        summary, summary_lang = story.summary["ar"], "ar"
+    actors = []
+    for actor in story.actors:
+        name, name_lang = _in(actor.name, lang)
+        original = actor.name.get("ar") if lang != "ar" and actor.name.get("ar") not in (None, "", name) else None
+        actors.append(
             {
-                "lang": lang,
-                "dir": DIRECTION.get(lang, "ltr"),
-                "labels": labels(lang),
-                "date": long_date(briefing.date, lang),
-                "stories": [_edition_story(s, lang, outlet_of) for s in briefing.stories],
-                "read": number(briefing.inputs.read, lang),
-                "duplicates": number(briefing.inputs.duplicates, lang),
-                "skipped": briefing.inputs.skipped,
+                "name": name,
+                "name_lang": name_lang,
+                "name_dir": direction(name_lang),
+                "original": original,
+                "role": actor.role.get(lang),
+                "kind": actor.kind,
+                "kind_label": labels(lang).get(f"kind_{actor.kind}", actor.kind),
+                "mentions": actor.mentions,
+                "mentions_text": number(actor.mentions, lang),
+                "romanized": actor.romanized and lang != "ar",
             }
         )
-    return {"briefing": briefing, "editions": editions, "iso_date": briefing.date.isoformat()}
+    conflicts = []
+    for conflict in story.conflicts:
+        subject, subject_lang = _in(conflict.subject, lang)
+        sides = []
+        for side in conflict.claims:
+            value, value_lang = _in(side.value, lang)
+            sides.append(
+                {
+                    "value": value,
+                    "value_dir": direction(value_lang),
+                    "outlets": list(side.outlets) or [outlet_of.get(a, a) for a in side.articles],
+                    "published": [short_datetime(p, lang) for p in side.published],
+                    "evidence": list(side.evidence),
+                    "latest": side.latest,
+                }
+            )
+        conflicts.append(
+            {
+                "subject": subject,
+                "subject_dir": direction(subject_lang),
+                "attribute": _attribute_label(conflict.attribute, lang),
+                "kind": conflict.kind,
+                "kind_label": labels(lang).get(f"kind_{conflict.kind}", conflict.kind),
+                "claims": sides,
+            }
+        )
+    venue = None
+    if story.venue:
+        venue_name, _ = _in(story.venue.name, lang)
+        country, _ = _in(story.venue.country, lang)
+        venue = {"name": venue_name, "country": country if country != venue_name else ""}
+    return {
+        "id": story.id,
+        "anchor": f"{lang}-{story.id}",
+        "headline": headline,
+        "headline_is_source": headline_lang != lang,
+        "headline_lang": headline_lang,
+        "headline_dir": direction(headline_lang),
+        "summary": [{"text": s.text, "outlets": [outlet_of.get(a, a) for a in s.sources]} for s in summary],
+        "summary_is_source": summary_lang != lang,
+        "summary_lang": summary_lang,
+        "summary_dir": direction(summary_lang),
+        "status": status.to_dict() if status else None,
+        "actors": actors,
+        "venue": venue,
+        "event_date": long_date(story.event_date, lang) if story.event_date else None,
+        "conflicts": conflicts,
+        "articles": [_article(a, lang) for a in story.articles],
+        "outlet_count": len(story.outlets) or len(story.articles),
+    }
 
 
-def render_html(briefing: Briefing, languages: Sequence[str] | None = None) -> str:
-    """The briefing as one self-contained HTML page (every edition, no scripts, no external resources)."""
-    return environment().get_template("briefing.html.j2").render(**context(briefing, languages))
+def edition(briefing: Briefing, lang: str) -> dict[str, Any]:
+    """One language edition of the briefing, fully localised, as the templates read it."""
+    outlet_of = {a.id: a.outlet or a.id for s in briefing.stories for a in s.articles}
+    words = labels(lang)
+    stories = [_edition_story(s, lang, outlet_of) for s in briefing.stories]
+    return {
+        "lang": lang,
+        "dir": direction(lang),
+        "labels": words,
+        "title": words["title"],
+        "date": long_date(briefing.date, lang),
+        "stories": stories,
+        "story_count": number(len(stories), lang),
+        "read": number(briefing.inputs.read, lang),
+        "duplicates": number(briefing.inputs.duplicates, lang),
+        "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.inputs.skipped],
+        "list_separator": "، " if lang == "ar" else ", ",
+    }
+
+
+def _languages(briefing: Briefing, languages: Sequence[str] | None) -> list[str]:
+    chosen = list(languages or briefing.languages)
+    bad = [lang for lang in chosen if not _LANG_CODE.match(lang)]
+    if bad:
+        raise ConfigError(f"unknown language code {bad[0]!r}; use codes like ar,en,es")
+    return chosen
+
+
+def context(briefing: Briefing, languages: Sequence[str] | None = None, medium: str = "web") -> dict[str, Any]:
+    """The template context: one edition per language, each fully localised."""
+    if medium not in MEDIA:
+        raise ConfigError(f"unknown medium {medium!r}; choose from {', '.join(MEDIA)}")
+    editions = [edition(briefing, lang) for lang in _languages(briefing, languages)]
+    first = editions[0] if editions else edition(briefing, "ar")
+    return {
+        "editions": editions,
+        "first": first,
+        "iso_date": briefing.date.isoformat(),
+        "medium": medium,
+        "switcher": medium == "web" and len(editions) > 1,
+    }
+
+
+def render_html(briefing: Briefing, languages: Sequence[str] | None = None, medium: str = "web") -> str:
+    """The briefing as one self-contained HTML page (no scripts, no external resources).
+
+    `medium="web"` adds the language switcher; `medium="print"` is the page WeasyPrint lays out.
+    """
+    return environment().get_template("briefing.html.j2").render(**context(briefing, languages, medium))
+
+
+def render_email_html(briefing: Briefing, languages: Sequence[str] | None = None) -> str:
+    """The email body: every edition one after the other, inline styles only, no script, no external resource."""
+    return environment().get_template("email.html.j2").render(**context(briefing, languages, "print"))
+
+
+def render_email_text(briefing: Briefing, languages: Sequence[str] | None = None) -> str:
+    """The plain-text alternative of the email body."""
+    return environment().get_template("email.txt.j2").render(**context(briefing, languages, "print"))
 
 
 def refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -164,11 +296,16 @@ def refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"digest does not fetch resources while rendering a PDF: {url}")
 
 
-def render_pdf(html: str) -> bytes:
-    """The HTML through WeasyPrint, fonts embedded, no resource fetched."""
+def pdf_document(html: str) -> Any:
+    """The laid-out WeasyPrint document (pages, bookmarks) of `html`, nothing fetched."""
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
-    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=refuse_urls).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=refuse_urls).render()
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML through WeasyPrint, fonts embedded, no resource fetched."""
+    pdf: bytes = pdf_document(html).write_pdf()
     return pdf
 
 
@@ -176,22 +313,33 @@ def render_json(briefing: Briefing) -> bytes:
     return (json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def pdf_names(briefing: Briefing, pdf_mode: str, languages: Sequence[str] | None = None) -> dict[str, str]:
+    """The PDF file names by edition: `{"*": combined}` or one per language."""
+    stem = f"briefing-{briefing.date.isoformat()}"
+    if pdf_mode == "combined":
+        return {"*": f"{stem}.pdf"}
+    return {lang: f"{stem}-{lang}.pdf" for lang in _languages(briefing, languages)}
+
+
 def output_names(briefing: Briefing, formats: Sequence[str]) -> dict[str, str]:
     return {fmt: f"briefing-{briefing.date.isoformat()}.{fmt}" for fmt in formats}
 
 
-def render(briefing: Briefing, formats: Sequence[str]) -> dict[str, bytes]:
-    """Every requested format, keyed by output file name."""
+def render(briefing: Briefing, formats: Sequence[str], pdf_mode: str = "combined") -> dict[str, bytes]:
+    """Every requested format, keyed by output file name (PDFs as `pdf_mode` says)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ConfigError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    if pdf_mode not in PDF_MODES:
+        raise ConfigError(f"unknown pdf_mode {pdf_mode!r}; choose from {', '.join(PDF_MODES)}")
     names = output_names(briefing, formats)
     outputs: dict[str, bytes] = {}
-    html = render_html(briefing) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
-        outputs[names["html"]] = html.encode("utf-8")
+        outputs[names["html"]] = render_html(briefing).encode("utf-8")
     if "pdf" in formats:
-        outputs[names["pdf"]] = render_pdf(html)
+        for lang, name in pdf_names(briefing, pdf_mode).items():
+            langs = None if lang == "*" else [lang]
+            outputs[name] = render_pdf(render_html(briefing, langs, medium="print"))
     if "json" in formats:
         outputs[names["json"]] = render_json(briefing)
     return outputs
