@@ -33,9 +33,23 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    threshold: float = 0.3  # similarity above which two articles are linked
-    max_days: int = 4  # articles further apart in time are never one story
-    min_shared_terms: int = 3
+    linkage: str = "centroid"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
+    threshold: float = 0.3  # average-link: groups merge while their mean pairwise similarity is at least this
+    max_days: int = 4  # articles (and stories) spanning more days are never one story; unknown dates never block
+    word_weight: float = 1.0  # feature groups, each TF-IDF and unit length, summed with these weights
+    char_weight: float = 0.5  # character n-grams of the rarer words (spelling variants)
+    name_weight: float = 0.5  # gazetteer keys, entity mentions, capitalised Latin words
+    number_weight: float = 0.3  # numbers written in the text
+    char_gram_size: int = 4
+    char_gram_min_length: int = 5  # words shorter than this give no character n-grams
+    char_gram_max_df: float = 0.05  # nor words found in more than this share of articles
+    vector_terms: int = 150  # heaviest features kept per article
+    max_posting: int = 300  # features held by more articles are not used to find candidates
+    neighbors: int = 20  # candidate links kept per article
+    min_similarity: float = 0.1  # weaker candidate links are dropped
+    boilerplate_shingle: int = 4  # word shingles recurring within an outlet are page furniture (0: off)
+    boilerplate_articles: int = 25  # and so are shingles found in this many articles
+    min_kept_tokens: int = 30  # an article left with fewer tokens after that keeps its text
 
 
 @dataclass(frozen=True)
@@ -43,11 +57,39 @@ class SummaryOptions:
     algorithm: str = "lexrank"  # lexrank | textrank | lsa
     sentences: int = 5  # length budget in sentences
     max_words: int = 140  # and in words
+    # score = weighted sum of normalised features (digest/summarize.py); tuned on EASC (`digest eval summary`)
+    centrality_weight: float = 1.0  # sumy centrality, divided by the story's best
+    position_weight: float = 1.0  # position prior: lead_bonus for the first sentence + (1 - place/length) ** exponent
+    lead_bonus: float = 0.5
+    position_exponent: float = 1.0
+    centroid_weight: float = 0.5  # cosine with the story centroid, divided by the best
+    support_weight: float = 0.5  # share of the story's articles that carry the sentence (log scale)
+    recency_weight: float = 0.5  # 1 for the newest article of the story, 0 for the oldest
+    min_centroid_similarity: float = 0.05  # below: off-topic (e.g. an appended op-ed), never selected
+    merge_threshold: float = 0.7  # token Jaccard at which sentences of two articles are one
+    redundancy_threshold: float = 0.5  # token Jaccard at which a sentence repeats one already chosen
+    max_candidates: int = 200  # sentences given to sumy per story, best by a cheap score
+    min_sentence_words: int = 6
+    max_sentence_words: int = 90
+    min_content_words: int = 4
+    unterminated_min_words: int = 16  # shorter lines without final punctuation are titles/captions/bylines
+    min_arabic_ratio: float = 0.5  # share of Arabic letters below which a sentence is a foreign caption
+    headline_min_words: int = 4
+    headline_recency_weight: float = 0.3
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
     max_actors: int = 8
+    min_mentions: int = 1  # actors named fewer times (and with no title) are left out
+    spread_weight: float = 2.0  # salience: + this per article that names the actor
+    role_weight: float = 2.0  # salience: + this when a title is known
+    organization_weight: float = 0.6  # salience multiplier for organisations (persons first)
+    unknown_weight: float = 0.8  # salience multiplier for names not in the gazetteer
+    cue_window: int = 4  # words before a place or date where a venue or date cue counts
+    city_weight: float = 1.5  # a city named as the venue outweighs its country
+    venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
+    same_day_weight: float = 0.4  # "اليوم" = publication day weighs this much as an event date
 
 
 @dataclass(frozen=True)
@@ -65,7 +107,7 @@ class ConflictOptions:
 @dataclass(frozen=True)
 class TranslateOptions:
     engine: str = "argos"  # argos | identity
-    threads: int = 2
+    threads: int = 2  # CTranslate2 intra_threads (0: all cores)
     beam_size: int = 2
     compute_type: str = "int8"  # CTranslate2: int8 | int8_float32 | float32 | auto
     batch_size: int = 16  # sentences per CTranslate2 batch
