@@ -83,6 +83,7 @@ class Lexicon:
     negation: tuple[tuple[re.Pattern[str], int], ...]
     modality: tuple[_Rule, ...]
     possessive: re.Pattern[str]
+    bridges: re.Pattern[str]
     reasons: tuple[_Rule, ...]
     representation: tuple[_Rule, ...]
     numbers: dict[str, tuple[float, str]]
@@ -115,6 +116,7 @@ def lexicon() -> Lexicon:
             for row in read_tsv("claims/negation.tsv")
         ),
         modality=_rules("modality.tsv"),
+        bridges=re.compile(_alternation(row["pattern"] for row in read_tsv("claims/negation_bridges.tsv"))),
         possessive=re.compile(_START + _alternation(row["pattern"] for row in read_tsv("claims/possessive.tsv"))),
         reasons=_rules("reasons.tsv", anchored=False),
         representation=_rules("representation.tsv"),
@@ -296,7 +298,9 @@ def _negated(ctx: _Context, pos: int) -> bool:
     head = ctx.norm[max(0, pos - 60) : pos]
     for pattern, window in ctx.lex.negation:
         for match in pattern.finditer(head):
-            if len(_WORD.findall(head[match.end() :])) <= window:
+            between = _WORD.findall(head[match.end() :])
+            # "لعدم تمكنه من المشاركة" is negated; "لم يعلن مسبقا عن زيارة" is not (the negation is the verb's).
+            if len(between) <= window and all(ctx.lex.bridges.fullmatch(w) for w in between):
                 return True
     return False
 
@@ -839,7 +843,20 @@ class _Bucket:
 
 
 def _sides(attribute: str, buckets: list[_Bucket], options: ConflictOptions) -> list[list[_Bucket]]:
-    """Buckets (one per normalised value) gathered into sides whose values can all be true together."""
+    """Buckets (one per normalised value) gathered into sides whose values can all be true together.
+
+    Only values that clash with a value from other articles take part: a toll of 305 in one raid and 21 in
+    another are not compared (too far apart), and must not be drawn into a clash between 20 and 21.
+    """
+    clashing = {
+        id(a)
+        for a in buckets
+        for b in buckets
+        if a is not b
+        and set(a.articles) != set(b.articles)
+        and compatible(attribute, a.normalized, b.normalized, options) is False
+    }
+    buckets = [b for b in buckets if id(b) in clashing]
     ordered = sorted(buckets, key=lambda b: (-len(b.articles), min(b.times, default=datetime.max), b.normalized))
     sides: list[list[_Bucket]] = []
     for bucket in ordered:

@@ -99,7 +99,7 @@ class ConflictOptions:
     max_count_ratio: float = 2.0  # counts further apart are taken for different quantities, not a discrepancy
     max_date_gap_days: int = 14  # event dates further apart are taken for different events
     supersede_after_hours: float = 12.0  # a side whose reports all come this much later supersedes the others
-    compare_titles: bool = True  # report differing titles of one person
+    compare_titles: bool = False  # report differing titles of one person (noisy: "President" vs "Russian President")
     max_conflicts: int = 12  # per story
     max_sentence_chars: int = 1500  # longer "sentences" are page furniture run together, not read
 

@@ -1,0 +1,102 @@
+"""Conflicting reports on the Arabic Fact-Checking and Stance corpus: `digest eval conflicts PATH [--json]`.
+
+Each claim's related articles (`digest.evaluation.stance`) form one story; every article goes through the real
+`analyze` stage (mentions, dates, claims) and the story through `find_conflicts`.
+
+- A story whose articles include both `agree` and `disagree` should get a conflict that touches the claim.
+  A conflict *touches* the claim when its subject or one of its sides' values shares a content word (normalised,
+  clitics stripped, stop words dropped, at least three letters) or a number with the claim's text.
+- A story whose articles are all `agree` should get no conflict at all: any conflict there is a false alarm
+  (strict: touching or not). The same is reported, as a second figure, for stories with `agree` and `discuss`
+  articles and no `disagree` (discussing articles do not dispute the claim either).
+
+The stance articles carry no publication dates, so no conflict here can be `superseded`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from digest import analyze, arabic, conflicts
+from digest.evaluation import Report
+from digest.evaluation.stance import StanceClaim, load_claims
+from digest.model import Conflict
+from digest.options import Options
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _words(text: str) -> set[str]:
+    return {t for t in arabic.content_tokens(text) if len(t) >= 3}
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(arabic.to_ascii_digits(text)))
+
+
+def touches(conflict: Conflict, claim_text: str) -> bool:
+    """Whether a conflict is about the claim: a shared content word or number in its subject or values."""
+    parts = [conflict.subject.get("ar", ""), *(side.value.get("ar", "") for side in conflict.claims)]
+    text = " ".join(parts)
+    return bool(_words(text) & _words(claim_text)) or bool(_numbers(text) & _numbers(claim_text))
+
+
+def _story_conflicts(claim: StanceClaim, options: Options) -> tuple[Conflict, ...]:
+    analyses = [analyze.analyze(a.article) for a in claim.articles]
+    return conflicts.find_conflicts(analyses, options.conflicts)
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def evaluate(path: Path, options: Options) -> Report:
+    """Detection rate on stories with disagreement, false-alarm rate on stories without."""
+    claims = load_claims(path)
+    detected = with_disagreement = 0
+    false_alarms = without_disagreement = 0
+    false_alarms_discuss = agree_discuss = 0
+    touching_alarms = 0
+    lines: list[str] = []
+    for claim in claims:
+        stances = {a.stance for a in claim.articles}
+        if "agree" not in stances:
+            continue
+        found = _story_conflicts(claim, options)
+        about = [c for c in found if touches(c, claim.claim)]
+        if "disagree" in stances:
+            with_disagreement += 1
+            detected += bool(about)
+            mark = "detected" if about else "missed"
+        elif stances == {"agree"}:
+            without_disagreement += 1
+            false_alarms += bool(found)
+            touching_alarms += bool(about)
+            mark = "FALSE ALARM" if found else "quiet"
+        else:
+            agree_discuss += 1
+            false_alarms_discuss += bool(found)
+            mark = "false alarm (agree+discuss)" if found else "quiet (agree+discuss)"
+        if found or "disagree" in stances:
+            shown = "; ".join(f"{c.kind} {c.attribute} {c.subject.get('en', '')}" for c in found) or "-"
+            lines.append(f"{claim.id:8} {mark:28} {shown}")
+    metrics = {
+        "detected": detected,
+        "stories_with_disagreement": with_disagreement,
+        "detection_rate": _rate(detected, with_disagreement),
+        "false_alarms": false_alarms,
+        "stories_without_disagreement": without_disagreement,
+        "false_alarm_rate": _rate(false_alarms, without_disagreement),
+        "false_alarms_touching": touching_alarms,
+        "false_alarms_agree_discuss": false_alarms_discuss,
+        "stories_agree_discuss": agree_discuss,
+        "false_alarm_rate_agree_discuss": _rate(false_alarms_discuss, agree_discuss),
+    }
+    lines.append(
+        f"detected {detected}/{with_disagreement} stories with agree and disagree articles "
+        f"({metrics['detection_rate']:.1%}); false alarms {false_alarms}/{without_disagreement} agree-only stories "
+        f"({metrics['false_alarm_rate']:.1%}), {false_alarms_discuss}/{agree_discuss} agree+discuss stories "
+        f"({metrics['false_alarm_rate_agree_discuss']:.1%})"
+    )
+    return Report(metrics=metrics, lines=tuple(lines))
