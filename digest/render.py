@@ -291,16 +291,30 @@ def render_email_text(briefing: Briefing, languages: Sequence[str] | None = None
     return environment().get_template("email.txt.j2").render(**context(briefing, languages, "print"))
 
 
-def refuse_urls(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint URL fetcher that fetches nothing: a briefing never pulls files or network resources."""
+def refuse_urls(url: str, *args: Any, **kwargs: Any) -> Any:
+    """The PDF's URL policy: fetch nothing. A briefing never pulls files or network resources."""
     raise ValueError(f"digest does not fetch resources while rendering a PDF: {url}")
+
+
+def refusing_fetcher() -> Any:
+    """A WeasyPrint `URLFetcher` whose every fetch is refused by `refuse_urls` (WeasyPrint logs it and goes on).
+
+    WeasyPrint 70 wants a `URLFetcher` object (it reads `_fail_on_errors` from it), not a bare function.
+    """
+    from weasyprint.urls import URLFetcher  # heavy import: only when a PDF is asked for
+
+    class RefuseAll(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return refuse_urls(url)
+
+    return RefuseAll(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
 
 
 def pdf_document(html: str) -> Any:
     """The laid-out WeasyPrint document (pages, bookmarks) of `html`, nothing fetched."""
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
-    return HTML(string=html, base_url=None, url_fetcher=refuse_urls).render()
+    return HTML(string=html, base_url=None, url_fetcher=refusing_fetcher()).render()
 
 
 def render_pdf(html: str) -> bytes:

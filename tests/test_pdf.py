@@ -1,0 +1,271 @@
+"""The printed PDF, checked from outside with poppler (pdfinfo, pdffonts, pdftotext) and WeasyPrint's bookmarks:
+A4, title and language set, fonts embedded, running header with the localised date and page numbers per
+edition, a contents list, one bookmark per story, nothing cut at page breaks, nothing fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import zlib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from digest import render
+from digest.model import Briefing, SummarySentence
+
+from .test_render import rich_briefing
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is needed (scripts/setup --test installs it)"
+)
+
+DATES = {"ar": "الأربعاء، 11 مايو 2022", "en": "Wednesday, May 11, 2022", "es": "miércoles, 11 de mayo de 2022"}
+PAGE = {"ar": "صفحة", "en": "Page", "es": "Página"}
+OF = {"ar": "من", "en": "of", "es": "de"}
+
+
+def poppler(tool: str, pdf: Path, *args: str) -> str:
+    return subprocess.run([tool, *args, str(pdf), "-"][: None if tool == "pdftotext" else -1], check=True,
+                          capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+
+
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pages(pdf: Path) -> list[str]:
+    """The text of each page: bidi controls (which pdftotext adds around Arabic) out, whitespace collapsed."""
+    text = BIDI_CONTROLS.sub("", poppler("pdftotext", pdf))
+    return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+def squash(text: str) -> str:
+    """Letters and digits only: pdftotext moves punctuation and spaces around in right-to-left lines."""
+    return re.sub(r"[\W_]+", "", text)
+
+
+def has(page: str, needle: str) -> bool:
+    return squash(needle) in squash(page)
+
+
+def info(pdf: Path) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in poppler("pdfinfo", pdf).splitlines() if ":" in line)
+
+
+def catalog_language(pdf: bytes) -> str | None:
+    """/Lang of the PDF catalog (WeasyPrint writes it inside a compressed object stream)."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    for chunk in chunks:
+        found = re.search(rb"/Lang \((\w+)\)", chunk)
+        if found:
+            return found.group(1).decode()
+    return None
+
+
+def long_briefing() -> Briefing:
+    """Enough stories, summary sentences and conflicts to run over several pages per edition."""
+    base = rich_briefing()
+    story = base.stories[0]
+    stories = []
+    for n in range(9):
+        summary = {
+            lang: tuple(
+                SummarySentence(f"{s.text} [{lang}-{n}-{i}] " + "مزيد من التفاصيل " * 6 if lang == "ar" else
+                                f"{s.text} [{lang}-{n}-{i}] " + "further detail " * 8, s.sources)
+                for i, s in enumerate(sents * 3)
+            )
+            for lang, sents in story.summary.items()
+        }  # fmt: skip
+        stories.append(replace(story, id=f"s-{n}", summary=summary))
+    return replace(base, stories=tuple(stories))
+
+
+@dataclass
+class Printed:
+    path: Path
+    bookmarks: list
+    warnings: list[str]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _print(folder: Path, name: str, html: str) -> Printed:
+    """Lay out and write one PDF, keeping its bookmarks and whatever WeasyPrint warned about."""
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = render.pdf_document(html)
+        (folder / name).write_bytes(document.write_pdf())
+    finally:
+        logger.removeHandler(collect)
+    return Printed(folder / name, document.make_bookmark_tree(), collect.messages)
+
+
+@pytest.fixture(scope="module")
+def combined(tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    folder = tmp_path_factory.mktemp("pdf")
+    return _print(folder, "combined.pdf", render.render_html(rich_briefing(), medium="print"))
+
+
+@pytest.fixture(scope="module")
+def per_language(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+    folder = tmp_path_factory.mktemp("pdf-per-language")
+    names = render.pdf_names(rich_briefing(), "per-language")
+    assert names == {lang: f"briefing-2022-05-11-{lang}.pdf" for lang in ("ar", "en", "es")}
+    briefing = rich_briefing()
+    return {lang: _print(folder, name, render.render_html(briefing, [lang], "print")) for lang, name in names.items()}
+
+
+def test_combined_pdf_is_a4_titled_in_arabic_with_fonts_embedded(combined: Printed) -> None:
+    path = combined.path
+    meta = info(path)
+    assert meta["Page size"].strip().endswith("(A4)")
+    assert meta["Title"].strip() == f"الموجز الصحفي — {DATES['ar']}"
+    assert catalog_language(path.read_bytes()) == "ar"
+    fonts = poppler("pdffonts", path).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+    assert any("Amiri" in line for line in fonts)
+
+
+def test_each_edition_starts_a_page_with_its_own_header_and_numbering(combined: Printed) -> None:
+    text = pages(combined.path)
+    starts = {lang: next(i for i, p in enumerate(text) if squash(p).count(squash(DATES[lang])) >= 2) for lang in DATES}
+    assert starts["ar"] == 0 < starts["en"] < starts["es"]
+    for lang, first in starts.items():
+        # The running header (date) and the page label restart with each edition: "Page 1".
+        assert squash(text[first]).endswith(squash(f"{PAGE[lang]} 1")), text[first][-80:]
+        following = text[first + 1]
+        assert has(following, DATES[lang]) and squash(following).endswith(squash(f"{PAGE[lang]} 2")), following[-80:]
+
+
+def test_contents_and_one_bookmark_per_story(combined: Printed) -> None:
+    briefing = rich_briefing()
+    tree = combined.bookmarks
+    assert [label for label, *_ in tree] == ["الموجز الصحفي — العربية", "Press Briefing — English",
+                                              "Resumen de prensa — Español"]  # fmt: skip
+    for (_, _, children, _), lang in zip(tree, ("ar", "en", "es"), strict=True):
+        assert [label for label, *_ in children] == [render.edition(briefing, lang)["stories"][i]["headline"]
+                                                     for i in range(len(briefing.stories))]  # fmt: skip
+    text = render.render_html(briefing, medium="print")
+    assert 'class="contents"' in text and text.count('href="#en-s-') == 2
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "es"])
+def test_per_language_pdf_is_readable_on_its_own(per_language: dict[str, Printed], lang: str) -> None:
+    pdf = per_language[lang].path
+    words = render.labels(lang)
+    assert [label for label, *_ in per_language[lang].bookmarks] == [f"{words['title']} — {words['language_name']}"]
+    meta = info(pdf)
+    assert meta["Title"].strip() == f"{render.labels(lang)['title']} — {DATES[lang]}"
+    assert catalog_language(pdf.read_bytes()) == lang
+    text = pages(pdf)
+    whole = " ".join(text)
+    total = len(text)
+    for number, page in enumerate(text, 1):
+        assert has(page, DATES[lang])
+        assert squash(page).endswith(squash(f"{PAGE[lang]} {number} {OF[lang]} {total}")), page[-80:]
+    others = [other for other in DATES if other != lang]
+    assert not any(has(whole, DATES[other]) for other in others)
+    expected = {
+        "ar": ["المحتويات", "الفاعلون الرئيسيون", "روايات متضاربة", "ناصر بوريطة"],
+        "en": ["Contents", "Key actors", "Conflicting reports", "Nasser Bourita", "Marrakesh, Morocco"],
+        "es": ["Índice", "Actores principales", "Informaciones contradictorias", "Naser Burita", "models install"],
+    }[lang]
+    for needle in expected:
+        assert has(whole, needle), needle
+
+
+def test_nothing_is_cut_at_page_breaks(tmp_path: Path) -> None:
+    briefing = long_briefing()
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render.render_pdf(render.render_html(briefing, ["en"], medium="print")))
+    text = pages(path)
+    assert len(text) >= 4
+    for story in briefing.stories:
+        for sentence in story.summary["en"]:
+            words = " ".join(sentence.text.split())
+            assert sum(words in page for page in text) == 1, f"cut or missing across pages: {words[:60]}"
+    # Every conflict table stays on one page: its subject and all its values together.
+    for page in text:
+        if "Superseded · Antony Blinken" in page:
+            assert "attends" in page and "absent" in page
+
+
+def test_article_markup_is_text_in_the_pdf_and_nothing_is_fetched(tmp_path: Path, monkeypatch, caplog) -> None:
+    asked: list[str] = []
+    original = render.refuse_urls
+
+    def spy(url: str, *args, **kwargs):
+        asked.append(url)
+        return original(url, *args, **kwargs)
+
+    monkeypatch.setattr(render, "refuse_urls", spy)
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(render.render(rich_briefing(hostile=True), ["pdf"])["briefing-2022-05-11.pdf"])
+    whole = " ".join(pages(path))
+    assert '<script>alert("x")</script>' in whole  # shown as text
+    assert '<img src="file:///etc/passwd">' in whole
+    assert "root:" not in whole
+    assert asked == []  # escaped markup is never an element: nothing to fetch
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="file:///etc/passwd"><p>after</p>',
+        '<img src="http://203.0.113.1/x.png"><p>after</p>',
+        '<link rel="stylesheet" href="http://203.0.113.1/x.css"><p>after</p>',
+        '<style>@import url("file:///etc/passwd"); p { background: url(http://203.0.113.1/b.png) }</style><p>after',
+        '<object data="file:///etc/passwd"></object><p>after</p>',
+    ],
+)
+def test_url_fetcher_refuses_files_and_network(tmp_path: Path, monkeypatch, caplog, markup: str) -> None:
+    asked: list[str] = []
+    original = render.refuse_urls
+
+    def spy(url: str, *args, **kwargs):
+        asked.append(url)
+        return original(url, *args, **kwargs)
+
+    monkeypatch.setattr(render, "refuse_urls", spy)
+    path = tmp_path / "raw.pdf"
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        path.write_bytes(render.render_pdf(f"<!DOCTYPE html><html><body>{markup}</body></html>"))
+    assert asked and all(url.startswith(("file:", "http:")) for url in asked)
+    assert "does not fetch resources" in caplog.text
+    text = " ".join(pages(path))
+    assert "after" in text and "root:" not in text
+
+
+def test_templates_give_weasyprint_no_css_warnings(combined: Printed, per_language: dict[str, Printed]) -> None:
+    assert combined.warnings == []
+    for printed in per_language.values():
+        assert printed.warnings == []
+
+
+def test_empty_day_still_prints(tmp_path: Path) -> None:
+    empty = Briefing(date=date(2022, 5, 11), languages=("ar", "en", "es"), stories=(), inputs=rich_briefing().inputs)
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(render.render(empty, ["pdf"])["briefing-2022-05-11.pdf"])
+    text = pages(path)
+    assert len(text) == 3
+    assert has(text[0], "لا توجد قصص في هذا اليوم.") and "No stories for this day." in text[1]
+    assert "feeds/empty.txt" in text[2]
