@@ -139,7 +139,7 @@ class _Engine:
             pieces = result.hypotheses[0]
             if prefix and pieces and pieces[0] == self.package.target_prefix:
                 pieces = pieces[1:]
-            out.append(_CONTROL.sub("", self._decode(pieces)).strip())
+            out.append(" ".join(_CONTROL.sub("", self._decode(pieces)).split()))  # one line, as the source
         return out
 
 
@@ -444,7 +444,8 @@ def restore(translated: str, protected: Protected, target: str, template: str = 
 # --- the stage entry point --------------------------------------------------------------------------
 
 
-def _reference(story: Story) -> date | None:
+def reference_date(story: Story) -> date | None:
+    """The date year-less dates of a story are resolved against: its event date, else its newest article's."""
     if story.event_date is not None:
         return story.event_date
     published = [a.published for a in story.articles if isinstance(a.published, datetime)]
@@ -469,7 +470,7 @@ def translate_story(
     if options.protect:
         _check_template(options.placeholder)
         glossary = Glossary.of_story(story)
-        reference = _reference(story)
+        reference = reference_date(story)
         protected = [protect(t, glossary, targets, options.placeholder, reference) for t in texts]
     for lang in targets:
         try:

@@ -37,7 +37,7 @@ LATIN_LINES = (
 
 BEHAVIOURS = ("copy", "no-digits", "noise")
 _POSITIONS = 512
-_POS_DIMS = 32
+_POS_DIMS = 64
 _TOKEN_DIMS = 64
 
 
@@ -62,10 +62,23 @@ def train_sentencepiece(lines: Iterable[str], vocab_size: int = 400) -> bytes:
 
 
 def _positions(dims: int) -> np.ndarray:
-    """Sinusoidal codes: their dot product peaks sharply where two positions are equal."""
+    """Sinusoidal codes: their dot product peaks sharply where two positions are equal.
+
+    Each code is written twice, once negated, so that every row sums to zero and has the same norm:
+    layer normalisation then scales all positions alike and the sharpest match stays the right one.
+    """
     steps = np.arange(_POSITIONS)[:, None]
-    freqs = np.pi / 2 * 0.75 ** np.arange(dims // 2)
-    return np.concatenate([np.cos(steps * freqs), np.sin(steps * freqs)], axis=1).astype(np.float32)
+    freqs = np.pi / 2 * 0.8 ** np.arange(dims // 4)
+    codes = np.concatenate([np.cos(steps * freqs), np.sin(steps * freqs)], axis=1)
+    return np.concatenate([codes, -codes], axis=1).astype(np.float32)
+
+
+def _token_codes(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Random token codes, each centred and of the same norm (for the same reason)."""
+    codes = rng.standard_normal((size, _TOKEN_DIMS))
+    codes -= codes.mean(axis=1, keepdims=True)
+    codes *= np.sqrt(_TOKEN_DIMS) / np.linalg.norm(codes, axis=1, keepdims=True)
+    return codes.astype(np.float32)
 
 
 def _spec(vocab: list[str], behaviour: str, seed: int):
@@ -95,9 +108,9 @@ def _spec(vocab: list[str], behaviour: str, seed: int):
         layer.bias = zeros(weight.shape[0])
 
     made = noise if behaviour == "noise" else zeros
-    token_codes = rng.standard_normal((size, _TOKEN_DIMS)).astype(np.float32)
+    token_codes = _token_codes(rng, size)
     position_codes = zeros(_POSITIONS, dims)
-    position_codes[:, pos] = 2.0 * _positions(_POS_DIMS)
+    position_codes[:, pos] = _positions(_POS_DIMS)
 
     encoder, decoder = spec.encoder, spec.decoder
     encoder.scale_embeddings = False
