@@ -333,9 +333,11 @@ def _attendance(ctx: _Context) -> Iterator[Claim]:
             continue
         pronoun = r"ت(?:ه|ها|هم)(?!\w)" if rule.row["feminine"] == "yes" else r"ت?(?:ه|ها|هم)(?!\w)"
         possessive = re.match(pronoun, tail) or ctx.lex.possessive.search(ctx.norm, max(0, start - 30), start)
-        if possessive:
+        inside = _after(ctx.entities, start, persons, end - start)  # inside the trigger: "ألغى بلينكن زيارته"
+        subject = inside if inside is not None and inside.end <= end else None
+        if subject is None and possessive:
             subject = _before(ctx.entities, start, persons)
-        else:
+        if subject is None:
             subject = (
                 _adjacent_before(ctx.entities, ctx.norm, start, persons)
                 or _after(ctx.entities, end, persons, ctx.options.subject_window)

@@ -1,0 +1,257 @@
+"""Claims and conflicts: value normalisation, negation and modality, kinds, a story like the samples."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from digest import arabic, conflicts, dates
+from digest.analyze import sentences_of
+from digest.conflicts import compatible, find_claims, find_conflicts
+from digest.model import Analysis, Article, DateMention, Mention
+from digest.options import ConflictOptions
+
+APRIL_20 = datetime(2022, 4, 20, 12, 0)
+APRIL_23 = datetime(2022, 4, 23, 0, 5)
+MAY_10 = datetime(2022, 5, 10, 15, 0)  # a Tuesday
+MAY_11 = datetime(2022, 5, 11, 9, 0)
+
+
+def analysis(article_id: str, text: str, published: datetime | None, outlet: str | None = None) -> Analysis:
+    """An article analysed as the pipeline does, dates found by `digest.dates`, names by the gazetteer."""
+    article = Article(id=article_id, text=text, published=published, outlet=outlet or f"outlet-{article_id}")
+    sentences = sentences_of(article)
+    found = tuple(
+        DateMention(d.text, d.value, article.id, s.index, d.relative, d.precision)
+        for s in sentences
+        for d in dates.find_dates(s.text, published)
+    )
+    claims = find_claims(article, sentences, (), found)
+    return Analysis(article, sentences, (), (), found, claims)
+
+
+def claims_of(text: str, attribute: str, published: datetime | None = MAY_10) -> list[tuple[str, str, str]]:
+    return [
+        (c.subject.get("en", ""), c.normalized, c.modality)
+        for c in analysis("a", text, published).claims
+        if c.attribute == attribute
+    ]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "a", "b", "expected"),
+    [
+        ("date", "2022-05-11", "2022-05-11", True),
+        ("date", "2014", "2014-09", True),  # "2014" and "September 2014" agree: precision
+        ("date", "2022-05", "2022-05-11", True),
+        ("date", "2022-05-11", "2022-05-12", False),
+        ("date", "2022-05-11", "2022-07", None),  # months apart: another event, not compared
+        ("founded", "2014", "2015", False),
+        ("count", "gt:80", "eq:84", True),  # "more than 80" and "84" are compatible
+        ("count", "eq:80", "eq:84", False),  # "80" and "84" for one quantity: a discrepancy
+        ("count", "approx:80", "eq:84", True),
+        ("count", "lt:1000", "eq:950", True),
+        ("count", "eq:80", "gt:80", False),
+        ("count", "eq:21", "eq:305", None),  # too far apart to be one quantity
+        ("venue", "place:marrakesh|MA", "place:marrakesh|MA", True),
+        ("venue", "place:marrakesh|MA", "place:africa|", True),  # a region is less precise, not different
+        ("venue", "place:marrakesh|MA", "place:rabat|MA", False),
+        ("attendance", "attend", "absent", False),
+    ],
+)
+def test_values_compared_after_normalisation(attribute: str, a: str, b: str, expected: bool | None) -> None:
+    assert compatible(attribute, a, b) is expected
+    assert compatible(attribute, b, a) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أكثر من 80 دولة ومنظمة تشارك في الاجتماع.", "gt:80"),
+        ("بمشاركة ممثلي أزيد من 80 بلدا.", "gt:80"),
+        ("ويتكون التحالف من ٨٤ عضوا.", "eq:84"),
+        ("وقتل حوالي ثلاثة آلاف شخص في الزلزال.", "approx:3000"),
+        ("قرابة 12,500 قتيل في عام 2020.", "approx:12500"),
+        ("مقتل 20 شخصا على الأقل في القصف.", "ge:20"),
+        ("وأصيب ثلاثمائة شخص بجروح.", "eq:300"),
+        ("ولقي خمسة وعشرون مدنيا حتفهم في القصف.", "eq:25"),
+    ],
+)
+def test_counts_with_qualifiers_digits_and_number_words(text: str, expected: str) -> None:
+    assert expected in [normalized for _, normalized, _ in claims_of(text, "count")]
+
+
+def test_count_subjects_keep_quantities_apart() -> None:
+    """Members of the coalition (84) and participants in the meeting (80) are different quantities."""
+    text = "وسيشارك في هذا اللقاء الدولي ممثلون من 80 دولة ومنظمة. ويتكون التحالف الدولي ضد داعش من 84 عضوا دوليا."
+    subjects = {normalized: subject for subject, normalized, _ in claims_of(text, "count")}
+    assert set(subjects) == {"eq:80", "eq:84"}
+    assert subjects["eq:80"] != subjects["eq:84"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "polarity", "modality"),
+    [
+        (
+            "تأكد رسميا غياب وزير الخارجية الأمريكي، أنطوني بلينكين، عن الاجتماع الوزاري.",
+            "Blinken",
+            "absent",
+            "confirmed",
+        ),
+        (
+            "من المنتظر أن يزور وزير الخارجية الأمريكي، أنتوني بلينكن، المغرب، شهر ماي المقبل.",
+            "Blinken",
+            "attend",
+            "expected",
+        ),
+        (
+            "ويرتقب أن يشارك في هذا الاجتماع وزير الخارجية الإسباني، خوسيه مانويل ألباريس.",
+            "Albares",
+            "attend",
+            "expected",
+        ),
+        ("وأعرب بلينكن عن أسفه لعدم تمكنه من المشاركة في الاجتماع الوزاري.", "Blinken", "absent", "asserted"),
+        ("وأوردت وسائل إعلام أن بلينكن سيشارك في الاجتماع.", "Blinken", "attend", "expected"),
+        ("وقال مسؤول إن بلينكن لن يشارك في الاجتماع.", "Blinken", "absent", "asserted"),
+        ("وألغى بلينكن زيارته إلى المغرب.", "Blinken", "absent", "asserted"),
+    ],
+)
+def test_attendance_negation_and_modality(text: str, subject: str, polarity: str, modality: str) -> None:
+    found = claims_of(text, "attendance")
+    assert any(subject in s and p == polarity and m == modality for s, p, m in found), found
+
+
+def test_negation_of_another_verb_does_not_negate_attendance() -> None:
+    found = claims_of("ولم يعلن مسبقا عن زيارة بوتين إلى القاعدة.", "attendance")
+    assert all(p == "attend" for _, p, _ in found)
+
+
+def test_represented_by_and_delegation() -> None:
+    text = (
+        "وأعرب بلينكن عن أسفه لعدم تمكنه من المشاركة في الاجتماع، معلنا أنه سيتم تمثيله خلال هذا الاجتماع "
+        "من قبل مساعدة وزير الخارجية المكلفة الشؤون السياسية، فيكتوريا نولاند. "
+        "وتقود مساعدة وزير الخارجية للشؤون السياسية، فيكتوريا نولاند، وفدا أميركيا رفيع المستوى إلى الاجتماع."
+    )
+    found = {(s, v) for s, v, _ in claims_of(text, "representation")}
+    assert any("Blinken" in s and "nuland" in v for s, v in found), found
+    assert any("United States" in s and "nuland" in v for s, v in found), found
+
+
+def test_claims_use_given_mentions() -> None:
+    article = Article(id="m", text="ويرتقب أن يشارك في الاجتماع وزير خارجية بلد ما، فلان الفلاني.", published=MAY_10)
+    sentences = sentences_of(article)
+    mention = Mention("فلان الفلاني", "person", "m", 0, key="person:someone")
+    claims = find_claims(article, sentences, (mention,), ())
+    assert [(c.subject_key, c.normalized, c.modality) for c in claims] == [("person:someone", "attend", "expected")]
+
+
+ATTEND = "من المنتظر أن يشارك وزير الخارجية الأمريكي، أنتوني بلينكن، في الاجتماع الوزاري بمراكش."
+ABSENT = (
+    "تأكد رسميا غياب وزير الخارجية الأمريكي، أنطوني بلينكين، عن الاجتماع الوزاري بسبب إصابته بفيروس كورونا. "
+    "وأعرب بلينكن عن أسفه لعدم تمكنه من المشاركة، معلنا أنه سيتم تمثيله من قبل السيدة فيكتوريا نولاند."
+)
+
+
+def attendance_conflicts(*stories: tuple[str, str, datetime | None]) -> list:
+    analyses = [analysis(f"a{i}", text, published) for i, (text, _, published) in enumerate(stories)]
+    return [c for c in find_conflicts(analyses) if c.attribute == "attendance"]
+
+
+def test_later_reports_supersede_earlier_ones() -> None:
+    (conflict,) = attendance_conflicts((ATTEND, "x", APRIL_20), (ABSENT, "y", MAY_10))
+    assert conflict.kind == "superseded"
+    early, late = conflict.claims
+    assert (early.latest, late.latest) == (False, True)
+    assert late.published == (MAY_10.isoformat(),)
+    assert "Victoria Nuland" in late.value["en"] and "COVID-19" in late.value["en"]
+
+
+@pytest.mark.parametrize("published", [(MAY_10, MAY_10), (None, None), (MAY_10, APRIL_20)])
+def test_same_time_or_unknown_time_is_a_contradiction(published: tuple) -> None:
+    (conflict,) = attendance_conflicts((ATTEND, "x", published[0]), (ABSENT, "y", published[1]))
+    if published == (MAY_10, APRIL_20):
+        # The attend report is the later one: it supersedes.
+        assert conflict.kind == "superseded" and conflict.claims[-1].value["en"].startswith("expected")
+    else:
+        assert conflict.kind == "contradiction"
+        assert not any(side.latest for side in conflict.claims)
+
+
+def test_agreeing_reports_give_no_conflict() -> None:
+    analyses = [
+        analysis("a", ATTEND, APRIL_20),
+        analysis("b", "وأوردت وسائل إعلام أن بلينكن سيشارك في الاجتماع الوزاري.", APRIL_23),
+        analysis("c", "وسيشارك في هذا اللقاء ممثلون من نحو 80 دولة ومنظمة.", APRIL_23),
+        analysis("d", "وسيشهد الاجتماع حضور ممثلي أزيد من 80 دولة ومنظمة دولية، ويتكون التحالف من 84 عضوا.", MAY_10),
+    ]
+    assert find_conflicts(analyses) == ()
+
+
+def test_one_article_changing_its_mind_is_not_a_conflict_between_sources() -> None:
+    assert find_conflicts([analysis("a", ATTEND + " " + ABSENT, MAY_10)]) == ()
+
+
+SAMPLES_LIKE = [
+    (
+        "000",
+        "وأوردت وسائل إعلام أمريكية أن بلينكن سيشارك، إلى جانب وزير الشؤون الخارجية، ناصر بوريطة، في اجتماع "
+        "التحالف الدولي ضد داعش، والذي ستحتضنه مدينة مراكش في 11 ماي. "
+        "وسيشارك في هذا اللقاء الدولي رؤساء ودبلوماسيون وممثلون من 80 دولة ومنظمة. "
+        "وتأسس التحالف الدولي ضد تنظيم الدولة الإسلامية عام 2014.",
+        APRIL_23,
+    ),
+    (
+        "001",
+        "وكان وزير الخارجية المغربي، ناصر بوريطة، قد كشف عن زيارة مرتقبة لوزير الخارجية الأمريكي أنطوني بلينكن "
+        "إلى المغرب. وقال موقع مغربي إن اللقاء سيتم عقده في 11 ماي 2022 في مراكش. "
+        "وتجدر الإشارة أن التحالف الدولي ضد داعش تم تأسيسه في عام 2014، ويتكون من 84 عضوا دوليا.",
+        APRIL_20,
+    ),
+    ("003", ABSENT + " الاجتماع الوزاري للتحالف الدولي ضد داعش، الذي ينعقد في مراكش يوم غد الأربعاء.", MAY_10),
+    (
+        "002",
+        "وأعرب بلينكن، الذي تم الإعلان عن إصابته بفيروس كوفيد-19، عن أسفه لعدم تمكنه من المشاركة في الاجتماع "
+        "الوزاري، معلنا أنه سيتم تمثيله خلال هذا الاجتماع من قبل مساعدة وزير الخارجية، فيكتوريا نولاند. "
+        "والتحالف الدولي تم إنشاؤه في شتنبر 2014. "
+        "وسيشهد هذا الحدث حضور ممثلي أزيد من 80 دولة ومنظمة دولية.",
+        MAY_11,
+    ),
+]
+
+
+def test_samples_like_story() -> None:
+    analyses = [analysis(aid, text, published, f"outlet-{aid}") for aid, text, published in SAMPLES_LIKE]
+    found = find_conflicts(analyses)
+    attendance = [c for c in found if c.attribute == "attendance"]
+    assert len(attendance) == 1
+    (conflict,) = attendance
+    assert conflict.subject["en"] == "Antony Blinken" and conflict.kind == "superseded"
+    early, late = conflict.claims
+    assert set(early.articles) == {"000", "001"} and set(late.articles) == {"002", "003"}
+    assert set(late.outlets) == {"outlet-002", "outlet-003"} and late.latest
+    assert late.published == (MAY_10.isoformat(), MAY_11.isoformat())
+    assert "Nuland" in late.value["en"] and "Nuland" in late.value["es"] and "نولاند" in late.value["ar"]
+    assert all(side.evidence for side in conflict.claims)
+    # "11 May" (April) and "tomorrow Wednesday" written on Tuesday 10 May are one date; 2014 and September 2014
+    # agree; 84 members are not the 80 participants.
+    assert not [c for c in found if c.attribute in ("date", "founded")]
+    assert all("members" not in c.subject["en"] for c in found)
+
+
+def test_find_claims_skips_sentences_without_triggers() -> None:
+    assert analysis("a", "هذا نص لا يقول شيئا عن أي حدث. " * 20, MAY_10).claims == ()
+
+
+def test_lexicon_patterns_are_written_normalised() -> None:
+    lex = conflicts.lexicon()
+    rules = (*lex.attendance, *lex.units, *lex.events, *lex.status, *lex.representation, *lex.modality, *lex.contexts)
+    for rule in (*rules, *lex.reasons, *lex.quantifiers_before, *lex.quantifiers_after):
+        assert not set(rule.row["pattern"]) & set("أإآىةئؤ"), rule.row["pattern"]
+    for word in lex.numbers:
+        assert arabic.normalize(word) == word
+
+
+def test_options_limit_conflicts() -> None:
+    analyses = [analysis("x", ATTEND, APRIL_20), analysis("y", ABSENT, MAY_10)]
+    assert find_conflicts(analyses, ConflictOptions(max_conflicts=0)) == ()
