@@ -1,17 +1,45 @@
 """Synthesis, part 2: key actors, venue and event date.
 
-Per article (called from `analyze`): `find_mentions`, `find_dates`.
-Per story: `extract(analyses, options) -> StoryFacts`.
+Per article (called from `analyze`):
+1. `find_mentions`: persons, organisations and places in each sentence, from
+   a. the gazetteer (`digest.gazetteer`: known names and their spelling variants, clitics and ال allowed);
+   b. titles and appositions: "وزير الخارجية الأمريكي، أنتوني بلينكن" / "عبدالله بن زايد، وزير الخارجية": the
+      title is kept as the mention's role, and an unknown name framed by a title is a person;
+   c. honorifics ("السيد"، "الشيخ"، "د.") and common given names ("محمد"، "جورج") before name-like words;
+   d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ...").
+   All cue words are data (`digest/data/extract_ar.json`, `digest/data/gazetteer/given_names.txt`).
+2. `find_dates`: `digest.dates.find_dates` on each sentence, resolved against the publication date.
+
+Per story: `extract(analyses, options) -> StoryFacts`:
+3. actors: mentions of persons and organisations merged across articles (gazetteer key, else the name's
+   normalised form; a surname alone joins the full name that ends with it), counted, given a role (the title
+   most written next to them, in ar/en/es from the role lexicon, else the gazetteer's), canonical names (else a
+   romanisation, marked), ranked by salience (mentions, spread across articles, role);
+4. venue: the place named with the event's cues ("تحتضنه مدينة مراكش", "الذي ينعقد في مراكش", "اجتماع مراكش"),
+   voted across articles, a city preferred to its country;
+5. event date: the day-precise date written near the event's cues or the venue, voted across articles; publication
+   dates count only when the text itself names them.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
+from digest import dates as date_finder
+from digest.arabic import normalize, stop_words
+from digest.gazetteer import Entry, Token, bare, clitic_readings, gazetteer, name_key, role_names, romanize, tokenize
 from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
+from digest.resources import read_json, read_lines
+
+_DEFINITE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)")
+_HARD_BREAK = frozenset("،,.;؛:!?؟()[]{}|/–—-•\n")
+_KIND_OF_ENTRY = {"person": "person", "organization": "organization", "place": "place", "country": "place"}
 
 
 @dataclass(frozen=True)
@@ -21,16 +49,682 @@ class StoryFacts:
     event_date: date | None = None
 
 
+@dataclass(frozen=True)
+class _Cues:
+    title_heads: frozenset[str]
+    honorifics: frozenset[str]
+    particles: frozenset[str]
+    stops: frozenset[str]
+    org_heads: frozenset[str]
+    org_heads_definite: frozenset[str]  # heads that stay organisations with the article ("الجيش ...")
+    brand_heads: frozenset[str]  # heads that may take a proper name directly ("شركة نوكيا")
+    wrapper_heads: frozenset[str]  # heads that are not part of the name ("صحيفة الأهرام" → "الأهرام")
+    person_nouns: frozenset[str]  # nouns that introduce a person's name ("اللاعب", "الكاتبة", "زوجة")
+    place_heads: frozenset[str]  # "مدينة مراكش": the place is "مراكش"
+    place_heads_in_name: frozenset[str]  # "نهر النيل", "إقليم كردستان": the head is part of the name
+    event_nouns: frozenset[str]
+    venue_cues: frozenset[str]
+    date_cues: frozenset[str]
+    given: frozenset[str]
+    given_ambiguous: frozenset[str]
+    given_weak: frozenset[str]
+
+
+def _bare_set(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(bare(normalize(w)) for w in words) | frozenset(normalize(w) for w in words)
+
+
+def _exact_set(words: Sequence[str]) -> frozenset[str]:
+    """Words that count only as written (with their article): "الإمام" is a title, "أمام" is "in front of"."""
+    return frozenset(normalize(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    data = read_json("extract_ar.json")
+    given, ambiguous, weak = set(), set(), set()
+    for line in read_lines("gazetteer/given_names.txt"):
+        name = line.rstrip("*").strip()
+        key = " ".join(name_key(name))
+        (weak if line.endswith("**") else ambiguous if line.endswith("*") else given).add(key)
+    particles = _bare_set(data["name_particles"])
+    stops = (_bare_set(data["name_stops"]) | frozenset(bare(w) for w in stop_words("ar"))) - particles
+    return _Cues(
+        title_heads=_bare_set(data["title_heads"]),
+        honorifics=_exact_set(data["honorifics"]),
+        particles=particles,
+        stops=stops - frozenset(given) - frozenset(ambiguous) - frozenset(weak),
+        org_heads=_bare_set(data["org_heads"]),
+        org_heads_definite=frozenset(normalize(w) for w in data["org_heads"] if w.startswith("ال")),
+        brand_heads=_bare_set(data["brand_heads"]),
+        wrapper_heads=_bare_set(data["wrapper_heads"]),
+        person_nouns=_exact_set(data["person_nouns"]),
+        place_heads=_exact_set(data["place_heads"]),
+        place_heads_in_name=_exact_set(data["place_heads_in_name"]),
+        event_nouns=_bare_set(data["event_nouns"]),
+        venue_cues=_bare_set(data["venue_cues"]),
+        date_cues=_bare_set(data["date_cues"]),
+        given=frozenset(given),
+        given_ambiguous=frozenset(ambiguous),
+        given_weak=frozenset(weak),
+    )
+
+
+def _is(token: Token, words: frozenset[str]) -> bool:
+    """Whether a token is one of `words`, allowing clitics and the article."""
+    return _member(token.norm, words)
+
+
+@lru_cache(maxsize=500_000)
+def _member(norm: str, words: frozenset[str]) -> bool:
+    if norm in words or any(r in words for r in clitic_readings(norm)):
+        return True
+    # a conjunction or preposition glued to a word listed with its article: "والشيخ", "للاعب"
+    rest = norm[1:] if norm[:1] in "وف" and len(norm) > 3 else norm
+    rest = rest[1:] if rest[:1] in "بك" and len(rest) > 3 else rest
+    return rest in words or (rest.startswith("لل") and "ال" + rest[2:] in words)
+
+
+@dataclass
+class _Span:
+    start: int  # token indices [start, end)
+    end: int
+    kind: str
+    key: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class _Sentence:
+    """One sentence being read: its tokens, where punctuation breaks them, and the spans found so far."""
+
+    text: str
+    tokens: list[Token]
+    breaks: list[bool]  # breaks[i]: punctuation between token i-1 and token i
+    owner: list[int | None] = field(default_factory=list)
+    spans: list[_Span] = field(default_factory=list)
+
+    def add(self, span: _Span) -> bool:
+        if span.end <= span.start or any(self.owner[k] is not None for k in range(span.start, span.end)):
+            return False
+        for k in range(span.start, span.end):
+            self.owner[k] = len(self.spans)
+        self.spans.append(span)
+        return True
+
+    def span_at(self, i: int) -> _Span | None:
+        if 0 <= i < len(self.tokens) and self.owner[i] is not None:
+            span = self.spans[self.owner[i]]  # type: ignore[index]
+            return span if span.start == i else None
+        return None
+
+    def raw(self, i: int) -> str:
+        return self.text[self.tokens[i].start : self.tokens[i].end]
+
+
+def _read(text: str) -> _Sentence:
+    tokens = tokenize(text)
+    breaks = [False] * len(tokens)
+    for i in range(1, len(tokens)):
+        gap = text[tokens[i - 1].end : tokens[i].start]
+        breaks[i] = any(c in _HARD_BREAK for c in gap)
+    return _Sentence(text, tokens, breaks, [None] * len(tokens))
+
+
+def _given_name(s: _Sentence, i: int, cues: _Cues) -> str | None:
+    """ "given", "ambiguous" or None for token i; the preposition على is not the name علي."""
+    token = s.tokens[i]
+    if token.norm in cues.stops or s.raw(i).endswith("ى"):
+        return None
+    if token.bare in cues.given or token.norm in cues.given:
+        return "given"
+    if token.bare in cues.given_ambiguous:
+        return "ambiguous"
+    if token.norm in cues.given_weak:
+        return "weak"
+    return None
+
+
+def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
+    """Whether token i can be part of a person's name."""
+    token = s.tokens[i]
+    if not token.norm.isalpha() or (len(token.norm) < 2 and token.norm not in cues.particles):
+        return False
+    if s.owner[i] is not None:
+        return False
+    if token.norm in cues.particles or token.bare in cues.particles:
+        return True
+    if _is(token, cues.stops) or token.bare in cues.stops:
+        return False
+    for words in (cues.title_heads, cues.honorifics, cues.event_nouns, cues.org_heads, cues.place_heads):
+        if _is(token, words):
+            return False
+    if gazetteer().adjective_country(token.norm):
+        return False
+    # After an ambiguous given name: "البرغوثي", "مشعل" yes; "الظن", "إقليمي" no.
+    return not (
+        strict and (token.norm.startswith("ال") != token.norm.endswith("ي") or token.norm.endswith(("يه", "يا")))
+    )
+
+
+def _name_end(s: _Sentence, start: int, cues: _Cues, limit: int = 4) -> int:
+    """End (exclusive) of the name-like run of tokens from `start`, not crossing punctuation."""
+    k = start
+    while k < len(s.tokens) and k - start < limit and (k == start or not s.breaks[k]) and _name_like(s, k, cues):
+        k += 1
+    while k > start and s.tokens[k - 1].norm in cues.particles:  # a name does not end on "بن"
+        k -= 1
+    return k
+
+
+def _title_end(s: _Sentence, start: int, cues: _Cues) -> int:
+    """End of a title that begins at token `start`: up to punctuation, a name, an honorific or 9 words."""
+    k = start + 1
+    while k < len(s.tokens) and k - start < 9 and not s.breaks[k]:
+        span = s.span_at(k)
+        if span is not None and span.kind == "person":
+            break
+        if _is(s.tokens[k], cues.honorifics) or _given_name(s, k, cues) == "given":
+            break
+        k += 1
+    return k
+
+
+def _skip_honorifics(s: _Sentence, k: int, cues: _Cues) -> int:
+    while k < len(s.tokens) and _is(s.tokens[k], cues.honorifics) and s.owner[k] is None:
+        k += 1
+    return k
+
+
+def _titles(s: _Sentence, cues: _Cues) -> None:
+    """Titles before a name ("وزير الخارجية، ناصر بوريطة") and after one ("ناصر بوريطة، وزير الخارجية")."""
+    n = len(s.tokens)
+    i = 0
+    while i < n:
+        if s.owner[i] is not None or not _is(s.tokens[i], cues.title_heads):
+            i += 1
+            continue
+        end = _title_end(s, i, cues)
+        title = s.text[s.tokens[i].start : s.tokens[end - 1].end]
+        if role_names(title) is None:
+            i += 1
+            continue
+        k = _skip_honorifics(s, end, cues)
+        span = s.span_at(k)
+        if span is not None and span.kind == "person":
+            span.role = span.role or title
+        elif k < n and span is None and s.owner[k] is None:
+            name_end = _name_end(s, k, cues)
+            framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
+            closed = name_end == n or s.breaks[name_end] or _is(s.tokens[name_end], cues.stops)
+            starts_given = _given_name(s, k, cues) == "given"
+            if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
+                s.add(_Span(k, name_end, "person", None, title))
+        i = end
+    # Apposition after the name: "عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي"
+    for span in list(s.spans):
+        if span.kind != "person" or span.role or span.end >= n:
+            continue
+        k = span.end
+        if _is(s.tokens[k], cues.title_heads) and s.owner[k] is None:
+            end = _title_end(s, k, cues)
+            title = s.text[s.tokens[k].start : s.tokens[end - 1].end]
+            if role_names(title) is not None:
+                span.role = title
+
+
+def _honorific_names(s: _Sentence, cues: _Cues) -> None:
+    n = len(s.tokens)
+    for i in range(n):
+        if s.owner[i] is not None or not _is(s.tokens[i], cues.honorifics):
+            continue
+        k = _skip_honorifics(s, i + 1, cues)
+        if k < n and s.owner[k] is None and not s.breaks[k]:
+            end = _name_end(s, k, cues, limit=3)
+            if end > k:
+                s.add(_Span(k, end, "person"))
+
+
+def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
+    """End of a name that starts with a given name: "محمد زيدان", "محمد حسني مبارك", "حمد بن فيصل آل ثاني".
+
+    A third word is taken only after a second given name or a particle (بن، آل، أبو), or when it is a family
+    name with the article ("محمد البرادعي"): "محمد زيدان المحترف" stops after "زيدان".
+    """
+    n = len(s.tokens)
+    end = i + 1
+    while end < n and end - i < 6 and not s.breaks[end] and _name_like(s, end, cues, strict=strict):
+        token = s.tokens[end]
+        previous = s.tokens[end - 1]
+        if end - i >= 2:
+            prev_kind = _given_name(s, end - 1, cues)
+            chained = previous.norm in cues.particles or prev_kind is not None
+            family = token.norm.startswith("ال") and token.norm.endswith("ي") and token.norm not in cues.particles
+            if not (chained or family or token.norm in cues.particles):
+                break
+        elif token.norm.startswith("ال") and token.norm not in cues.particles and not token.norm.endswith("ي"):
+            break
+        end += 1
+    while end > i + 1 and s.tokens[end - 1].norm in cues.particles:
+        end -= 1
+    return end
+
+
+_VERB_PREFIX = ("ي", "ت", "ن")
+
+
+def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
+    """End of an unknown name introduced by a noun ("العداء المغربي ربيع دكانة"): words without the article."""
+    if _given_name(s, k, cues) in ("given", "ambiguous"):
+        return _given_name_end(s, k, cues, strict=True)
+    n = len(s.tokens)
+    end = k
+    while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end, cues):
+        token = s.tokens[end]
+        if (
+            token.norm.startswith("ال")
+            and token.norm not in cues.particles
+            and (end == k or not token.norm.endswith("ي"))
+        ):
+            break
+        if token.norm.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
+            break  # most likely a verb ("الجانب الأمريكي يرى")
+        end += 1
+    while end > k and s.tokens[end - 1].norm in cues.particles:
+        end -= 1
+    return end
+
+
+def _introduced_names(s: _Sentence, cues: _Cues) -> None:
+    """Names after a person noun or a nationality: "اللاعب المغربي X", "الروسي X Y", "زوجة X"."""
+    gaz = gazetteer()
+    n = len(s.tokens)
+    i = 0
+    while i < n:
+        token = s.tokens[i]
+        if s.owner[i] is not None or not _is(token, cues.person_nouns):
+            i += 1
+            continue
+        k = i + 1
+        while (
+            k < n
+            and not s.breaks[k]
+            and s.owner[k] is None
+            and (_is(s.tokens[k], cues.person_nouns) or gaz.adjective_country(s.tokens[k].norm))
+        ):
+            k += 1
+        if k < n and not s.breaks[k] and s.owner[k] is None:
+            end = _strict_name_end(s, k, cues)
+            if end > k:
+                s.add(_Span(k, end, "person"))
+                i = end
+                continue
+        i = k
+
+
+def _given_names(s: _Sentence, cues: _Cues) -> None:
+    n = len(s.tokens)
+    i = 0
+    while i < n:
+        kind = _given_name(s, i, cues) if s.owner[i] is None else None
+        if kind is None:
+            i += 1
+            continue
+        if kind == "weak":  # "علي عبدالله صالح" yes, "علي سبيل المثال" no
+            nxt = i + 1 < len(s.tokens) and not s.breaks[i + 1] and s.owner[i + 1] is None
+            if not (
+                nxt
+                and (_given_name(s, i + 1, cues) in ("given", "ambiguous") or s.tokens[i + 1].norm in cues.particles)
+            ):
+                i += 1
+                continue
+        end = _given_name_end(s, i, cues, strict=kind != "given")
+        if end > i + 1 or kind == "given":
+            s.add(_Span(i, end, "person"))
+        i = end
+
+
+def _head_nouns(s: _Sentence, cues: _Cues) -> None:
+    """ "وزارة الخارجية الإسبانية", "حزب العدالة والتنمية" (organisations); "مدينة X" (places)."""
+    n = len(s.tokens)
+    for i in range(n):
+        if s.owner[i] is not None:
+            continue
+        token = s.tokens[i]
+        if _is(token, cues.org_heads) and _org_head_ok(token, cues):
+            k = i + 1
+            while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
+                t = s.tokens[k]
+                if _is(t, cues.stops) or t.bare in cues.stops or not t.norm.isalpha():
+                    break
+                definite = t.norm.startswith("ال") or t.norm.startswith("وال")
+                if k > i + 1 and not definite:
+                    break
+                if k == i + 1 and not definite and not (_is(token, cues.brand_heads) and _proper_like(t)):
+                    break
+                k += 1
+            if k > i + 1:
+                first = i + 1 if _is(token, cues.wrapper_heads) and not token.norm.startswith("ال") else i
+                s.add(_Span(first, k, "organization"))
+        elif (_is(token, cues.place_heads) or _is(token, cues.place_heads_in_name)) and i + 1 < n:
+            if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
+                continue
+            end = i + 2
+            if end < n and not s.breaks[end] and s.owner[end] is None and _name_like(s, end, cues, strict=True):
+                end += 1  # "سان فرانسيسكو"
+            first = i if _is(token, cues.place_heads_in_name) else i + 1
+            s.add(_Span(first, end, "place"))
+
+
+def _org_head_ok(token: Token, cues: _Cues) -> bool:
+    """An organisation head with the article is a generic reference ("الجماعة الإرهابية") unless listed so."""
+    if not _DEFINITE.match(token.norm):
+        return True
+    return any("ال" + r in cues.org_heads_definite for r in clitic_readings(token.norm))
+
+
+def _proper_like(token: Token) -> bool:
+    """A word after "شركة"/"حزب" that is a name rather than an adjective ("دولية", "عربية", "كبرى")."""
+    return not token.norm.endswith(("يه", "ي", "ين", "يون", "ات")) and len(token.norm) > 2
+
+
 def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
-    """Persons, organisations and places named in the article."""
-    return ()
+    """Persons, organisations and places named in the article (offsets are in each sentence's text)."""
+    gaz = gazetteer()
+    cues = _cues()
+    mentions: list[Mention] = []
+    for sentence in sentences:
+        s = _read(sentence.text)
+        for _, i, j, entry in gaz.find_tokens(s.tokens):
+            if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
+                s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
+        _titles(s, cues)
+        _honorific_names(s, cues)
+        _given_names(s, cues)
+        _introduced_names(s, cues)
+        _titles(s, cues)  # titles of the persons the name rules just found
+        _head_nouns(s, cues)
+        for span in sorted(s.spans, key=lambda sp: sp.start):
+            start, end = s.tokens[span.start].start, s.tokens[span.end - 1].end
+            mentions.append(
+                Mention(
+                    text=sentence.text[start:end],
+                    kind=span.kind,
+                    article_id=article.id,
+                    sentence=sentence.index,
+                    start=start,
+                    end=end,
+                    key=span.key,
+                    role=span.role,
+                )
+            )
+    return tuple(mentions)
 
 
 def find_dates(article: Article, sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
     """Dates written in the article, relative ones resolved against its publication date."""
-    return ()
+    found: list[DateMention] = []
+    for sentence in sentences:
+        for d in date_finder.find_dates(sentence.text, article.published):
+            found.append(
+                DateMention(
+                    text=d.text,
+                    value=d.value,
+                    article_id=article.id,
+                    sentence=sentence.index,
+                    relative=d.relative,
+                    precision=d.precision,
+                    start=d.start,
+                    end=d.end,
+                )
+            )
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Per story
+
+
+@dataclass
+class _Group:
+    key: str
+    kind: str
+    entry: Entry | None
+    surfaces: Counter[str] = field(default_factory=Counter)
+    articles: dict[str, None] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+    def absorb(self, other: _Group) -> None:
+        self.surfaces.update(other.surfaces)
+        self.articles.update(other.articles)
+        self.roles.extend(other.roles)
+        self.mentions += other.mentions
+
+
+def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
+    gaz = gazetteer()
+    groups: dict[str, _Group] = {}
+    for analysis in analyses:
+        for m in analysis.mentions:
+            if m.kind not in ("person", "organization"):
+                continue
+            key = m.key or f"{m.kind}~{' '.join(name_key(m.text))}"
+            group = groups.get(key)
+            if group is None:
+                entry = gaz.get(m.key) if m.key else None
+                group = groups[key] = _Group(key, m.kind, entry)
+            group.surfaces[m.text] += 1
+            group.articles[m.article_id] = None
+            group.mentions += 1
+            if m.role:
+                group.roles.append(m.role)
+    _join_surnames(groups)
+    return list(groups.values())
+
+
+def _join_surnames(groups: dict[str, _Group]) -> None:
+    """A name written alone ("لاندبيرغ") joins the one full name of the story that ends with it."""
+    ends: dict[str, list[str]] = defaultdict(list)
+    for key, group in groups.items():
+        if group.kind != "person":
+            continue
+        names = [group.entry.names["ar"], *group.entry.variants] if group.entry else list(group.surfaces)
+        for name in names:
+            tokens = name_key(name)
+            if len(tokens) > 1:
+                ends[tokens[-1]].append(key)
+    for key, group in list(groups.items()):
+        if group.entry is not None or group.kind != "person":
+            continue
+        tokens = name_key(next(iter(group.surfaces)))
+        owners = sorted(set(ends.get(tokens[-1], ()))) if tokens else []
+        owners = [o for o in owners if o != key]
+        if len(tokens) == 1 and len(owners) == 1:
+            groups[owners[0]].absorb(group)
+            del groups[key]
+
+
+def _role(group: _Group) -> dict[str, str | None]:
+    country = group.entry.country if group.entry else None
+    feminine = group.entry.gender == "f" if group.entry and group.entry.gender else None
+    votes: Counter[str] = Counter()
+    found: dict[str, dict[str, str]] = {}
+    for written in group.roles:
+        names = role_names(written, country=country, feminine=feminine)
+        if names:
+            votes[names["en"]] += 1
+            found.setdefault(names["en"], names)
+    if votes:
+        best = max(votes.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        chosen: dict[str, str] | None = found[best]
+        default = group.entry.role if group.entry else None
+        # The gazetteer's title wins over a bare generic one written in the text ("الوزير").
+        if default and chosen and len(chosen["en"].split()) < 3 and default["en"].endswith(chosen["en"]):
+            chosen = default
+    else:
+        chosen = group.entry.role if group.entry else None
+    return dict(chosen) if chosen else {"ar": None, "en": None, "es": None}
+
+
+def _actor(group: _Group) -> Actor:
+    variants = tuple(name for name, _ in group.surfaces.most_common())
+    if group.entry is not None:
+        return Actor(
+            name=dict(group.entry.names),
+            kind=group.kind,
+            role=_role(group),
+            variants=variants,
+            articles=tuple(group.articles),
+            mentions=group.mentions,
+            key=group.entry.key,
+        )
+    # The fullest of the most written forms.
+    top = max(group.surfaces.values())
+    arabic_name = max((n for n, c in group.surfaces.items() if c == top), key=lambda n: (len(n.split()), n))
+    arabic_name = max(variants, key=lambda n: (len(name_key(n)), group.surfaces[n], n))
+    latin = romanize(arabic_name)
+    return Actor(
+        name={"ar": arabic_name, "en": latin, "es": latin},
+        kind=group.kind,
+        role=_role(group),
+        variants=variants,
+        articles=tuple(group.articles),
+        mentions=group.mentions,
+        key=None,
+        romanized=True,
+    )
+
+
+def _salience(actor: Actor, options: ExtractOptions) -> float:
+    score = actor.mentions + options.spread_weight * len(actor.articles)
+    if actor.role.get("en"):
+        score += options.role_weight
+    if actor.kind == "organization":
+        score *= options.organization_weight
+    if actor.romanized:
+        score *= options.unknown_weight
+    return score
+
+
+def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Actor, ...]:
+    actors = [_actor(g) for g in _groups(analyses)]
+    actors = [a for a in actors if a.mentions >= options.min_mentions or a.role.get("en")]
+    actors.sort(key=lambda a: (-_salience(a, options), a.name.get("en") or "", a.name["ar"]))
+    return tuple(actors[: options.max_actors])
+
+
+# Venue and event date ------------------------------------------------------------------------------------------
+
+
+def _sentence_cues(text: str, cues: _Cues) -> tuple[list[Token], set[int], set[int], set[int]]:
+    tokens = tokenize(text)
+    events = {i for i, t in enumerate(tokens) if _is(t, cues.event_nouns)}
+    venue = {i for i, t in enumerate(tokens) if _is(t, cues.venue_cues)}
+    when = {i for i, t in enumerate(tokens) if _is(t, cues.date_cues)}
+    return tokens, events, venue, when
+
+
+def _token_index(tokens: list[Token], offset: int) -> int:
+    for i, t in enumerate(tokens):
+        if t.end > offset:
+            return i
+    return len(tokens)
+
+
+def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue | None, dict[tuple[str, int], int]]:
+    """The venue, and where it is named (article id, sentence) → token index."""
+    gaz = gazetteer()
+    cues = _cues()
+    scores: Counter[str] = Counter()
+    named: dict[tuple[str, int], int] = {}
+    for analysis in analyses:
+        texts = {s.index: s.text for s in analysis.sentences}
+        per_article: Counter[str] = Counter()
+        for m in analysis.mentions:
+            if m.kind != "place" or not m.key or m.sentence not in texts:
+                continue
+            tokens, events, venue_cues, _ = _sentence_cues(texts[m.sentence], cues)
+            i = _token_index(tokens, m.start)
+            score = 0.0
+            near = range(max(0, i - options.cue_window), i)
+            if any(k in venue_cues for k in near):
+                score += 2.0
+            if any(k in events for k in range(max(0, i - 2), i)):
+                score += 1.5  # "اجتماع مراكش", "لقاء مراكش"
+            written = normalize(m.text)
+            preposition = written.startswith(("ب", "وب")) or (i > 0 and tokens[i - 1].norm == "في")
+            if preposition and events:
+                score += 1.0
+            if score and m.key.startswith("place:"):
+                score *= options.city_weight
+            if score:
+                per_article[m.key] += score
+                named[(analysis.article.id, m.sentence)] = i
+        for key, score in per_article.items():
+            scores[key] += min(score, options.venue_article_cap)
+    if not scores:
+        return None, named
+    best, best_score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
+    entry = gaz.get(best)
+    if entry.kind == "country":  # a city of that country named as the venue nearly as often wins
+        cities = [(k, v) for k, v in scores.items() if k.startswith("place:") and gaz.get(k).country == entry.country]
+        if cities:
+            city, score = max(cities, key=lambda kv: kv[1])
+            if score >= 0.5 * best_score:
+                entry = gaz.get(city)
+    country_code = entry.country
+    country = gaz.country_names(country_code) if country_code else None
+    if entry.kind == "country":
+        country = dict(entry.names)
+    if country is None:
+        return None, named
+    return Venue(name=dict(entry.names), country=country), {
+        k: v for k, v in named.items() if k in _venue_sentences(analyses, entry.key)
+    }
+
+
+def _venue_sentences(analyses: Sequence[Analysis], key: str) -> set[tuple[str, int]]:
+    return {(a.article.id, m.sentence) for a in analyses for m in a.mentions if m.key == key}
+
+
+def _event_date(
+    analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
+) -> date | None:
+    cues = _cues()
+    votes: Counter[date] = Counter()
+    for analysis in analyses:
+        published = analysis.article.published.date() if analysis.article.published else None
+        texts = {s.index: s.text for s in analysis.sentences}
+        per_article: Counter[date] = Counter()
+        for d in analysis.dates:
+            if d.precision != "day" or d.sentence not in texts:
+                continue
+            tokens, events, _, when = _sentence_cues(texts[d.sentence], cues)
+            i = _token_index(tokens, d.start)
+            score = 0.0
+            if any(k in when for k in range(max(0, i - options.cue_window), i)):
+                score += 1.5
+            if events:
+                score += 1.0
+            if (analysis.article.id, d.sentence) in venue_at:
+                score += 1.5
+            if score and published is not None and d.value == published and d.relative:
+                score *= options.same_day_weight  # "اليوم" mostly dates the report, not the event
+            if score:
+                per_article[d.value] += score
+        for value, score in per_article.items():
+            votes[value] += min(score, options.venue_article_cap)
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
 def extract(analyses: Sequence[Analysis], options: ExtractOptions) -> StoryFacts:
     """The story's consolidated actors, its venue and its event date."""
-    return StoryFacts()
+    venue, venue_at = _venue(analyses, options)
+    return StoryFacts(
+        actors=_actors(analyses, options),
+        venue=venue,
+        event_date=_event_date(analyses, venue_at, options),
+    )

@@ -15,6 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
+
+from camel_tools.utils.dediac import dediac_ar
 
 from digest.arabic import normalize
 from digest.errors import DigestError
@@ -54,8 +57,7 @@ class Entry:
         return isinstance(other, Entry) and other.key == self.key
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of a text: its span and its normalised forms."""
 
     start: int
@@ -71,7 +73,8 @@ def bare(token: str) -> str:
     return token
 
 
-def clitic_readings(token: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def clitic_readings(token: str) -> tuple[str, ...]:
     """The bare forms a normalised first word can stand for: as written, and without و/ف + ب/ل/ك in front."""
     out = [bare(token)]
     rest = token
@@ -82,12 +85,17 @@ def clitic_readings(token: str) -> list[str]:
         if rest[0] == "ل" and rest.startswith("لل"):
             out.append(bare("ال" + rest[2:]))
         out.append(bare(rest[1:]))
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=200_000)
 def _normalize_word(word: str) -> str:
     return normalize(word)
+
+
+@lru_cache(maxsize=200_000)
+def _bare_word(word: str) -> str:
+    return bare(word)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -102,14 +110,34 @@ def tokenize(text: str) -> list[Token]:
             if (norm == "عبد" and nxt.startswith("ال")) or norm in ("ابو", "بو"):
                 end, norm = raw[i + 1][1], norm + nxt
                 i += 1
-        tokens.append(Token(start, end, norm, bare(norm)))
+        tokens.append(Token(start, end, norm, _bare_word(norm)))
         i += 1
     return tokens
 
 
 def name_key(surface: str) -> tuple[str, ...]:
-    """The matching key of a name: its bare normalised tokens."""
+    """A loose key of a name for grouping: its normalised tokens without the article."""
     return tuple(t.bare for t in tokenize(surface))
+
+
+def surface_key(surface: str) -> tuple[str, ...]:
+    """The matching key of a name: its normalised tokens, article kept ("المالي" is not "مالي")."""
+    return tuple(t.norm for t in tokenize(surface))
+
+
+@lru_cache(maxsize=200_000)
+def surface_readings(token: str) -> tuple[str, ...]:
+    """What a normalised first word can be once clitics are taken off: "وبالمغرب" → "المغرب", "للمغرب" → "المغرب"."""
+    out = [token]
+    rest = token
+    if len(rest) > 3 and rest[0] in _CONJ:
+        rest = rest[1:]
+        out.append(rest)
+    if len(rest) > 3 and rest[0] in _PREP:
+        if rest[0] == "ل" and rest.startswith("لل"):
+            out.append("ال" + rest[2:])
+        out.append(rest[1:])
+    return tuple(dict.fromkeys(out))
 
 
 def nisba_forms(arabic_country: str) -> list[str]:
@@ -169,13 +197,17 @@ class Gazetteer:
             self._entries[entry.key] = entry
             surfaces = [entry.names.get(lang, "") for lang in _LANGS] + list(entry.variants)
             for surface in surfaces:
-                key = name_key(surface)
-                if key and key not in self._names:  # earlier files win: persons, organisations, countries, places
-                    self._names[key] = entry
-                    self._first.setdefault(key[0], []).append(key)
+                keys = [surface_key(surface)]
+                if "غ" in surface and entry.kind != "organization":  # Egyptian spelling of foreign g: هونج كونج
+                    keys.append(surface_key(surface.replace("غ", "ج")))
+                for key in keys:
+                    if key and key not in self._names:  # earlier files win: persons, orgs, countries, places
+                        self._names[key] = entry
+                        self._first.setdefault(key[0], []).append(key)
         for keys in self._first.values():
             keys.sort(key=len, reverse=True)
         self.countries: dict[str, CountryInfo] = {c.code: c for c in countries}
+        self._names_of: dict[str, dict[str, str]] | None = None
         self._adjectives: dict[str, str] = {}
         for info in self.countries.values():
             for masc in info.nisba:
@@ -198,6 +230,12 @@ class Gazetteer:
         if not tokens:
             return None
         found = self._match(tokens, 0)
+        if found and found[0] == len(tokens):
+            return found[1]
+        # Asked about one name, allow the article to differ on its first word ("لعمامرة" / "العمامرة").
+        first = tokens[0]
+        other = first.norm[2:] if first.norm.startswith("ال") else "ال" + first.norm
+        found = self._match([first._replace(norm=other), *tokens[1:]], 0)
         return found[1] if found and found[0] == len(tokens) else None
 
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
@@ -216,15 +254,25 @@ class Gazetteer:
                 i += 1
 
     def _match(self, tokens: list[Token], i: int) -> tuple[int, Entry] | None:
-        for first in clitic_readings(tokens[i].norm):
+        for first in surface_readings(tokens[i].norm):
             for key in self._first.get(first, ()):
                 n = len(key)
-                if i + n <= len(tokens) and all(tokens[i + k].bare == key[k] for k in range(1, n)):
+                if i + n <= len(tokens) and all(tokens[i + k].norm == key[k] for k in range(1, n)):
                     return i + n, self._names[key]
         return None
 
+    @property
+    def names_of(self) -> dict[str, dict[str, str]]:
+        """Names of countries and organisations by key (for titles: "of Spain", "of the United Nations")."""
+        if self._names_of is None:
+            self._names_of = {e.key: e.names for e in self if e.kind in ("country", "organization")}
+        return self._names_of
+
     def adjective_country(self, surface: str) -> str | None:
         """The country code of a nisba adjective as written ("الأمريكي", "المغربية", "والإسباني"), or None."""
+        if " " not in surface:
+            word = _normalize_word(surface)
+            return next((c for r in clitic_readings(word) if (c := self._adjectives.get(r))), None)
         tokens = tokenize(surface)
         if not tokens:
             return None
@@ -369,7 +417,24 @@ def _is_feminine_title(word: str) -> bool:
     return len(word) >= 4 and word.endswith("ه") and word not in {"امانه"}
 
 
+@lru_cache(maxsize=50_000)
+def _role_names(arabic_role: str, country: str | None, feminine: bool | None) -> tuple[tuple[str, str], ...] | None:
+    names = _compute_role_names(arabic_role, country, feminine)
+    return tuple(names.items()) if names else None
+
+
 def role_names(arabic_role: str, country: str | None = None, feminine: bool | None = None) -> dict[str, str] | None:
+    """An Arabic title as written → {"ar", "en", "es"}, or None when it is not in the role lexicon.
+
+    "وزير الخارجية الأمريكي" → {"en": "US Secretary of State", "es": "secretario de Estado de EE. UU.", ...}.
+    The country comes from the title itself (a nisba adjective, a country or organisation name), else from
+    `country` (the person's); `feminine` defaults to the grammatical gender of the title's first word.
+    """
+    names = _role_names(arabic_role, country, feminine)
+    return dict(names) if names else None
+
+
+def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | None) -> dict[str, str] | None:
     """An Arabic title as written → {"ar", "en", "es"}, or None when it is not in the role lexicon.
 
     "وزير الخارجية الأمريكي" → {"en": "US Secretary of State", "es": "secretario de Estado de EE. UU.", ...}.
@@ -388,7 +453,7 @@ def role_names(arabic_role: str, country: str | None = None, feminine: bool | No
     affiliation = _affiliation(arabic_role, gaz) or country
     if feminine is None:
         feminine = _is_feminine_title(text.split()[0])
-    names_of = {e.key: e.names for e in gaz if e.kind in ("country", "organization")}
+    names_of = gaz.names_of
     acting = "بالنيابه" in text or "بالوكاله" in text
     return compose_role(rule.key, affiliation, feminine, gaz.countries, names_of, acting)
 
@@ -419,3 +484,53 @@ def gazetteer() -> Gazetteer:
     names_of = {e.key: e.names for e in [*country_entries, *organizations]}
     persons = _persons(countries, names_of)
     return Gazetteer([*persons, *organizations, *country_entries, *places], infos)
+
+
+@lru_cache(maxsize=1)
+def _romanization() -> tuple[dict[str, str], dict[str, str]]:
+    rows = read_tsv("gazetteer/romanization.tsv")
+    return {r["letter"]: r["initial"] or "" for r in rows}, {r["letter"]: r["medial"] or "" for r in rows}
+
+
+_LONG_VOWELS = frozenset("اأإآىة")
+
+
+def romanize(arabic_name: str) -> str:
+    """A readable Latin spelling of an Arabic name not in the gazetteer ("موريساندا كوياتي" → "Murisanda Kuyati").
+
+    A simple journalistic scheme (data file `gazetteer/romanization.tsv`): consonants by table, و and ي read
+    as vowels between consonants, the article "ال" as "al-" only inside a name. Latin text passes through.
+    """
+    initial, medial = _romanization()
+    words = []
+    for word in dediac_words(arabic_name):
+        if not any("\u0600" <= c <= "\u06ff" for c in word):
+            words.append(word)
+            continue
+        prefix = ""
+        if word.startswith("ال") and len(word) > 3:
+            prefix, word = ("al-" if words else "Al-"), word[2:]
+        out = []
+        for i, c in enumerate(word):
+            before = word[i - 1] if i else ""
+            after = word[i + 1] if i + 1 < len(word) else ""
+            if c in "وي" and i:
+                vowel_next = bool(after) and (after in _LONG_VOWELS or after in "وي")
+                if c == "و":
+                    out.append("w" if vowel_next or before in "اوي" else "u")
+                else:
+                    out.append("y" if vowel_next or before in "اوي" else "i")
+                continue
+            if c == "ع" and before and before not in _LONG_VOWELS and after and after not in _LONG_VOWELS:
+                out.append("a")  # an unwritten vowel around ع: "مسعود" → "Masud" reads better than "Ms'ud"
+                continue
+            out.append((initial if i == 0 else medial).get(c, c if c.isascii() else ""))
+        latin = "".join(out).strip("'")
+        if latin:
+            words.append(prefix + latin[:1].upper() + latin[1:] if not prefix else prefix + latin.capitalize())
+    return " ".join(words)
+
+
+def dediac_words(text: str) -> list[str]:
+    """Words of a name with Arabic diacritics and tatweel removed, in order."""
+    return [dediac_ar(m.group()).replace("\u0640", "") for m in _WORD.finditer(text)]

@@ -1,0 +1,185 @@
+"""Entity mentions against token-level BIO gold files: `digest eval ner PATH [--json]`.
+
+Format: one `token TAG` per line (whitespace or a tab between), a blank or whitespace-only line between
+sentences; tags `O`, `B-X`, `I-X`. PATH is a file or a folder (every file in it that reads as BIO).
+Gold classes are mapped to the three kinds the digest extracts: NewsFANE's fine classes (Politician,
+Athlete... → person; Government, Non-Governmental, Media, Sports teams... → organisation; Nation,
+Population-Center, State-or-Province... → place) and the coarse PER/PERS, ORG, LOC/GPE of ANERcorp-style files.
+Classes outside the three (facilities, works, products, ethnic groups, MISC) count as O on both sides.
+
+Each sentence's tokens are joined with spaces and read by `extract.find_mentions`; a predicted mention covers
+the tokens its characters overlap. Scoring is exact span match per kind: precision, recall, F1 per kind and
+micro-averaged overall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.errors import InputError
+from digest.evaluation import Report
+from digest.extract import find_mentions
+from digest.model import Article, Sentence
+from digest.options import Options
+
+KINDS = ("person", "organization", "place")
+_SHORT = {"person": "per", "organization": "org", "place": "loc"}
+
+# Gold class (after B-/I-) → kind. Anything else is outside the evaluation.
+CLASS_KIND: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "PER", "PERS", "PERSON", "Politician", "Athlete", "Artist", "Other_PER", "Religious_PER",
+            "Scientist", "Businessperson", "Police", "Lawyer", "Engineer",
+        ),
+        "person",
+    ),
+    **dict.fromkeys(
+        (
+            "ORG", "ORGANIZATION", "Government", "Non-Governmental", "Media", "Sports", "Commercial",
+            "Educational", "Medical-Science", "Entertainment", "Religious_ORG",
+        ),
+        "organization",
+    ),
+    **dict.fromkeys(
+        (
+            "LOC", "GPE", "LOCATION", "Nation", "Population-Center", "State-or-Province", "GPE-Cluster",
+            "Continent", "County-or-District", "Water-Body", "Land-Region-Natural",
+        ),
+        "place",
+    ),
+}  # fmt: skip
+
+_LINE = re.compile(r"^(\S+)\s+(\S+)\s*$")
+_TAG = re.compile(r"^(?:O|[BIES]-\S+)$")
+_INVISIBLE = str.maketrans("", "", "\u200e\u200f\ufeff\u200b")
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    tokens: tuple[str, ...]
+    spans: frozenset[tuple[str, int, int]]  # (kind, first token, end token)
+
+
+def spans_of(tags: list[str]) -> frozenset[tuple[str, int, int]]:
+    """Entity spans of a BIO tag sequence, mapped to the digest's kinds (an I- without B- starts a span)."""
+    spans: set[tuple[str, int, int]] = set()
+    kind: str | None = None
+    start = 0
+    current: str | None = None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, cls = tag.partition("-")
+        continuing = prefix == "I" and cls == current
+        if not continuing:
+            if kind is not None:
+                spans.add((kind, start, i))
+            current = cls if prefix in ("B", "I", "S") else None
+            kind = CLASS_KIND.get(cls) if current else None
+            start = i
+    return frozenset(spans)
+
+
+def read_bio(path: Path) -> Iterator[GoldSentence]:
+    """Sentences of one BIO file; InputError when it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    tokens: list[str] = []
+    tags: list[str] = []
+    bad = 0
+    for line in [*text.splitlines(), ""]:
+        line = line.translate(_INVISIBLE)
+        if not line.strip():
+            if tokens:
+                yield GoldSentence(tuple(tokens), spans_of(tags))
+                tokens, tags = [], []
+            continue
+        m = _LINE.match(line.strip())
+        if not m or not _TAG.match(m.group(2)):
+            bad += 1
+            if bad > 20:
+                raise InputError(f"{path} is not a BIO file (token TAG per line)")
+            continue
+        tokens.append(m.group(1))
+        tags.append(m.group(2))
+
+
+def _bio_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = []
+    for candidate in sorted(p for p in path.rglob("*") if p.is_file()):
+        try:
+            head = candidate.read_text(encoding="utf-8-sig", errors="strict")[:4000].translate(_INVISIBLE)
+        except (OSError, UnicodeDecodeError):
+            continue
+        lines = [ln.strip() for ln in head.splitlines()[:-1] if ln.strip()]
+        good = sum(1 for ln in lines if (m := _LINE.match(ln)) and _TAG.match(m.group(2)))
+        if lines and good >= 0.9 * len(lines):
+            files.append(candidate)
+    if not files:
+        raise InputError(f"no BIO files (token TAG per line) under {path}")
+    return files
+
+
+def predict(tokens: tuple[str, ...]) -> frozenset[tuple[str, int, int]]:
+    """The digest's mentions in a tokenised sentence, as token spans."""
+    starts, offset = [], 0
+    for token in tokens:
+        starts.append(offset)
+        offset += len(token) + 1
+    text = " ".join(tokens)
+    article = Article(id="ner", text=text)
+    spans = set()
+    for m in find_mentions(article, (Sentence("ner", 0, text),)):
+        first = next(i for i, s in enumerate(starts) if s + len(tokens[i]) > m.start)
+        end = next((i for i, s in enumerate(starts) if s >= m.end), len(tokens))
+        spans.add((m.kind, first, end))
+    return frozenset(spans)
+
+
+def evaluate(path: Path, options: Options) -> Report:
+    """Precision, recall and F1 of person, organisation and place mentions on BIO gold files."""
+    gold_n: Counter[str] = Counter()
+    pred_n: Counter[str] = Counter()
+    hit_n: Counter[str] = Counter()
+    sentences = tokens = 0
+    files = _bio_files(path)
+    for file in files:
+        for sentence in read_bio(file):
+            sentences += 1
+            tokens += len(sentence.tokens)
+            predicted = predict(sentence.tokens)
+            for kind, *_ in sentence.spans:
+                gold_n[kind] += 1
+            for kind, *_ in predicted:
+                pred_n[kind] += 1
+            for kind, *_ in predicted & sentence.spans:
+                hit_n[kind] += 1
+    metrics: dict[str, float | int] = {"sentences": sentences, "tokens": tokens, "files": len(files)}
+    lines = [f"NER on {path}: {len(files)} file(s), {sentences} sentences, {tokens} tokens (exact span match)"]
+    lines.append(f"{'kind':<14}{'gold':>7}{'pred':>7}{'hit':>7}{'P':>8}{'R':>8}{'F1':>8}")
+    for kind in (*KINDS, "overall"):
+        g = sum(gold_n.values()) if kind == "overall" else gold_n[kind]
+        p = sum(pred_n.values()) if kind == "overall" else pred_n[kind]
+        h = sum(hit_n.values()) if kind == "overall" else hit_n[kind]
+        precision = h / p if p else 0.0
+        recall = h / g if g else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        prefix = "" if kind == "overall" else f"{_SHORT[kind]}_"
+        metrics.update(
+            {
+                f"{prefix}precision": round(precision, 4),
+                f"{prefix}recall": round(recall, 4),
+                f"{prefix}f1": round(f1, 4),
+                f"{prefix}gold": g,
+                f"{prefix}predicted": p,
+            }
+        )
+        lines.append(f"{kind:<14}{g:>7}{p:>7}{h:>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
+    return Report(metrics=metrics, lines=tuple(lines))
