@@ -54,6 +54,15 @@ def templates_dir() -> Path:
     return Path(str(resources.files("digest").joinpath("templates")))
 
 
+def isolate(text: object) -> str:
+    """`text` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE.
+
+    An outlet, an article id or a date inside a right-to-left line keeps its own order ("004_fdc6"), in the
+    browser and in WeasyPrint (Pango honours the isolates; WeasyPrint does not implement `unicode-bidi`).
+    """
+    return f"\u2068{text}\u2069"
+
+
 def _autoescape(name: str | None) -> bool:
     """Escape every template but the plain-text ones (`*.txt.j2`): those are never read as HTML."""
     return not (name or "").endswith(".txt.j2")
@@ -69,6 +78,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["isolate"] = isolate
     return env
 
 

@@ -174,7 +174,8 @@ def edition_html(page: str, lang: str) -> str:
 
 
 def visible_text(fragment: str) -> str:
-    return htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment))
+    """The text a reader sees: tags out, entities decoded, invisible direction isolates dropped."""
+    return re.sub("[\u2066-\u2069]", "", htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)))
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +249,12 @@ def test_every_field_reaches_its_edition(page: str, lang: str, expected: list[st
     text = " ".join(visible_text(edition_html(page, lang)).split())
     for needle in expected:
         assert needle in text, f"{needle!r} missing from the {lang} edition"
+
+
+def test_outlets_and_dates_keep_their_order_inside_rtl_lines(page: str) -> None:
+    arabic = edition_html(page, "ar")
+    assert "(\u2068Hespress\u2069، \u2068Alyaoum24\u2069)" in arabic
+    assert "<bdi class=\"when\">\u2068" in arabic
 
 
 def test_editions_have_their_direction_and_language(page: str) -> None:
