@@ -254,7 +254,7 @@ def test_every_field_reaches_its_edition(page: str, lang: str, expected: list[st
 def test_outlets_and_dates_keep_their_order_inside_rtl_lines(page: str) -> None:
     arabic = edition_html(page, "ar")
     assert "(\u2068Hespress\u2069، \u2068Alyaoum24\u2069)" in arabic
-    assert "<bdi class=\"when\">\u2068" in arabic
+    assert '<bdi class="when">\u2068' in arabic
 
 
 def test_editions_have_their_direction_and_language(page: str) -> None:
