@@ -143,6 +143,21 @@ class _Engine:
         return out
 
 
+def _model_stamp(package: InstalledPackage) -> tuple[int, int]:
+    """Changes when the package is reinstalled: a loaded model is reused only while this holds."""
+    try:
+        stat = (package.path / "model" / "model.bin").stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_engine(package: InstalledPackage, stamp: tuple[int, int], options: TranslateOptions) -> _Engine:
+    """Loaded models, shared by every translator of the process (loading takes a second or more)."""
+    return _Engine(package, options)
+
+
 class ArgosTranslator:
     """Argos packages installed in `digest.models.models_dir()`: ar→target directly, else through the pivot.
 
@@ -156,7 +171,6 @@ class ArgosTranslator:
         self.options = options or TranslateOptions()
         self.directory = directory
         self._packages: tuple[InstalledPackage, ...] | None = None
-        self._engines: dict[Path, _Engine] = {}
         self.sentences = 0
         self.seconds = 0.0
 
@@ -177,9 +191,7 @@ class ArgosTranslator:
         return f"argos:{hops}:beam={o.beam_size}:ct={o.compute_type}:max={o.max_decoding_length}"
 
     def _engine(self, package: InstalledPackage) -> _Engine:
-        if package.path not in self._engines:
-            self._engines[package.path] = _Engine(package, self.options)
-        return self._engines[package.path]
+        return _load_engine(package, _model_stamp(package), self.options)
 
     def translate(self, sentences: Sequence[str], target: str) -> list[str]:
         route = self.route(target)
@@ -286,6 +298,13 @@ def make_translator(options: TranslateOptions) -> Translator:
 # --- protection of names, dates and figures ---------------------------------------------------------
 
 _PROCLITIC = "(?:[وف]?[بلك]?|[وف]?لل)"  # wa/fa, then bi/li/ka: glued to the name, kept before the placeholder
+# Proclitics the gazetteer allows on a name's first word, as (written, kept before the placeholder, put back
+# on the name): conjunction then preposition, and li + al written "لل". Longest first.
+_CLITICS = sorted(
+    [(c + p, c + p, "") for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") if c + p]
+    + [(c + "لل", c + "ل", "ال") for c in ("", "و", "ف")],
+    key=lambda clitic: -len(clitic[0]),
+)
 _NUMBER = re.compile(r"(?<![\w.,٫٬])[0-9٠-٩۰-۹]+(?:[.,٫٬][0-9٠-٩۰-۹]+)*(?![\w])")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _YEAR = re.compile(r"[0-9٠-٩۰-۹]{4}")
@@ -307,6 +326,7 @@ class _Span:
     end: int
     prefix: str  # a proclitic kept in the Arabic text
     forms: Localized
+    name: str = ""  # the name as looked up, when it is not the text after the prefix
 
 
 @lru_cache(maxsize=4)
@@ -324,7 +344,8 @@ def _check_template(template: str) -> None:
 class Glossary:
     """The names of one story that translation must not touch, with their forms in every language."""
 
-    def __init__(self, entries: Sequence[tuple[str, Localized]]) -> None:
+    def __init__(self, entries: Sequence[tuple[str, Localized]], gazetteer: bool = False) -> None:
+        self.gazetteer = gazetteer  # also every name `digest.gazetteer` knows, wherever it is written
         forms: dict[str, Localized] = {}
         for surface, localized in entries:
             surface = " ".join(surface.split())
@@ -337,7 +358,7 @@ class Glossary:
         self._by_key = {" ".join(n.split()): n for n in names}
 
     @classmethod
-    def of_story(cls, story: Story) -> Glossary:
+    def of_story(cls, story: Story, gazetteer: bool = True) -> Glossary:
         entries: list[tuple[str, Localized]] = []
         for actor in story.actors:
             for surface in (actor.name.get("ar", ""), *actor.variants):
@@ -345,15 +366,31 @@ class Glossary:
         if story.venue is not None:
             for localized in (story.venue.name, story.venue.country):
                 entries.append((localized.get("ar", ""), localized))
-        return cls(entries)
+        return cls(entries, gazetteer)
 
     def spans(self, text: str) -> list[_Span]:
+        found = self._gazetteer_spans(text) if self.gazetteer else []
         if self.pattern is None:
-            return []
-        found = []
+            return found
         for m in self.pattern.finditer(text):
             name = self._by_key.get(" ".join(m.group(2).split()), m.group(2))
             found.append(_Span(m.start(), m.end(), m.group(1), self.forms[name]))
+        return found
+
+    @staticmethod
+    def _gazetteer_spans(text: str) -> list[_Span]:
+        from digest.gazetteer import gazetteer
+
+        known = gazetteer()
+        found = []
+        for start, end, entry in known.find(text):
+            written = text[start:end]
+            prefix, name = "", written
+            for clitic, kept, restored in _CLITICS:  # "بمراكش" is found: keep "ب" (in) before the placeholder
+                if written.startswith(clitic) and known.lookup(restored + written[len(clitic) :]) == entry:
+                    prefix, name = kept, restored + written[len(clitic) :]
+                    break
+            found.append(_Span(start, end, prefix, dict(entry.names), name))
         return found
 
 
@@ -419,7 +456,7 @@ def protect(
         out.append(text[at : span.start])
         out.append(f"{span.prefix} {placeholder}" if span.prefix else placeholder)
         forms.append(span.forms)
-        names.append(text[span.start + len(span.prefix) : span.end])
+        names.append(span.name or text[span.start + len(span.prefix) : span.end])
         at = span.end
     out.append(text[at:])
     return Protected(text, "".join(out), tuple(forms), tuple(names))
