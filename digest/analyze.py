@@ -7,8 +7,11 @@ Because each call needs only its article, `analyze_all` can spread articles over
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields
+from typing import Any
 
 from digest import arabic, conflicts, extract
 from digest.model import Analysis, Article, Sentence
@@ -32,9 +35,49 @@ def analyze(article: Article) -> Analysis:
     return Analysis(article, sentences, terms, mentions, dates, claims)
 
 
+_DETACHED = tuple(f.name for f in fields(Analysis) if f.name != "article")
+_forked_articles: Sequence[Article] = ()  # what forked workers read, instead of receiving pickled articles
+
+
+def _detach(analysis: Analysis) -> tuple[Any, ...]:
+    # A worker sends back everything but the article: the parent has it already, and its text is the
+    # largest part of the pickle.
+    return tuple(getattr(analysis, name) for name in _DETACHED)
+
+
+def _attach(article: Article, values: tuple[Any, ...]) -> Analysis:
+    return Analysis(article, **dict(zip(_DETACHED, values, strict=True)))
+
+
+def _analyze_span(span: tuple[int, int]) -> list[tuple[Any, ...]]:
+    start, end = span
+    return [_detach(analyze(a)) for a in _forked_articles[start:end]]
+
+
+def _analyze_chunk(chunk: Sequence[Article]) -> list[tuple[Any, ...]]:
+    return [_detach(analyze(a)) for a in chunk]
+
+
 def analyze_all(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
-    """`analyze` over many articles, in order; in `workers` processes when there are enough articles."""
+    """`analyze` over many articles, in order; in `workers` processes when there are enough articles.
+
+    Workers are forked where the platform allows, so they read the articles from the parent's memory;
+    elsewhere the articles are sent in chunks. Either way only the analysis comes back, not the article.
+    """
+    global _forked_articles
     if workers <= 1 or len(articles) < 200:
         return [analyze(a) for a in articles]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(analyze, articles, chunksize=64))
+    size = max(8, min(256, len(articles) // (workers * 16)))
+    spans = [(start, min(start + size, len(articles))) for start in range(0, len(articles), size)]
+    if "fork" in multiprocessing.get_all_start_methods():
+        _forked_articles = articles
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_analyze_span, spans))
+        finally:
+            _forked_articles = ()
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_analyze_chunk, [articles[start:end] for start, end in spans]))
+    detached = [values for chunk in results for values in chunk]
+    return [_attach(article, values) for article, values in zip(articles, detached, strict=True)]
