@@ -29,8 +29,15 @@ _ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # A sentence ends at . ! ? ؟ or an Arabic full stop, followed by space; or at a line break.
-# Decimal points (3.5) and initials stay inside sentences.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟۔])(?<!\d\.)(?<!\b[A-Za-z]\.)\s+|\n+")
+# Decimal points (3.5), initials and the press's ".." separator ("رسميا.. بلينكن يغيب") stay inside
+# sentences; a full stop glued to the next Arabic word ("داعش.كما") still ends one, unless it follows a
+# one-letter abbreviation ("د.أحمد").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?؟۔])(?<!\d\.)(?<!\b[A-Za-z]\.)(?<!\.\.)\s+"
+    r"|(?<=[\u0621-\u064A]{2}[.!؟])(?<!\.\.)(?=[\u0621-\u064A])"
+    r"|\n+"
+)
+_LINE_END = re.compile(r"[.!?؟۔:…\"”»)\]]\s*$")
 
 
 def clean_invisible(text: str) -> str:
@@ -94,10 +101,32 @@ def content_tokens(text: str, language: str = "ar") -> list[str]:
     return out
 
 
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines (a text broken at a fixed width, mid-sentence) back into paragraphs.
+
+    A text counts as hard-wrapped when at least three lines, and 40% of all lines, stop near the widest
+    lines' length without final punctuation; those lines are joined to the next one. Titles, bylines and
+    other short lines, and blank-line paragraph breaks, are kept.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    wrapped = {
+        i
+        for i, line in enumerate(lines[:-1])
+        if len(line.strip()) >= 0.7 * width and not _LINE_END.search(line) and lines[i + 1].strip()
+    }
+    if width < 40 or len(wrapped) < 3 or len(wrapped) < 0.4 * len(lengths):
+        return text
+    return "".join(line.rstrip() + (" " if i in wrapped else "\n") for i, line in enumerate(lines))[:-1]
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a text into sentences, keeping each sentence's own punctuation."""
     sentences = []
-    for piece in _SENTENCE_END.split(clean_invisible(text)):
+    for piece in _SENTENCE_END.split(unwrap_lines(clean_invisible(text))):
         piece = piece.strip()
         if piece and (ARABIC_LETTER.search(piece) or LATIN_LETTER.search(piece)):
             sentences.append(piece)

@@ -1,18 +1,39 @@
 """Synthesis, part 1: the story's Arabic summary and headline.
 
-Entry point: `summarize(analyses, options) -> Summary`. Sentences from every article of the story are
-pooled, near-identical ones merged (and credited to every article that carries them), ranked by a sumy
-summarizer (LexRank by default) fed with our own tokenizer and stop words, and cut to the length budget.
+Entry point: `summarize(analyses, options) -> Summary`. In order:
+
+1. candidates  every sentence of every article of the story, except those the rules of
+               `data/summary/<lang>.json` and the options reject (page furniture, bylines, prompts, date
+               lines, captions in another script, titles repeated in the body, unterminated short lines);
+2. merge       near-identical sentences across articles (token Jaccard, found through a prefix-filtering
+               index, not by comparing all pairs) become one candidate credited to every article;
+3. score       a linear mix of normalised features: centrality from a sumy summarizer (LexRank, TextRank or
+               LSA, fed with our tokens and stop words), a position prior (lead sentences matter), similarity
+               to the story centroid (terms shared by several articles; off-topic sentences such as an
+               appended op-ed are dropped below a floor), support (how many articles carry it) and recency
+               (the latest state of the story first);
+4. select      best first, skipping redundant sentences, within the budget in sentences and words;
+5. order       news first (newest article first, in reading order), background (foundation dates,
+               pluperfect reminders) last.
+
+The headline is the title (or, without titles, the lead sentence) closest to the story centroid, newer
+preferred; date lines and section banners are never headlines.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
+from sumy.nlp.stemmers import Stemmer
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
@@ -21,12 +42,16 @@ from digest import arabic
 from digest.errors import ConfigError
 from digest.model import Analysis, Sentence, SummarySentence
 from digest.options import SummaryOptions
+from digest.resources import read_json
 
 SUMMARIZERS: dict[str, Any] = {
     "lexrank": LexRankSummarizer,
     "textrank": TextRankSummarizer,
     "lsa": LsaSummarizer,
 }
+
+_TERMINATED = re.compile(r"[.!?؟…:»\"”)]\s*$")
+_NUMBERISH = re.compile(r"^[\d:/.\-–—|,]+$")
 
 
 class SumyTokenizer:
@@ -38,7 +63,17 @@ class SumyTokenizer:
         return tuple(arabic.split_sentences(paragraph))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
-        return tuple(arabic.strip_article(arabic.normalize(w)) for w in arabic.words(sentence))
+        return tuple(arabic.content_tokens(sentence))
+
+
+class _Pretokenized(SumyTokenizer):
+    """Hands sumy the tokens analysis already computed, instead of tokenising again."""
+
+    def __init__(self, tokens: dict[str, tuple[str, ...]]) -> None:
+        self._tokens = tokens
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return self._tokens.get(sentence) or super().to_words(sentence)
 
 
 @dataclass(frozen=True)
@@ -48,40 +83,216 @@ class Summary:
 
 
 @dataclass
-class _Pooled:
-    sentence: Sentence
-    sources: list[str]
-    tokens: frozenset[str]
+class Candidate:
+    """A sentence that may enter the summary, with what scoring and ordering need."""
+
+    text: str
+    article_id: str
+    position: int  # rank among the kept sentences of its article (0 = lead)
+    tokens: tuple[str, ...]
+    words: int
+    recency: float  # 1.0 = newest article of the story, 0.0 = oldest
+    published: datetime | None
+    background: bool
+    sources: list[str] = field(default_factory=list)
+    relative_position: float = 0.0  # share of the article's kept words before this sentence (0 = lead)
+    score: float = 0.0
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Snowball's Arabic light stem of a normalised token (sumy's `Stemmer("arabic")`, from NLTK)."""
+    return _arabic_stemmer()(token) if arabic.ARABIC_LETTER.match(token) else token
+
+
+@lru_cache(maxsize=1)
+def _arabic_stemmer() -> Stemmer:
+    return Stemmer("arabic")
+
+
+# --- rules ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rules:
+    reject: tuple[re.Pattern[str], ...]
+    background: tuple[re.Pattern[str], ...]
+    calendar: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def rules(language: str = "ar") -> Rules:
+    """The sentence rules of `data/summary/<language>.json` (Arabic rules for languages without a file)."""
+    try:
+        data = read_json(f"summary/{language}.json")
+    except FileNotFoundError:
+        data = read_json("summary/ar.json")
+    return Rules(
+        reject=tuple(re.compile(p, re.IGNORECASE) for p in data["reject"]),
+        background=tuple(re.compile(p) for p in data["background"]),
+        calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
+    )
+
+
+def is_date_line(text: str, language: str = "ar") -> bool:
+    """A line made only of weekday, month, time and number words (a dateline or a timestamp)."""
+    calendar = rules(language).calendar
+    tokens = [arabic.normalize(w) for w in arabic.words(text)]
+    return bool(tokens) and all(t in calendar or _NUMBERISH.match(t) for t in tokens)
+
+
+def reject_reason(text: str, options: SummaryOptions, language: str = "ar") -> str | None:
+    """Why a sentence can never be part of a summary, or None when it can."""
+    n_words = len(arabic.words(text))
+    if n_words < options.min_sentence_words:
+        return "too short"
+    if n_words > options.max_sentence_words:
+        return "too long (an unsplit block)"
+    if is_date_line(text, language):
+        return "date line"
+    if language == "ar" and arabic.arabic_ratio(text) < options.min_arabic_ratio:
+        return "not in Arabic script (caption or credit)"
+    if any(p.search(text) for p in rules(language).reject):
+        return "page furniture"
+    if not _TERMINATED.search(text) and n_words < options.unterminated_min_words:
+        return "short line without final punctuation (title, caption or byline)"
+    if len(arabic.content_tokens(text, language)) < options.min_content_words:
+        return "too few content words"
+    return None
+
+
+def is_background(text: str, language: str = "ar") -> bool:
+    """True for sentences that recall older background (foundation years, pluperfect reminders)."""
+    return any(p.search(text) for p in rules(language).background)
+
+
+# --- candidates and near-duplicate merging -------------------------------------------------------------------
+
+
+def _recencies(analyses: Sequence[Analysis]) -> dict[str, float]:
+    times = {a.article.id: a.article.published.timestamp() for a in analyses if a.article.published}
+    if len(set(times.values())) < 2:
+        return {a.article.id: 1.0 for a in analyses}
+    low, high = min(times.values()), max(times.values())
+    return {
+        a.article.id: (times[a.article.id] - low) / (high - low) if a.article.id in times else 0.5 for a in analyses
+    }
+
+
+def _title_keys(analyses: Sequence[Analysis]) -> set[frozenset[str]]:
+    keys = set()
+    for a in analyses:
+        if a.article.title:
+            keys.add(frozenset(arabic.content_tokens(a.article.title, a.article.language)))
+    return keys
+
+
+def candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
+    """The story's selectable sentences, in story order (oldest article first), before merging."""
+    ordered = sorted(analyses, key=lambda a: (a.article.published is None, a.article.published or 0, a.article.id))
+    recency = _recencies(ordered)
+    titles = _title_keys(ordered)
+    out: list[Candidate] = []
+    for analysis in ordered:
+        language = analysis.article.language
+        position = 0
+        for sentence in analysis.sentences:
+            tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
+            if options.stem:
+                tokens = tuple(stem(t) for t in tokens)
+            if reject_reason(sentence.text, options, language) or frozenset(tokens) in titles:
+                continue
+            out.append(
+                Candidate(
+                    text=sentence.text,
+                    article_id=sentence.article_id,
+                    position=position,
+                    tokens=tokens,
+                    words=len(arabic.words(sentence.text)),
+                    recency=recency[analysis.article.id],
+                    published=analysis.article.published,
+                    background=is_background(sentence.text, language),
+                    sources=[sentence.article_id],
+                )
+            )
+            position += 1
+        total = sum(c.words for c in out[len(out) - position :])
+        before = 0
+        for c in out[len(out) - position :]:
+            c.relative_position = before / total
+            before += c.words
+    return out
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def pool_sentences(analyses: Sequence[Analysis], merge_threshold: float = 0.7) -> list[_Pooled]:
-    """Candidate sentences of the story, near-duplicates across articles merged and credited to each."""
-    pooled: list[_Pooled] = []
-    for analysis in analyses:
-        for sentence in analysis.sentences:
-            n_words = len(arabic.words(sentence.text))
-            if n_words < 6 or n_words > 90:
-                continue
-            tokens = frozenset(sentence.tokens)
-            twin = next((p for p in pooled if _jaccard(p.tokens, tokens) >= merge_threshold), None)
-            if twin is None:
-                pooled.append(_Pooled(sentence, [sentence.article_id], tokens))
-            elif sentence.article_id not in twin.sources:
-                twin.sources.append(sentence.article_id)
-    return pooled
+def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[Candidate]:
+    """One candidate per group of near-identical sentences (token Jaccard >= threshold), crediting all sources.
+
+    Exact all-pairs similarity join by prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with
+    tokens in a global order (rarest first), two sets with Jaccard >= t share at least one token among the
+    first |s| - ceil(t |s|) + 1 tokens of each, so only sentences sharing such a prefix token are compared.
+    The first candidate of a group (oldest article, reading order) keeps its text and place; when a later
+    copy comes from a newer article, the group takes the newer recency.
+    """
+    sets = [frozenset(c.tokens) for c in items]
+    frequency = Counter(t for s in sets for t in s)
+    index: dict[str, list[int]] = defaultdict(list)
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, tokens in enumerate(sets):
+        if not tokens:
+            continue
+        ordered = sorted(tokens, key=lambda t: (frequency[t], t))
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        seen: set[int] = set()
+        for token in prefix:
+            for j in index[token]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                smaller, larger = sorted((len(sets[j]), len(tokens)))
+                if smaller >= threshold * larger and jaccard(sets[j], tokens) >= threshold:
+                    root_i, root_j = find(i), find(j)
+                    if root_i != root_j:
+                        parent[max(root_i, root_j)] = min(root_i, root_j)
+            index[token].append(i)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[find(i)].append(i)
+    merged = []
+    for root in sorted(groups):
+        members = [items[i] for i in groups[root]]
+        head = members[0]
+        head.sources = list(dict.fromkeys(s for m in members for s in m.sources))
+        head.recency = max(m.recency for m in members)
+        merged.append(head)
+    return merged
 
 
-def rank(texts: Sequence[str], algorithm: str) -> list[float]:
+# --- scoring -------------------------------------------------------------------------------------------------
+
+
+def rank(texts: Sequence[str], algorithm: str, tokens: Sequence[Sequence[str]] | None = None) -> list[float]:
     """A sumy score per text, in the order given (higher is more central)."""
     try:
         summarizer_class = SUMMARIZERS[algorithm]
     except KeyError:
         raise ConfigError(f"unknown summarizer {algorithm!r}; choose one of {', '.join(SUMMARIZERS)}") from None
-    tokenizer = SumyTokenizer()
+    if not texts:
+        return []
+    tokenizer: SumyTokenizer = (
+        _Pretokenized({t: tuple(w) for t, w in zip(texts, tokens, strict=True)}) if tokens else SumyTokenizer()
+    )
     sumy_sentences = [SumySentence(t, tokenizer) for t in texts]
     summarizer = summarizer_class()
     summarizer.stop_words = arabic.stop_words("ar")
@@ -95,35 +306,187 @@ def rank(texts: Sequence[str], algorithm: str) -> list[float]:
     summarizer(ObjectDocumentModel([Paragraph(sumy_sentences)]), keep_all)
     scores = [0.0] * len(texts)
     for info in rated:
-        scores[info.order] = float(info.rating)
+        # Rounded so that float noise (set iteration order inside sumy) never changes a ranking.
+        scores[info.order] = round(float(info.rating), 9)
     return scores
+
+
+def _normalised(values: Sequence[float]) -> list[float]:
+    top = max(values, default=0.0)
+    return [v / top for v in values] if top > 0 else [0.0 for _ in values]
+
+
+def centroid_similarities(items: Sequence[Candidate], n_articles: int) -> list[float]:
+    """Cosine of each sentence with the story centroid.
+
+    With several articles the centroid weighs a term by the share of the *other* articles that use it
+    (document frequency - 1), so that a passage only one article carries (an appended op-ed) stays far from
+    it; a single article's centroid is its own term frequencies.
+    """
+    by_article: dict[str, set[str]] = defaultdict(set)
+    term_counts: Counter[str] = Counter()
+    for c in items:
+        for source in c.sources:
+            by_article[source].update(c.tokens)
+        term_counts.update(c.tokens)
+    if n_articles > 1:
+        df = Counter(t for terms in by_article.values() for t in terms)
+        weights = {t: (n - 1) / (n_articles - 1) for t, n in df.items() if n > 1}
+    else:
+        weights = {t: float(n) for t, n in term_counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    out = []
+    for c in items:
+        counts = Counter(c.tokens)
+        length = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+        out.append(sum(weights.get(t, 0.0) * v for t, v in counts.items()) / (norm * length))
+    return out
+
+
+def position_prior(c: Candidate, options: SummaryOptions) -> float:
+    """Lead bias: the first sentence, then a prior that falls with the relative place in the article."""
+    lead = 1.0 if c.position == 0 else 0.0
+    return options.lead_bonus * lead + (1.0 - c.relative_position) ** options.position_exponent
+
+
+def score(items: list[Candidate], n_articles: int, options: SummaryOptions) -> list[Candidate]:
+    """Score candidates in place (see the module docstring); off-topic ones are dropped."""
+    if not items:
+        return []
+    centroid = centroid_similarities(items, n_articles)
+    support = [math.log1p(len(c.sources)) / math.log1p(n_articles) if n_articles > 1 else 0.0 for c in items]
+    position = [position_prior(c, options) for c in items]
+    # Cheap preselection bounds the quadratic sumy step on stories of hundreds of articles.
+    if len(items) > options.max_candidates:
+        cheap = [
+            options.centroid_weight * g + options.position_weight * p + options.support_weight * s
+            for g, p, s in zip(_normalised(centroid), position, support, strict=True)
+        ]
+        keep = sorted(sorted(range(len(items)), key=lambda i: (-cheap[i], i))[: options.max_candidates])
+        items = [items[i] for i in keep]
+        centroid, support, position = ([values[i] for i in keep] for values in (centroid, support, position))
+    central = _normalised(rank([c.text for c in items], options.algorithm, [c.tokens for c in items]))
+    centroid_norm = _normalised(centroid)
+    kept = []
+    for i, c in enumerate(items):
+        if n_articles > 1 and centroid[i] < options.min_centroid_similarity:
+            continue
+        c.score = (
+            options.centrality_weight * central[i]
+            + options.position_weight * position[i]
+            + options.centroid_weight * centroid_norm[i]
+            + options.support_weight * support[i]
+            + options.recency_weight * c.recency
+        )
+        kept.append(c)
+    return kept
+
+
+# --- selection and order -------------------------------------------------------------------------------------
+
+
+def select(
+    items: Sequence[Candidate], options: SummaryOptions, max_sentences: int, max_words: int, fill: bool = False
+) -> list[Candidate]:
+    """Best first within the budget, skipping sentences too close to one already chosen.
+
+    With `fill`, the last sentence may overrun `max_words` (for evaluation at a fixed length, where the
+    summary is then cut); otherwise a sentence that would overrun is skipped and shorter ones are tried.
+    """
+    chosen: list[Candidate] = []
+    chosen_sets: list[frozenset[str]] = []
+    words = 0
+    for c in sorted(items, key=lambda c: (-round(c.score, 9), c.article_id, c.position)):
+        if len(chosen) >= max_sentences or words >= max_words:
+            break
+        if chosen and not fill and words + c.words > max_words:
+            continue
+        tokens = frozenset(c.tokens)
+        if any(jaccard(tokens, other) >= options.redundancy_threshold for other in chosen_sets):
+            continue
+        chosen.append(c)
+        chosen_sets.append(tokens)
+        words += c.words
+    return chosen
+
+
+def reading_order(chosen: Iterable[Candidate]) -> list[Candidate]:
+    """News before background; newest article first; reading order within an article."""
+    return sorted(chosen, key=lambda c: (c.background, -c.recency, c.article_id, c.position))
+
+
+def ranked_candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
+    """Candidates of the story, merged and scored."""
+    pooled = merge_near_duplicates(candidates(analyses, options), options.merge_threshold)
+    return score(pooled, len(analyses), options)
 
 
 def summarize(analyses: Sequence[Analysis], options: SummaryOptions) -> Summary:
     """The story's summary sentences (with sources) and its Arabic headline."""
-    pooled = pool_sentences(analyses)
-    scores = rank([p.sentence.text for p in pooled], options.algorithm) if pooled else []
-    order = sorted(range(len(pooled)), key=lambda i: (-scores[i] - 0.05 * len(pooled[i].sources), i))
-    chosen: list[_Pooled] = []
-    words = 0
-    for i in order:
-        n = len(arabic.words(pooled[i].sentence.text))
-        if len(chosen) >= options.sentences or (chosen and words + n > options.max_words):
-            continue
-        chosen.append(pooled[i])
-        words += n
-    chosen.sort(key=lambda p: (p.sentence.index, p.sentence.article_id))
-    sentences = tuple(SummarySentence(p.sentence.text, tuple(p.sources)) for p in chosen)
-    return Summary(headline=headline(analyses), sentences=sentences)
+    chosen = select(ranked_candidates(analyses, options), options, options.sentences, options.max_words)
+    sentences = tuple(SummarySentence(c.text, tuple(c.sources)) for c in reading_order(chosen))
+    return Summary(headline=headline(analyses, options), sentences=sentences)
 
 
-def headline(analyses: Sequence[Analysis]) -> str:
-    """The title of the story's most recent titled article (else the first sentence)."""
-    titled = [a.article for a in analyses if a.article.title]
-    if titled:
-        newest = max(titled, key=lambda a: (a.published.isoformat() if a.published else "", a.id))
-        return newest.title or ""
+def summarize_to_length(analysis: Analysis, max_words: int, options: SummaryOptions) -> list[str]:
+    """One article's summary filled to `max_words` words (the last sentence may overrun), in reading order.
+
+    For evaluation against human summaries of a given length (`digest eval summary`).
+    """
+    chosen = select(ranked_candidates([analysis], options), options, 10**6, max_words, fill=True)
+    return [c.text for c in reading_order(chosen)]
+
+
+# --- headline ------------------------------------------------------------------------------------------------
+
+
+def headline(analyses: Sequence[Analysis], options: SummaryOptions | None = None) -> str:
+    """The story's headline, taken from its articles: the most representative and recent title.
+
+    Titles that are date lines, section banners or another script's captions are never chosen. Without a
+    usable title, the lead sentence of the most recent article stands in.
+    """
+    options = options or SummaryOptions()
+    recency = _recencies(analyses)
+    pool: list[Candidate] = []
     for a in analyses:
-        if a.sentences:
-            return a.sentences[0].text
-    return ""
+        title = (a.article.title or "").strip()
+        if title and _usable_title(title, options, a.article.language):
+            tokens = tuple(arabic.content_tokens(title, a.article.language))
+            pool.append(
+                Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id])
+            )
+    if not pool:
+        for a in analyses:
+            lead = next(
+                (s for s in a.sentences if reject_reason(s.text, options, a.article.language) is None),
+                None,
+            )
+            if lead is not None:
+                pool.append(Candidate(lead.text, a.article.id, 0, lead.tokens, 0, recency[a.article.id], None, False))
+    if not pool:
+        return next((s.text for a in analyses for s in a.sentences), "")
+    story_terms = Counter(t for a in analyses for t in set(_terms(a.sentences)))
+    best = max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.recency, c.article_id))
+    return best.text
+
+
+def _terms(sentences: Sequence[Sentence]) -> Iterable[str]:
+    return (t for s in sentences for t in s.tokens)
+
+
+def _usable_title(title: str, options: SummaryOptions, language: str) -> bool:
+    n_words = len(arabic.words(title))
+    if n_words < options.headline_min_words or is_date_line(title, language):
+        return False
+    if language == "ar" and arabic.arabic_ratio(title) < options.min_arabic_ratio:
+        return False
+    return not any(p.search(title) for p in rules(language).reject)
+
+
+def _title_score(c: Candidate, story_terms: Counter[str], n_articles: int, options: SummaryOptions) -> float:
+    """Share of the title's terms that the story's articles use (coverage), plus a recency bonus."""
+    if not c.tokens:
+        return 0.0
+    coverage = sum(story_terms[t] / n_articles for t in set(c.tokens)) / len(set(c.tokens))
+    return coverage + options.headline_recency_weight * c.recency
