@@ -32,7 +32,18 @@ from functools import lru_cache
 
 from digest import dates as date_finder
 from digest.arabic import normalize, stop_words
-from digest.gazetteer import Entry, Token, bare, clitic_readings, gazetteer, name_key, role_names, romanize, tokenize
+from digest.gazetteer import (
+    Entry,
+    Token,
+    bare,
+    clitic_readings,
+    gazetteer,
+    name_key,
+    role_names,
+    romanize,
+    surface_readings,
+    tokenize,
+)
 from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
 from digest.resources import read_json, read_lines
@@ -176,12 +187,13 @@ def _given_name(s: _Sentence, i: int, cues: _Cues) -> str | None:
     token = s.tokens[i]
     if token.norm in cues.stops or s.raw(i).endswith("ى"):
         return None
-    if token.bare in cues.given or token.norm in cues.given:
-        return "given"
-    if token.bare in cues.given_ambiguous:
-        return "ambiguous"
-    if token.norm in cues.given_weak:
-        return "weak"
+    for reading in surface_readings(token.norm):  # "ومحمد", "لمحمد"; but "النصر" is not "نصر"
+        if reading in cues.given:
+            return "given"
+        if reading in cues.given_ambiguous:
+            return "ambiguous"
+        if reading in cues.given_weak:
+            return "weak"
     return None
 
 
@@ -189,6 +201,8 @@ def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
     """Whether token i can be part of a person's name."""
     token = s.tokens[i]
     if not token.norm.isalpha() or (len(token.norm) < 2 and token.norm not in cues.particles):
+        return False
+    if s.raw(i) in _PREPOSITIONS_WITH_YA:
         return False
     if s.owner[i] is not None:
         return False
@@ -217,17 +231,30 @@ def _name_end(s: _Sentence, start: int, cues: _Cues, limit: int = 4) -> int:
     return k
 
 
-def _title_end(s: _Sentence, start: int, cues: _Cues) -> int:
-    """End of a title that begins at token `start`: up to punctuation, a name, an honorific or 9 words."""
+def _title_end(s: _Sentence, start: int, cues: _Cues) -> tuple[int, bool]:
+    """End of a title that begins at token `start`, and whether a name seems to start right there.
+
+    A title runs up to punctuation, a known person, an honorific or a given name; or up to a word without the
+    article that cannot continue it ("السفير الأمريكي جيفري ...": after the head's construct partner, a title
+    goes on only with definite words, places, organisations and nationalities).
+    """
+    gaz = gazetteer()
+    head_definite = bool(_DEFINITE.match(s.tokens[start].norm))
     k = start + 1
     while k < len(s.tokens) and k - start < 9 and not s.breaks[k]:
         span = s.span_at(k)
         if span is not None and span.kind == "person":
             break
-        if _is(s.tokens[k], cues.honorifics) or _given_name(s, k, cues) == "given":
+        token = s.tokens[k]
+        if _is(token, cues.honorifics) or _given_name(s, k, cues) == "given":
             break
+        construct = k == start + 1 and not head_definite
+        continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(token.norm))
+        continues = continues or _is(token, cues.title_heads) or bool(gaz.adjective_country(token.norm))
+        if not continues and token.norm.isalpha():
+            return k, _name_like(s, k, cues)
         k += 1
-    return k
+    return k, False
 
 
 def _skip_honorifics(s: _Sentence, k: int, cues: _Cues) -> int:
@@ -244,7 +271,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
         if s.owner[i] is not None or not _is(s.tokens[i], cues.title_heads):
             i += 1
             continue
-        end = _title_end(s, i, cues)
+        end, name_next = _title_end(s, i, cues)
         title = s.text[s.tokens[i].start : s.tokens[end - 1].end]
         if role_names(title) is None:
             i += 1
@@ -260,6 +287,10 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             starts_given = _given_name(s, k, cues) == "given"
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
                 s.add(_Span(k, name_end, "person", None, title))
+            elif name_next and k == end and not s.tokens[k].norm.startswith(_VERB_PREFIX):
+                strict_end = _strict_name_end(s, k, cues, limit=3)
+                if strict_end > k:
+                    s.add(_Span(k, strict_end, "person", None, title))
         i = end
     # Apposition after the name: "عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي"
     for span in list(s.spans):
@@ -267,7 +298,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             continue
         k = span.end
         if _is(s.tokens[k], cues.title_heads) and s.owner[k] is None:
-            end = _title_end(s, k, cues)
+            end, _ = _title_end(s, k, cues)
             title = s.text[s.tokens[k].start : s.tokens[end - 1].end]
             if role_names(title) is not None:
                 span.role = title
@@ -302,7 +333,7 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
             family = token.norm.startswith("ال") and token.norm.endswith("ي") and token.norm not in cues.particles
             if not (chained or family or token.norm in cues.particles):
                 break
-        elif token.norm.startswith("ال") and token.norm not in cues.particles and not token.norm.endswith("ي"):
+        elif _DEFINITE.match(token.norm) and token.norm not in cues.particles and not token.norm.endswith("ي"):
             break
         end += 1
     while end > i + 1 and s.tokens[end - 1].norm in cues.particles:
@@ -311,6 +342,7 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
 
 
 _VERB_PREFIX = ("ي", "ت", "ن")
+_PREPOSITIONS_WITH_YA = frozenset({"على", "إلى", "الى", "حتى", "لدى", "سوى", "متى", "ألى"})
 
 
 def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
@@ -428,15 +460,35 @@ def _proper_like(token: Token) -> bool:
     return not token.norm.endswith(("يه", "ي", "ين", "يون", "ات")) and len(token.norm) > 2
 
 
+def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: _Cues) -> int:
+    """Leave a title or a generic head out of a known name when the rest still names the same entry:
+    "الملك محمد السادس" → "محمد السادس", "حركة حماس" → "حماس" (the title is kept as a role elsewhere)."""
+    k = i
+    while k + 1 < j and (
+        _is(s.tokens[k], cues.honorifics) or _is(s.tokens[k], cues.title_heads) or _is(s.tokens[k], cues.wrapper_heads)
+    ):
+        k += 1
+    if k == i:
+        return i
+    rest = s.text[s.tokens[k].start : s.tokens[j - 1].end]
+    return k if gazetteer().lookup(rest) == entry else i
+
+
 def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
-    """Persons, organisations and places named in the article (offsets are in each sentence's text)."""
+    """Persons, organisations and places named in the article (offsets are in each sentence's text).
+
+    Sentence by sentence: gazetteer names, titles, honorifics, given names, person nouns, head nouns; then,
+    over the whole article, a surname written alone after the full name was found ("فيلتمان" after "جيفري
+    فيلتمان") is the same person.
+    """
     gaz = gazetteer()
     cues = _cues()
-    mentions: list[Mention] = []
+    read: list[_Sentence] = []
     for sentence in sentences:
         s = _read(sentence.text)
         for _, i, j, entry in gaz.find_tokens(s.tokens):
             if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
+                i = _trim_front(s, i, j, entry, cues)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
         _titles(s, cues)
         _honorific_names(s, cues)
@@ -444,6 +496,10 @@ def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Ment
         _introduced_names(s, cues)
         _titles(s, cues)  # titles of the persons the name rules just found
         _head_nouns(s, cues)
+        read.append(s)
+    _surnames_alone(read, cues)
+    mentions: list[Mention] = []
+    for sentence, s in zip(sentences, read, strict=True):
         for span in sorted(s.spans, key=lambda sp: sp.start):
             start, end = s.tokens[span.start].start, s.tokens[span.end - 1].end
             mentions.append(
@@ -459,6 +515,27 @@ def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Ment
                 )
             )
     return tuple(mentions)
+
+
+def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:
+    surnames: dict[str, str | None] = {}
+    for s in read:
+        for span in s.spans:
+            if span.kind != "person" or span.end - span.start < 2:
+                continue
+            last = s.tokens[span.end - 1]
+            distinctive = len(last.norm) >= 3 and last.norm not in cues.particles and last.norm not in cues.stops
+            if distinctive and _given_name(s, span.end - 1, cues) is None:
+                surnames.setdefault(last.norm, span.key)
+    if not surnames:
+        return
+    for s in read:
+        for i, token in enumerate(s.tokens):
+            if s.owner[i] is not None:
+                continue
+            reading = next((r for r in surface_readings(token.norm) if r in surnames), None)
+            if reading is not None:
+                s.add(_Span(i, i + 1, "person", surnames[reading]))
 
 
 def find_dates(article: Article, sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
