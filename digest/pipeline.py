@@ -99,7 +99,7 @@ def build_briefing(
         stories.sort(key=lambda s: (-len(s.articles), s.id))
     with _stage("translate", progress, on_stage):
         translator = translator or translate.make_translator(options.translate)
-        stories = [translate.translate_story(s, options.languages, translator) for s in stories]
+        stories = translate.translate_stories(stories, options.languages, translator)  # one batch for all
     return Briefing(
         date=briefing_date(result.articles, on_date, today),
         languages=tuple(options.languages),

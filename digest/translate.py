@@ -496,58 +496,91 @@ def translate_story(
     options: TranslateOptions | None = None,
 ) -> Story:
     """The story with its headline and summary in every requested language besides Arabic."""
+    return translate_stories([story], languages, translator, options)[0]
+
+
+def translate_stories(
+    stories: Sequence[Story],
+    languages: Sequence[str],
+    translator: Translator,
+    options: TranslateOptions | None = None,
+) -> list[Story]:
+    """`translate_story` for many stories, their sentences sent to the model together (larger batches)."""
     options = options or getattr(translator, "options", None) or TranslateOptions()
-    headline = dict(story.headline)
-    summary = dict(story.summary)
-    status = dict(story.translation)
-    source = list(story.summary.get("ar", ()))
     targets = [lang for lang in languages if lang != SOURCE]
-    texts = [story.headline.get("ar", "")] + [s.text for s in source]
-    protected: list[Protected] = []
     if options.protect:
         _check_template(options.placeholder)
-        glossary = Glossary.of_story(story)
-        reference = reference_date(story)
-        protected = [protect(t, glossary, targets, options.placeholder, reference) for t in texts]
+    texts = [[story.headline.get("ar", "")] + [s.text for s in story.summary.get("ar", ())] for story in stories]
+    protected: list[list[Protected]] = []
+    if options.protect and targets:
+        for story, story_texts in zip(stories, texts, strict=True):
+            glossary, reference = Glossary.of_story(story), reference_date(story)
+            protected.append([protect(t, glossary, targets, options.placeholder, reference) for t in story_texts])
+    editions: dict[str, tuple[list[list[str]], list[str | None]] | TranslationStatus] = {}
     for lang in targets:
         try:
             if not translator.available(lang):
                 raise ModelMissing(f"no Arabic→{lang} model installed")
-            translated, detail = _translate_texts(texts, protected, lang, translator, options.placeholder)
+            editions[lang] = _translate_all(texts, protected, lang, translator, options.placeholder)
         except ModelMissing as exc:
-            status[lang] = TranslationStatus(translator.name, "model-missing", f"{exc}; run: {INSTALL_HINT}")
-            summary[lang] = ()
-            headline.setdefault(lang, "")
-            continue
+            editions[lang] = TranslationStatus(translator.name, "model-missing", f"{exc}; run: {INSTALL_HINT}")
         except ModelError as exc:
-            status[lang] = TranslationStatus(translator.name, "failed", str(exc))
-            summary[lang] = ()
-            headline.setdefault(lang, "")
-            continue
-        headline[lang] = translated[0]
-        summary[lang] = tuple(SummarySentence(t, s.sources) for t, s in zip(translated[1:], source, strict=True))
-        status[lang] = TranslationStatus(translator.name, "ok", detail)
-    return replace(story, headline=headline, summary=summary, translation=status)
+            editions[lang] = TranslationStatus(translator.name, "failed", str(exc))
+    out = []
+    for index, story in enumerate(stories):
+        headline, summary, status = dict(story.headline), dict(story.summary), dict(story.translation)
+        source = story.summary.get("ar", ())
+        for lang, edition in editions.items():
+            if isinstance(edition, TranslationStatus):
+                status[lang] = edition
+                summary[lang] = ()
+                headline.setdefault(lang, "")
+                continue
+            translated, details = edition[0][index], edition[1][index]
+            headline[lang] = translated[0]
+            summary[lang] = tuple(SummarySentence(t, s.sources) for t, s in zip(translated[1:], source, strict=True))
+            status[lang] = TranslationStatus(translator.name, "ok", details)
+        out.append(replace(story, headline=headline, summary=summary, translation=status))
+    return out
 
 
-def _translate_texts(
-    texts: list[str], protected: list[Protected], target: str, translator: Translator, template: str
-) -> tuple[list[str], str | None]:
-    """Translations of `texts` (protected when `protected` is given) and a note on what went wrong, if anything."""
+def _translate_all(
+    texts: list[list[str]], protected: list[list[Protected]], target: str, translator: Translator, template: str
+) -> tuple[list[list[str]], list[str | None]]:
+    """Every story's texts translated in one call, and per story a note (route; what lost its protection)."""
+    route = describe(translator, target)
+    flat = [text for story_texts in texts for text in story_texts]
     if not protected:
-        return translator.translate(texts, target), describe(translator, target)
-    raw = translator.translate([p.text for p in protected], target)
-    restored = [restore(t, p, target, template) for t, p in zip(raw, protected, strict=True)]
+        translated = translator.translate(flat, target)
+        return _regroup(translated, texts), [route] * len(texts)
+    flat_protected = [p for story_protected in protected for p in story_protected]
+    raw = translator.translate([p.text for p in flat_protected], target)
+    restored = [restore(t, p, target, template) for t, p in zip(raw, flat_protected, strict=True)]
     lost = [i for i, text in enumerate(restored) if text is None]
     if lost:
-        retry = translator.translate([protected[i].source for i in lost], target)
+        retry = translator.translate([flat_protected[i].source for i in lost], target)
         for i, text in zip(lost, retry, strict=True):
             restored[i] = text
-    notes = [note for note in (describe(translator, target),) if note]
-    if lost:
-        names = sorted({name for i in lost for name in protected[i].names})
-        notes.append(
-            f"{len(lost)} of {len(texts)} sentences translated without name protection "
-            f"(placeholders lost by the model; names not checked: {', '.join(names) or 'none'})"
-        )
-    return [t or "" for t in restored], "; ".join(notes) or None
+    lost_set = set(lost)
+    notes: list[str | None] = []
+    at = 0
+    for story_protected in protected:
+        story_lost = [p for i, p in enumerate(story_protected, at) if i in lost_set]
+        at += len(story_protected)
+        parts = [route] if route else []
+        if story_lost:
+            names = sorted({name for p in story_lost for name in p.names})
+            parts.append(
+                f"{len(story_lost)} of {len(story_protected)} sentences translated without name protection "
+                f"(placeholders lost by the model; names not checked: {', '.join(names) or 'none'})"
+            )
+        notes.append("; ".join(parts) or None)
+    return _regroup([t or "" for t in restored], texts), notes
+
+
+def _regroup(flat: Sequence[Any], shape: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    out, at = [], 0
+    for group in shape:
+        out.append(list(flat[at : at + len(group)]))
+        at += len(group)
+    return out

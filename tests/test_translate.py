@@ -379,3 +379,49 @@ def test_an_unusable_cache_turns_itself_off(tmp_path: Path) -> None:
     assert translator.translate(["مرحبا"], "en") == ["مرحبا"]
     assert cache.disabled and "not used" in cache.disabled
     assert translator.stats()["cache"] == cache.disabled
+
+
+def _write_rows(path: str, worker: int) -> int:
+    cache = TranslationCache(Path(path))
+    for batch in range(20):
+        rows = {f"جملة {i}": f"sentence {i} by {worker}" for i in range(batch * 10, batch * 10 + 15)}
+        cache.put_many("e", "en", rows)
+        cache.get_many("e", "en", rows)
+    return 0 if cache.disabled is None else 1
+
+
+def test_two_processes_share_the_cache(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = str(tmp_path / "shared.sqlite")
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        assert pool.starmap(_write_rows, [(path, 1), (path, 2)]) == [0, 0]
+    assert TranslationCache(Path(path)).count() == 205
+
+
+class DropsSecondPlaceholder:
+    """A fake model that loses placeholder 2 and counts its calls."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def available(self, target: str) -> bool:
+        return True
+
+    def translate(self, sentences: list[str], target: str) -> list[str]:
+        self.calls.append(len(sentences))
+        return [s.replace("ZX2", "") for s in sentences]
+
+
+def test_stories_are_translated_together_and_noted_one_by_one() -> None:
+    fake = DropsSecondPlaceholder()
+    plain = story("لا أسماء هنا.", headline="عنوان")
+    named = story(SENTENCES[0], headline="لقاء بوريطة")
+    results = translate.translate_stories([plain, named], ["ar", "en"], fake)
+    assert fake.calls == [4, 1]  # one batch for both stories, then the one sentence that lost a placeholder
+    assert results[0].translation["en"].detail is None
+    assert "1 of 2 sentences translated without name protection" in (results[1].translation["en"].detail or "")
+    assert results[1].summary["en"][0].text == SENTENCES[0]  # the unprotected retry
+    assert results[1].headline["en"] == "لقاء Nasser Bourita"
