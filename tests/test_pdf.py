@@ -270,3 +270,23 @@ def test_empty_day_still_prints(tmp_path: Path) -> None:
     assert len(text) == 3
     assert has(text[0], "لا توجد قصص في هذا اليوم.") and "No stories for this day." in text[1]
     assert "feeds/empty.txt" in text[2]
+
+
+def _text_margins(pdf: Path, page: int) -> tuple[float, float]:
+    """Left and right margins (mm) of the text on one page, from pdftotext's word boxes."""
+    boxes = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], check=True,
+                           capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+    left = min(float(x) for x in re.findall(r'xMin="([\d.]+)"', boxes))
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    return left / 72 * 25.4, (595.28 - right) / 72 * 25.4
+
+
+@pytest.mark.parametrize(("lang", "binding_side_of_page_1"), [("ar", "right"), ("en", "left")])
+def test_binding_margin_is_on_the_inner_edge(
+    per_language: dict[str, Printed], lang: str, binding_side_of_page_1: str
+) -> None:
+    # Arabic books open from the other side: its first page binds on the right, then pages alternate.
+    for page, side in ((1, binding_side_of_page_1), (2, "left" if binding_side_of_page_1 == "right" else "right")):
+        left, right = _text_margins(per_language[lang].path, page)
+        inner, outer = (left, right) if side == "left" else (right, left)
+        assert inner == pytest.approx(26, abs=0.6) and outer == pytest.approx(16, abs=0.6), (page, left, right)
