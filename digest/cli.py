@@ -128,6 +128,28 @@ def eval_command(kind: str, path: Path, as_json: bool, config: Path | None) -> N
 # Further commands (inspect, models, send, bench) are registered here, one line each.
 
 
+@main.command("inspect")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def inspect_command(path: Path, config: Path | None) -> None:
+    """Show how FILE is read: each article's cleaned text, metadata (and how each was found), removed lines."""
+    from digest import ingest
+
+    inspections, skipped = ingest.inspect(path, options_from(config).ingest)
+    for item in inspections:
+        article = item.article
+        click.echo(f"== {article.id}  ({article.source})")
+        for name in ("title", "outlet", "author", "published", "language", "url"):
+            how = dict(article.inferred).get(name)
+            click.echo(f"{name:>9}: {getattr(article, name)}" + (f"   [{how}]" if how else ""))
+        click.echo("-- text\n" + article.text)
+        click.echo(f"-- removed ({len(item.removals)} lines)")
+        for removal in item.removals:
+            click.echo(f"  [{removal.reason}] {removal.line}")
+    for skip in skipped:
+        click.echo(f"digest: skipped {skip.path}: {skip.reason}", err=True)
+
+
 @contextmanager
 def progress_reporter(stream: Any = None) -> Iterator[pipeline.Progress]:
     """A rich status line on stderr while the stages run, only on a terminal: quiet in CI and when piped."""

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -141,6 +142,8 @@ class _Lexicon:
     future: tuple[str, ...]
     pattern: re.Pattern[str]
     future_pattern: re.Pattern[str]
+    triggers: frozenset[str]  # first words of every name, folded: lines without one (or a digit) are skipped
+    relative_triggers: frozenset[str]
 
 
 _TIME = re.compile(
@@ -191,7 +194,62 @@ def _lexicon() -> _Lexicon:
     guard = r"(?:(?<!\w)|(?<=(?<!\w)[وف])|(?=[\d(]))"
     pattern = re.compile(guard + "(?:" + "|".join(branches) + ")", re.IGNORECASE)
     future_pattern = re.compile(rf"(?<!\w){_alternation(list(future))}(?!\w)", re.IGNORECASE)
-    return _Lexicon(months, weekdays, relative, modifiers, future, pattern, future_pattern)
+
+    def firsts(names: list[str]) -> set[str]:
+        return {_fold_token(n.split()[0]) for n in names} | {_key(n.split()[0]) for n in names}
+
+    relative_triggers = frozenset(firsts([r["word"] for r in read_tsv("dates/relative.tsv")]))
+    triggers = relative_triggers | firsts(
+        [r["name"] for r in read_tsv("dates/months.tsv")]
+        + [r["name"] for r in read_tsv("dates/weekdays.tsv")]
+        + year_words
+        + ["شهر", "يوم"]
+    )
+    return _Lexicon(months, weekdays, relative, modifiers, future, pattern, future_pattern, triggers, relative_triggers)
+
+
+_INDIC = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+
+
+def _fold_token(word: str) -> str:
+    """Cheap fold for trigger lookup: lower case, alef/ya/teh marbuta unified, tanween dropped."""
+    word = word.lower().replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ى", "ي")
+    return word.replace("ة", "ه").replace(_TANWEEN, "").replace("’", "'")
+
+
+@lru_cache(maxsize=4)
+def _trigger_pattern(triggers: frozenset[str], digits: bool) -> re.Pattern[str]:
+    words = rf"(?<![^\W\d_])[وف]?(?P<w>{_alternation(sorted(triggers))})(?!\w)"
+    return re.compile(words + (r"|(?<!\d)(?P<d>\(?\d)" if digits else ""))
+
+
+def _candidates(work: str, triggers: frozenset[str], digits: bool) -> list[int]:
+    """Offsets where a date expression can start: at a trigger word (after a glued و/ف), at a number (and at the
+    "(" before it). Trying the full pattern only there is far cheaper than trying it at every position."""
+    folded = work.lower().replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ى", "ي").replace("ة", "ه")
+    folded = folded.replace("’", "'")  # every replacement keeps the length: offsets stay valid
+    out = []
+    for m in _trigger_pattern(triggers, digits).finditer(folded):
+        if m["w"] is not None:
+            out.append(m.start("w"))
+        else:
+            start = m.start("d")
+            out.append(start)
+            if folded[start] == "(":
+                out.append(start + 1)
+    return out
+
+
+def _matches(lex: _Lexicon, work: str, triggers: frozenset[str], digits: bool) -> Iterator[re.Match[str]]:
+    """Non-overlapping matches of the date pattern, in order, tried at candidate offsets only."""
+    end = 0
+    for pos in _candidates(work, triggers, digits):
+        if pos < end:
+            continue
+        m = lex.pattern.match(work, pos)
+        if m and m.end() > m.start():
+            end = m.end()
+            yield m
 
 
 def _as_date(value: datetime | date | None) -> date | None:
@@ -312,10 +370,10 @@ def find_dates(text: str, reference: datetime | date | None = None) -> list[Foun
     """All dates in `text`, in order; relative and year-less ones resolved against `reference`
     (an article's publication datetime); relative ones are skipped when reference is None."""
     lex = _lexicon()
-    work = text.translate(_DIGITS)  # same length: offsets stay valid
+    work = text.translate(_DIGITS) if _INDIC.search(text) else text  # same length: offsets stay valid
     ref = _as_date(reference)
     found: list[FoundDate] = []
-    for m in lex.pattern.finditer(work):
+    for m in _matches(lex, work, lex.triggers, True):
         resolved = _resolve(lex, m, work, ref)
         if resolved is None:
             continue
@@ -334,7 +392,8 @@ def weekday_statements(text: str) -> list[WeekdayStatement]:
     Each says on which weekday the text was written; `digest.ingest` uses them to date articles."""
     lex = _lexicon()
     out = []
-    for m in lex.pattern.finditer(text.translate(_DIGITS)):
+    work = text.translate(_DIGITS) if _INDIC.search(text) else text
+    for m in _matches(lex, work, lex.relative_triggers, False):
         if m["rel"] and m["rel_wd"]:
             offset = lex.relative[_key(m["rel_w"])]
             out.append(WeekdayStatement(m["rel"], m.start(), m.end(), offset, lex.weekdays[_key(m["rel_wd"])]))

@@ -14,7 +14,8 @@ Entry point: `ingest(paths, options) -> IngestResult`.
 4. metadata (`describe`): title, outlet and author (given fields, byline, dateline, sign-offs and disclaimers that
    name the site, the text's own "sources of X", the URL's domain), language, and the publication datetime
    (rules in `publication_evidence`); how each field was found goes to `Article.inferred`;
-5. date articles whose own text fixes only the weekday, from the other articles of the batch (`date_from_batch`);
+5. date articles whose own text fixes only the weekday, from the batch's dated articles on the same story
+   (`date_from_batch`);
 6. fold near-duplicates (wire copies, the same page saved twice): bottom-k MinHash sketches of word shingles,
    candidates from an index of sketch values, Jaccard estimated from the sketches; the longest text is kept and
    the others become its `copies`.
@@ -28,9 +29,11 @@ import glob
 import hashlib
 import heapq
 import json
+import math
 import os
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -421,6 +424,27 @@ def _caption_rules() -> tuple[_Rule, ...]:
     )
 
 
+def _matching_rule(line: str) -> _Rule | None:
+    """The first caption, embedded-post or furniture rule that matches the line.
+
+    Rules anchored at the start are tried on the whole line (they fail at once); rules anchored at the end on
+    its last 120 characters; free-floating ones only on lines of furniture length (<= 400 characters): a long
+    line of running text is never a prompt or a notice, and searching it would cost most of the stage's time."""
+    tail = line[-120:]
+    short = len(line) <= 400
+    for rule in (*_caption_rules(), *_furniture_rules()):
+        source = rule.pattern.pattern
+        if source.startswith("^"):
+            hit = rule.pattern.search(line)
+        elif source.endswith("$"):
+            hit = rule.pattern.search(tail)
+        else:
+            hit = rule.pattern.search(line) if short else None
+        if hit:
+            return rule
+    return None
+
+
 @lru_cache(maxsize=1)
 def _inline_tail() -> re.Pattern[str]:
     """Related-article markers glued after the last sentence of a scraped line (`furniture/inline_tail.txt`)."""
@@ -430,14 +454,18 @@ def _inline_tail() -> re.Pattern[str]:
 _SENTENCE_END = re.compile(r"[.!?؟…:]\s*[\"'”»″)\]]*\s*$")
 _TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
-_NORM_TABLE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
-_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670]")
+_DIACRITICS = re.compile(r"[\u064b-\u0652\u0670\u0640]")
+_INDIC_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 _TOKEN = re.compile(r"\w+")
 
 
 def _fold(text: str) -> str:
-    """Cheap matching form: no diacritics, alef/ya/teh marbuta unified, lower case, digits ASCII."""
-    return _DIACRITICS.sub("", text).translate(_NORM_TABLE).lower().translate(dates._DIGITS)
+    """Cheap matching form: no diacritics or tatweel, alef/ya/teh marbuta unified, lower case, digits ASCII.
+
+    (Chained str.replace: much faster than str.translate with a dict table on long Arabic texts.)"""
+    text = _DIACRITICS.sub("", text).replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
+    text = text.replace("ى", "ي").replace("ة", "ه").lower()
+    return text.translate(dates._DIGITS) if _INDIC_DIGIT.search(text) else text
 
 
 def _fingerprint(line: str) -> str:
@@ -450,6 +478,11 @@ def _words(line: str) -> int:
 
 def _ends_sentence(line: str) -> bool:
     return _SENTENCE_END.search(line) is not None
+
+
+def _is_list_sentence(line: str) -> bool:
+    """A bulleted line that is a sentence of the article (ends with a full stop), not a linked headline."""
+    return _words(line) >= 8 and re.search(r"[.!]\s*[\"'”»)]*\s*$", line) is not None
 
 
 def _is_paragraph(line: str) -> bool:
@@ -469,8 +502,8 @@ def _stops(language: str) -> frozenset[str]:
 def _content_words(text: str, language: str) -> set[str]:
     stops = _stops(language)
     out = set()
-    for token in _TOKEN.findall(_fold(text)):
-        if len(token) < 3 or token.isdigit() or token in stops:
+    for token in set(_TOKEN.findall(_fold(text))) - stops:
+        if len(token) < 3 or token.isdigit():
             continue
         if token.startswith(("وال", "بال", "فال", "كال")) and len(token) > 5:
             token = token[3:]
@@ -486,9 +519,12 @@ def _cohesion(block: Sequence[str], main: set[str], language: str) -> float:
     return len(words & main) / min(len(words), len(main)) if words and main else 0.0
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z]{3,}")
+
+
 def _script_mismatch(line: str, language: str) -> bool:
     """A line written mostly in another script than the article (a Latin caption or credit in Arabic text)."""
-    if language != "ar":
+    if language != "ar" or len(_LATIN_RUN.findall(line)) < 2:
         return False
     ratio = arabic.arabic_ratio(line)
     return ratio < 0.3 and len(arabic.LATIN_LETTER.findall(line)) >= 12
@@ -512,6 +548,7 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
     # Pass 1: furniture patterns, embedded posts, captions; tail markers split the page into blocks.
     blocks: list[list[str]] = [[]]
     block_after_marker: list[bool] = [False]
+    seen_paragraph = False
     for line in lines:
         cut = _inline_tail().search(line)
         if cut and cut.start() > 0 and _words(line[: cut.start()]) >= 3:
@@ -521,7 +558,10 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
             blocks.append([])
             block_after_marker.append(True)
             continue
-        rule = next((r for r in (*_caption_rules(), *_furniture_rules()) if r.pattern.search(line)), None)
+        rule = _matching_rule(line)
+        if rule is not None and rule.kind == "bullet" and seen_paragraph and _is_list_sentence(line):
+            rule = None
+        seen_paragraph = seen_paragraph or _is_paragraph(line)
         if rule is not None:
             removed.append(Removal(line, rule.reason))
             if rule.kind == "tail":
@@ -879,37 +919,76 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
 # ---------------------------------------------------------------------------------------------- 5. batch dates
 
 
-def date_from_batch(built: Sequence[_Built], window_days: int = 3) -> list[Article]:
-    """Date the articles whose text fixes only the writing weekday, from the batch's other articles.
+def _term_vector(text: str, language: str, keep: int) -> dict[str, float]:
+    """Unit-length vector of the text's `keep` most frequent content words (log term frequency).
 
-    A batch is a day's (or a few days') press: an article that says "امس الثلاثاء" was written on a Wednesday,
-    and the Wednesday meant is the one nearest the newest publication date established from the batch's own
-    evidence (rules 1-3 of `publication_evidence`, or given metadata), if it lies within `window_days` of it.
-    Dates set this way are said to be inferred, and from what; nothing is set when the batch has no dated article.
+    No IDF: a batch may be five articles on one story, where IDF would erase the story's own words; on the
+    stance corpus, same-story pairs score 0.35 or more half the time, pairs from different stories under 0.30
+    99 times in 100."""
+    counts: Counter[str] = Counter()
+    stops = _stops(language)
+    for token in _TOKEN.findall(_fold(text)):
+        if len(token) < 3 or token.isdigit() or token in stops:
+            continue
+        if token.startswith(("وال", "بال", "فال", "كال")) and len(token) > 5:
+            token = token[3:]
+        elif token.startswith(("ال", "لل")) and len(token) > 4:
+            token = token[2:]
+        counts[token] += 1
+    top = heapq.nlargest(keep, counts.items(), key=lambda kv: (kv[1], kv[0]))
+    weights = {w: 1 + math.log(c) for w, c in top}
+    norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+    return {w: x / norm for w, x in weights.items()}
+
+
+def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = None) -> list[Article]:
+    """Date the articles whose text fixes only the writing weekday, from the batch's other articles on the story.
+
+    An article that says "امس الثلاثاء" was written on a Wednesday. Which Wednesday comes from the articles of
+    the batch whose publication date is established (given, a date line, rules 2-3 of `publication_evidence`)
+    and that report the same story (cosine of content words at least `anchor_similarity`): the
+    Wednesday nearest the newest of their dates (within 3 days of it). This assumes the batch is one news
+    cycle, as a desk's daily input is; on an archive spanning years it dates old articles into the newest
+    week (on the stance corpus 11 of 16 such dates checked against dates in URLs were off by more than a
+    day), so `anchor_similarity` above 1 turns it off. The article's `inferred` names the anchor article and
+    its date; with no anchor the date stays unknown.
     """
-    anchors = [b.article.published for b in built if b.article.published is not None]
-    if not anchors:
-        return [b.article for b in built]
-    newest = max(anchors).date()
-    out = []
-    for b in built:
-        if b.weekday is None or b.article.published is not None:
-            out.append(b.article)
+    options = options or IngestOptions()
+    waiting = [i for i, b in enumerate(built) if b.weekday is not None and b.article.published is None]
+    articles = [b.article for b in built]
+    dated = [i for i, a in enumerate(articles) if a.published is not None]
+    if not waiting or not dated:
+        return articles
+    vectors = {i: _term_vector(articles[i].text, articles[i].language, options.anchor_terms) for i in waiting + dated}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i in dated:
+        for term in vectors[i]:
+            postings[term].append(i)
+    common = max(1000, len(dated) // 20)  # terms this frequent find no candidates (keeps it near linear)
+    for i in waiting:
+        candidates = {j for term in vectors[i] if len(p := postings.get(term, ())) <= common for j in p}
+        similar = [
+            (sim, j)
+            for j in candidates
+            if (sim := sum(x * vectors[j].get(w, 0.0) for w, x in vectors[i].items())) >= options.anchor_similarity
+        ]
+        if not similar:
             continue
-        back = (newest.weekday() - b.weekday) % 7
+        anchor_sim, anchor = max(similar, key=lambda sj: (articles[sj[1]].published, sj[0]))
+        newest = articles[anchor].published.date()  # type: ignore[union-attr]
+        weekday = built[i].weekday
+        assert weekday is not None
+        back = (newest.weekday() - weekday) % 7
         day = newest - timedelta(days=back) if back <= 3 else newest + timedelta(days=7 - back)
-        if abs((day - newest).days) > window_days:
-            out.append(b.article)
-            continue
-        old = dict(b.article.inferred)["published"]
+        old = dict(articles[i].inferred)["published"]
         said = old.split(", but no date", 1)[0].removeprefix("unknown: ")
         how = (
-            f"inferred: {said}; the {WEEKDAY_NAMES[b.weekday]} nearest {newest.isoformat()}, "
-            "the newest publication date established in this batch (date only)"
+            f"inferred: {said}; the {WEEKDAY_NAMES[weekday]} nearest {newest.isoformat()}, the newest date of the "
+            f"batch's articles on the same story (here {articles[anchor].id}, similarity {anchor_sim:.2f}) (date only)"
         )
-        inferred = tuple((k, how if k == "published" else v) for k, v in b.article.inferred)
-        out.append(replace(b.article, published=datetime.combine(day, datetime.min.time()), inferred=inferred))
-    return out
+        inferred = tuple((k, how if k == "published" else v) for k, v in articles[i].inferred)
+        articles[i] = replace(articles[i], published=datetime.combine(day, datetime.min.time()), inferred=inferred)
+    return articles
 
 
 # ---------------------------------------------------------------------------------------------- 6. duplicates
@@ -917,14 +996,23 @@ def date_from_batch(built: Sequence[_Built], window_days: int = 3) -> list[Artic
 _SKETCH_MASK = (1 << 61) - 1
 
 
-def sketch(text: str, shingle: int = 5, size: int = 64) -> tuple[int, ...]:
-    """Bottom-k MinHash sketch: the `size` smallest hashes of the text's word `shingle`-grams (sorted)."""
+def sketch(text: str, shingle: int = 5, size: int = 64, sample: int = 4) -> tuple[int, ...]:
+    """Bottom-k MinHash sketch: the `size` smallest hashes of the text's word `shingle`-grams (sorted).
+
+    Only shingles that start at a word whose own hash is 0 modulo `sample` are hashed: the choice depends on
+    the words alone, so two texts sample the same shingles where they agree, and the sketch still estimates
+    the Jaccard similarity of their shingle sets, at a fraction of the cost."""
     tokens = _TOKEN.findall(_fold(text))
     if len(tokens) < shingle:
-        grams = {" ".join(tokens)} if tokens else set()
-    else:
-        grams = {" ".join(tokens[i : i + shingle]) for i in range(len(tokens) - shingle + 1)}
-    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") & _SKETCH_MASK for g in grams}
+        return (zlib.crc32(" ".join(tokens).encode()),) if tokens else ()
+    word_hash = {t: zlib.crc32(t.encode()) for t in set(tokens)}
+    starts = [i for i in range(len(tokens) - shingle + 1) if word_hash[tokens[i]] % sample == 0]
+    if len(starts) < size // 4:  # a short text: use every shingle
+        starts = list(range(len(tokens) - shingle + 1))
+    # crc32 (C speed, the same in every process) spread over 61 bits by a fixed odd multiplier
+    hashes = {
+        (zlib.crc32(" ".join(tokens[i : i + shingle]).encode()) * 0x9E3779B97F4A7C15) & _SKETCH_MASK for i in starts
+    }
     return tuple(heapq.nsmallest(size, hashes))
 
 
@@ -1029,14 +1117,14 @@ def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
                 continue
             seen[b.article.id] = b.article.source or b.article.id
             built.append(b)
-    articles, duplicates = fold_duplicates(date_from_batch(built), options)
+    articles, duplicates = fold_duplicates(date_from_batch(built, options), options)
     return IngestResult(tuple(articles), tuple(skipped), duplicates)
 
 
 def inspect(path: Path, options: IngestOptions) -> tuple[list[Inspection], list[Skipped]]:
     """Each document of one file with the reason for every removed line (for `digest inspect`)."""
     built, skipped = _read_one(path, options)
-    articles = date_from_batch(built)
+    articles = date_from_batch(built, options)
     return [Inspection(a, b.removals) for a, b in zip(articles, built, strict=True)], skipped
 
 

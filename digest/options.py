@@ -29,6 +29,8 @@ class IngestOptions:
     sketch_size: int = 64  # bottom-k MinHash values kept per article
     duplicate_min_shared: float = 0.5  # share of sketch values two articles must share to be compared
     workers: int = 0  # processes for reading many files (0: one per core)
+    anchor_similarity: float = 0.35  # cosine at which a dated article dates a weekday-only one (>1: off)
+    anchor_terms: int = 60  # heaviest terms per article for that comparison
 
 
 @dataclass(frozen=True)
