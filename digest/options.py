@@ -65,9 +65,12 @@ class SummaryOptions:
     lead_bonus: float = 1.0
     position_exponent: float = 1.0
     centroid_weight: float = 0.2  # cosine with the story centroid, divided by the best
-    support_weight: float = 0.5  # share of the story's articles that carry the sentence (log scale)
-    recency_weight: float = 0.5  # 1 for the newest article of the story, 0 for the oldest
-    min_centroid_similarity: float = 0.05  # below: off-topic (e.g. an appended op-ed), never selected
+    story_centroid_weight: float = 1.0  # the same for stories of several articles (cross-article consensus)
+    story_position_weight: float = 0.5  # and the position prior there (each article has its own lead)
+    support_weight: float = 1.0  # share of the story's articles that carry the sentence or a paraphrase (log)
+    support_threshold: float = 0.35  # token Jaccard at which another article's sentence is a paraphrase
+    recency_weight: float = 1.5  # 1 for the newest article of the story, 0 for the oldest
+    min_centroid_similarity: float = 0.12  # below (averaged with its neighbours): off-topic, e.g. an appended op-ed
     merge_threshold: float = 0.7  # token Jaccard at which sentences of two articles are one
     redundancy_threshold: float = 0.5  # token Jaccard at which a sentence repeats one already chosen
     stem: bool = True  # Snowball Arabic light stems for similarity (centrality, centroid, merging)

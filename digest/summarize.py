@@ -95,6 +95,7 @@ class Candidate:
     published: datetime | None
     background: bool
     sources: list[str] = field(default_factory=list)
+    support: set[str] = field(default_factory=set)  # articles that carry it or a paraphrase of it
     relative_position: float = 0.0  # share of the article's kept words before this sentence (0 = lead)
     score: float = 0.0
 
@@ -118,6 +119,7 @@ class Rules:
     reject: tuple[re.Pattern[str], ...]
     background: tuple[re.Pattern[str], ...]
     calendar: frozenset[str]
+    dateline: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -131,7 +133,17 @@ def rules(language: str = "ar") -> Rules:
         reject=tuple(re.compile(p, re.IGNORECASE) for p in data["reject"]),
         background=tuple(re.compile(p) for p in data["background"]),
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
+        dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
     )
+
+
+def strip_dateline(text: str, language: str = "ar") -> str:
+    """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence."""
+    for pattern in rules(language).dateline:
+        match = pattern.match(text)
+        if match and len(arabic.words(text[match.end() :])) >= 4:
+            return text[match.end() :]
+    return text
 
 
 def is_date_line(text: str, language: str = "ar") -> bool:
@@ -204,7 +216,7 @@ def candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Ca
                 continue
             out.append(
                 Candidate(
-                    text=sentence.text,
+                    text=strip_dateline(sentence.text, language),
                     article_id=sentence.article_id,
                     position=position,
                     tokens=tokens,
@@ -228,26 +240,16 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[Candidate]:
-    """One candidate per group of near-identical sentences (token Jaccard >= threshold), crediting all sources.
+def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tuple[int, int]]:
+    """Every pair (j, i), j < i, of token sets with Jaccard >= threshold, without comparing all pairs.
 
-    Exact all-pairs similarity join by prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with
-    tokens in a global order (rarest first), two sets with Jaccard >= t share at least one token among the
-    first |s| - ceil(t |s|) + 1 tokens of each, so only sentences sharing such a prefix token are compared.
-    The first candidate of a group (oldest article, reading order) keeps its text and place; when a later
-    copy comes from a newer article, the group takes the newer recency.
+    Prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007): with tokens in one global order (rarest
+    first), two sets with Jaccard >= t share at least one token among the first |s| - ceil(t |s|) + 1
+    tokens of each; only sets sharing such a token, and of compatible sizes, are compared.
     """
-    sets = [frozenset(c.tokens) for c in items]
     frequency = Counter(t for s in sets for t in s)
     index: dict[str, list[int]] = defaultdict(list)
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    pairs = []
     for i, tokens in enumerate(sets):
         if not tokens:
             continue
@@ -261,11 +263,29 @@ def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[
                 seen.add(j)
                 smaller, larger = sorted((len(sets[j]), len(tokens)))
                 if smaller >= threshold * larger and jaccard(sets[j], tokens) >= threshold:
-                    root_i, root_j = find(i), find(j)
-                    if root_i != root_j:
-                        parent[max(root_i, root_j)] = min(root_i, root_j)
+                    pairs.append((j, i))
             index[token].append(i)
+    return pairs
 
+
+def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[Candidate]:
+    """One candidate per group of near-identical sentences (token Jaccard >= threshold), crediting all sources.
+
+    The first candidate of a group (oldest article, reading order) keeps its text and place; when a later
+    copy comes from a newer article, the group takes the newer recency.
+    """
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for j, i in similar_pairs([frozenset(c.tokens) for c in items], threshold):
+        root_i, root_j = find(i), find(j)
+        if root_i != root_j:
+            parent[max(root_i, root_j)] = min(root_i, root_j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         groups[find(i)].append(i)
@@ -275,8 +295,16 @@ def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[
         head = members[0]
         head.sources = list(dict.fromkeys(s for m in members for s in m.sources))
         head.recency = max(m.recency for m in members)
+        head.support = set(head.sources)
         merged.append(head)
     return merged
+
+
+def corroborate(items: Sequence[Candidate], threshold: float) -> None:
+    """Count, for each candidate, the articles that say much the same (paraphrases too, Jaccard >= threshold)."""
+    for j, i in similar_pairs([frozenset(c.tokens) for c in items], threshold):
+        items[i].support.update(items[j].sources)
+        items[j].support.update(items[i].sources)
 
 
 # --- scoring -------------------------------------------------------------------------------------------------
@@ -349,12 +377,32 @@ def position_prior(c: Candidate, options: SummaryOptions) -> float:
     return options.lead_bonus * lead + (1.0 - c.relative_position) ** options.position_exponent
 
 
+def _in_context(items: Sequence[Candidate], similarity: Sequence[float]) -> list[float]:
+    """Centroid similarity averaged with a neighbour in the same article: the lower of (previous, this) and
+    (this, next).
+
+    An unrelated passage (an op-ed or a "read also" teaser appended to the article) is a run of sentences
+    far from the story, so each of its sentences has a low pair on one side at least; a single on-topic
+    sentence with few shared words keeps on-topic neighbours on both sides.
+    """
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(items):
+        by_article[c.article_id].append(i)
+    out = list(similarity)
+    for indices in by_article.values():
+        indices.sort(key=lambda i: items[i].position)
+        for k, i in enumerate(indices):
+            sides = [indices[k - 1 : k + 1] if k else [], indices[k : k + 2] if k + 1 < len(indices) else []]
+            out[i] = min((sum(similarity[j] for j in side) / 2 for side in sides if side), default=similarity[i])
+    return out
+
+
 def score(items: list[Candidate], n_articles: int, options: SummaryOptions) -> list[Candidate]:
     """Score candidates in place (see the module docstring); off-topic ones are dropped."""
     if not items:
         return []
     centroid = centroid_similarities(items, n_articles)
-    support = [math.log1p(len(c.sources)) / math.log1p(n_articles) if n_articles > 1 else 0.0 for c in items]
+    support = [math.log1p(len(c.support)) / math.log1p(n_articles) if n_articles > 1 else 0.0 for c in items]
     position = [position_prior(c, options) for c in items]
     # Cheap preselection bounds the quadratic sumy step on stories of hundreds of articles.
     if len(items) > options.max_candidates:
@@ -367,14 +415,17 @@ def score(items: list[Candidate], n_articles: int, options: SummaryOptions) -> l
         centroid, support, position = ([values[i] for i in keep] for values in (centroid, support, position))
     central = _normalised(rank([c.text for c in items], options.algorithm, [c.tokens for c in items]))
     centroid_norm = _normalised(centroid)
+    centroid_weight = options.centroid_weight if n_articles == 1 else options.story_centroid_weight
+    position_weight = options.position_weight if n_articles == 1 else options.story_position_weight
+    context = _in_context(items, centroid)
     kept = []
     for i, c in enumerate(items):
-        if n_articles > 1 and centroid[i] < options.min_centroid_similarity:
+        if n_articles > 1 and context[i] < options.min_centroid_similarity:
             continue
         c.score = (
             options.centrality_weight * central[i]
-            + options.position_weight * position[i]
-            + options.centroid_weight * centroid_norm[i]
+            + position_weight * position[i]
+            + centroid_weight * centroid_norm[i]
             + options.support_weight * support[i]
             + options.recency_weight * c.recency
         )
@@ -411,13 +462,22 @@ def select(
 
 
 def reading_order(chosen: Iterable[Candidate]) -> list[Candidate]:
-    """News before background; newest article first; reading order within an article."""
-    return sorted(chosen, key=lambda c: (c.background, -c.recency, c.article_id, c.position))
+    """The best news sentence first (the event), then the other news, newest article first and in reading
+    order within an article, then background."""
+    ordered = sorted(chosen, key=lambda c: (c.background, -c.recency, c.article_id, c.position))
+    news = [c for c in ordered if not c.background]
+    if len(news) > 1:
+        lead = max(news, key=lambda c: round(c.score, 9))
+        ordered.remove(lead)
+        ordered.insert(0, lead)
+    return ordered
 
 
 def ranked_candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
     """Candidates of the story, merged and scored."""
     pooled = merge_near_duplicates(candidates(analyses, options), options.merge_threshold)
+    if len(analyses) > 1:
+        corroborate(pooled, options.support_threshold)
     return score(pooled, len(analyses), options)
 
 
