@@ -190,6 +190,7 @@ def send(
     from digest import deliver
 
     options = options_from(config, languages=_split(langs))
+    deliver.check_settings(options.email, _split(recipients))  # before a build that could take minutes
     if inputs:
         if "ar" not in options.languages:
             raise ConfigError("--langs must include ar: the other editions are translated from it")

@@ -92,6 +92,24 @@ def subject_line(briefing: Briefing, options: EmailOptions) -> str:
         raise ConfigError(f"[email] subject: only {{title}} and {{date}} may be used ({exc})") from None
 
 
+def check_settings(
+    options: EmailOptions, recipients: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> None:
+    """Fail now, before a long build, if the email could not be sent as configured (sender, recipients, TLS,
+    password variable). The server itself is only tried when sending."""
+    if not options.sender:
+        raise ConfigError('[email] sender is not set: add sender = "desk@example.org" to the options file')
+    _address(options.sender, "sender")
+    chosen = recipients if recipients is not None else options.recipients
+    if not chosen:
+        raise ConfigError("[email] recipients is empty: list them in the options file or give --to")
+    for recipient in chosen:
+        _address(recipient, "recipients")
+    if options.security not in SECURITY:
+        raise ConfigError(f"[email] security must be one of {', '.join(SECURITY)}, not {options.security!r}")
+    _password(options, os.environ if environ is None else environ)
+
+
 def build_message(
     briefing: Briefing,
     options: EmailOptions,

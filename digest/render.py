@@ -105,7 +105,7 @@ def short_datetime(value: datetime | str | None, lang: str) -> str:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)  # not ISO: shown as the source wrote it
     day = format_date(value, format="medium", locale=lang)
     if value.hour == 0 and value.minute == 0:
         return day
@@ -186,6 +186,8 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[s
                 "mentions": actor.mentions,
                 "mentions_text": number(actor.mentions, lang),
                 "romanized": actor.romanized and lang != "ar",
+                # Spellings met in the press, other than the names already shown.
+                "variants": [v for v in actor.variants if v not in (name, original, actor.name.get("ar"))],
             }
         )
     conflicts = []
@@ -313,7 +315,7 @@ def refusing_fetcher() -> Any:
     """
     from weasyprint.urls import URLFetcher  # heavy import: only when a PDF is asked for
 
-    class RefuseAll(URLFetcher):  # type: ignore[misc]
+    class RefuseAll(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             return refuse_urls(url)
 

@@ -283,6 +283,16 @@ def test_send_builds_first_when_given_inputs(tmp_path: Path) -> None:
     assert attachment.get_content() == (out / "briefing-2022-05-11.pdf").read_bytes()
 
 
+def test_settings_are_checked_before_building(tmp_path: Path) -> None:
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    config = tmp_path / "digest.toml"
+    config.write_text('[email]\nrecipients = ["r@example.org"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["send", str(samples), "--out", str(out), "--config", str(config)])
+    assert result.exit_code == 2 and "[email] sender is not set" in result.stderr
+    assert not out.exists()
+
+
 def test_pdf_is_rendered_when_none_was_built(tmp_path: Path) -> None:
     deliver.write_outputs(render.render(rich_briefing(), ["json"]), tmp_path)
     briefing, pdfs = deliver.load_built(tmp_path)
