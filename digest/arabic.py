@@ -56,6 +56,14 @@ def normalize(text: str) -> str:
 
     Latin text is lower-cased and stripped of accents. Idempotent.
     """
+    # Most calls are on single words, which repeat (Zipf): those are remembered.
+    return _normalize_word(text) if len(text) <= _CACHED_LENGTH else _normalize(text)
+
+
+_CACHED_LENGTH = 40
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_invisible(text))
     text = dediac_ar(text)
     text = normalize_alef_ar(text)
@@ -64,6 +72,9 @@ def normalize(text: str) -> str:
     text = to_ascii_digits(text).lower()
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", text)
+
+
+_normalize_word = lru_cache(maxsize=1 << 18)(_normalize)
 
 
 def words(text: str) -> list[str]:
