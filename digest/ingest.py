@@ -156,6 +156,7 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
 _LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
+_TEXT_CHAR = re.compile(r"[\w\s.,;:!?؟،؛'\"()«»“”\-–—/]")
 _MIXED_SCRIPT = re.compile(r"[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-\u064a]")
 
 
@@ -178,22 +179,25 @@ def decode(raw: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding), encoding.removesuffix("-sig")
+                return raw.decode(encoding).removeprefix("\ufeff"), encoding.removesuffix("-sig")
             except UnicodeDecodeError:
                 raise InputError(
                     f"undecodable: starts with a {encoding} byte-order mark but is not {encoding}"
                 ) from None
     sample = raw[:4096]
-    if len(sample) >= 4 and sample.count(b"\x00") >= len(sample) // 4:
+    if b"\x00" in sample:
+        # UTF-16 without a byte-order mark: NULs are the high bytes of ASCII characters (spaces, digits,
+        # punctuation); accept it only when one byte order decodes to letters and spaces.
         for encoding in ("utf-16-le", "utf-16-be"):
+            if len(raw) % 2:
+                break
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if _plausible(text) and (arabic.ARABIC_LETTER.search(text) or arabic.LATIN_LETTER.search(text)):
+            letters = len(_TEXT_CHAR.findall(text[:2000]))
+            if _plausible(text) and letters >= 0.8 * len(text[:2000]):
                 return text, encoding
-        raise InputError("binary file (NUL bytes), not text")
-    if b"\x00" in sample:
         raise InputError("binary file (NUL bytes), not text")
     try:
         text = raw.decode("utf-8")
