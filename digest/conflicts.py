@@ -38,6 +38,25 @@ from digest.resources import read_tsv
 # A trigger starts a word, after optional clitics: conjunction, preposition, article.
 _START = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|لل)?"
 _WORD = re.compile(r"\w+")
+# The same letters as `arabic.normalize` (hamza carriers, alef maksura, teh marbuta, digits, case), without its
+# Unicode passes: claims normalise every trigger sentence, so this is the per-article hot path.
+_FOLD = str.maketrans(
+    {
+        **{c: "ا" for c in "أإآٱ"},
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "\xa0": " ",
+        "\u202f": " ",
+        **{c: str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
+        **{c: str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+    }
+)
+_DROP = re.compile(
+    r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]"
+)
+_ACCENTED = re.compile(r"[\u00C0-\u024F]")
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])")
 _ADJACENT_GAP = re.compile(r"[\s،,:\"'“”«»]*(?:قد\s+)?")
 _PAST_VISIT = re.compile(r"^\w*\s+(?:ال)?(?:اولي|سابق|اخير|ماضي)")
@@ -67,18 +86,34 @@ DETAIL_ATTRIBUTES = frozenset({"count", "date", "venue", "founded", "title"})
 class _Rule:
     pattern: re.Pattern[str]
     row: dict[str, str]
+    literals: tuple[str, ...] | None = None  # one of these is in every match (None: unknown)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The pattern's matches, skipping the regular expression when none of its literals is in the text."""
+        if self.literals is not None and not any(literal in text for literal in self.literals):
+            return iter(())
+        return self.pattern.finditer(text)
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        end = len(text) if end is None else end
+        if self.literals is not None and not any(literal in text[start:end] for literal in self.literals):
+            return None
+        return self.pattern.search(text, start, end)
 
 
 def _rules(name: str, anchored: bool = True) -> tuple[_Rule, ...]:
     prefix = _START if anchored else ""
-    return tuple(_Rule(re.compile(prefix + f"(?:{row['pattern']})"), row) for row in read_tsv(f"claims/{name}"))
+    return tuple(
+        _Rule(re.compile(prefix + f"(?:{row['pattern']})"), row, required_literals([row["pattern"]]))
+        for row in read_tsv(f"claims/{name}")
+    )
 
 
 @dataclass(frozen=True)
 class Lexicon:
     """Every claim lexicon, compiled once (see `digest/data/claims/README.md`)."""
 
-    trigger: re.Pattern[str]
+    keywords: dict[str, tuple[str, ...] | None]
     attendance: tuple[_Rule, ...]
     negation: tuple[tuple[re.Pattern[str], int], ...]
     modality: tuple[_Rule, ...]
@@ -87,6 +122,7 @@ class Lexicon:
     reasons: tuple[_Rule, ...]
     representation: tuple[_Rule, ...]
     numbers: dict[str, tuple[float, str]]
+    number_words: frozenset[str]
     quantifiers_before: tuple[_Rule, ...]
     quantifiers_after: tuple[_Rule, ...]
     units: tuple[_Rule, ...]
@@ -94,6 +130,79 @@ class Lexicon:
     events: tuple[_Rule, ...]
     status: tuple[_Rule, ...]
     values: dict[str, Localized]
+
+
+def _top_level(pattern: str, separator: str = "|") -> list[str]:
+    """The pattern split at `separator` outside groups and character classes."""
+    parts, depth, current, i = [], 0, "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current += pattern[i : i + 2]
+            i += 2
+            continue
+        if char == "[":
+            end = pattern.index("]", i + 1)
+            current += pattern[i : end + 1]
+            i = end + 1
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == separator and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return [*parts, current]
+
+
+def _longest_literal(branch: str) -> str:
+    """The longest run of plain letters that every match of a branch (no top-level |) must contain."""
+    runs, current, i = [], "", 0
+    while i < len(branch):
+        char = branch[i]
+        if char in "?*{":
+            current = current[:-1]  # the character before is optional
+            runs.append(current)
+            current = ""
+            if char == "{":
+                i = branch.index("}", i)
+        elif char in "([\\.^$+)":
+            runs.append(current)
+            current = ""
+            if char == "\\":
+                i += 1
+            elif char == "[":
+                i = branch.index("]", i)
+            elif char == "(":
+                depth = 1
+                while depth:
+                    i += 1
+                    depth += {"(": 1, ")": -1}.get(branch[i], 0)
+                    if branch[i] == "\\":
+                        i += 1
+                if i + 1 < len(branch) and branch[i + 1] in "?*{":
+                    i += 1
+                    if branch[i] == "{":
+                        i = branch.index("}", i)
+        else:
+            current += char
+        i += 1
+    runs.append(current)
+    return max(runs, key=len)
+
+
+def required_literals(patterns: Iterable[str]) -> tuple[str, ...] | None:
+    """Literal strings one of which occurs in every text that one of the patterns matches, or None if some
+    pattern has no literal of two letters or more (then the patterns must always be tried)."""
+    found = []
+    for pattern in patterns:
+        for branch in _top_level(pattern):
+            literal = _longest_literal(branch).strip()
+            if len(literal) < 2:
+                return None
+            found.append(literal)
+    return tuple(dict.fromkeys(found))
 
 
 def _alternation(patterns: Iterable[str]) -> str:
@@ -105,11 +214,17 @@ def lexicon() -> Lexicon:
     """The claim lexicons, read and compiled once per process."""
     numbers = {row["word"]: (float(row["value"]), row["kind"]) for row in read_tsv("claims/numbers.tsv")}
     quantifiers = read_tsv("claims/quantifiers.tsv")
-    trigger_files = ("attendance", "representation", "units", "events", "status")
-    trigger_patterns = [row["pattern"] for name in trigger_files for row in read_tsv(f"claims/{name}.tsv")]
-    trigger_patterns += [rf"(?<!\w){re.escape(word)}(?!\w)" for word in numbers]
+    # Per extractor, literal words that every match contains: a sentence is read only by the extractors whose
+    # words it contains (plain substring tests, far cheaper than the patterns themselves).
+    families = {
+        name: [row["pattern"] for row in read_tsv(f"claims/{name}.tsv")]
+        for name in ("attendance", "representation", "status")
+    }
+    families["events"] = [row["pattern"] for row in read_tsv("claims/events.tsv") if row["kind"] != "noun"]
+    keywords = {name: required_literals(patterns) for name, patterns in families.items()}
+    keywords["counts"] = ()  # numbers: tested with `_has_number`
     return Lexicon(
-        trigger=re.compile(_alternation(trigger_patterns)),
+        keywords=keywords,
         attendance=_rules("attendance.tsv"),
         negation=tuple(
             (re.compile(rf"(?<!\w)(?:[وف])?(?:ل)?(?:{row['pattern']})(?!\w)"), int(row["window"]))
@@ -121,6 +236,7 @@ def lexicon() -> Lexicon:
         reasons=_rules("reasons.tsv", anchored=False),
         representation=_rules("representation.tsv"),
         numbers=numbers,
+        number_words=frozenset(numbers),
         quantifiers_before=tuple(
             _Rule(re.compile(rf"(?<!\w)(?:{row['pattern']})\s*$"), row)
             for row in quantifiers
@@ -166,6 +282,11 @@ def _entry_names(entry: Any, surface: str) -> Localized:
     return {lang: names.get(lang) or surface for lang in ("ar", "en", "es")}
 
 
+@lru_cache(maxsize=4096)
+def _lookup_cached(surface: str) -> Any:
+    return _lookup(surface)
+
+
 def _lookup(surface: str) -> Any:
     gaz = _gazetteer()
     if gaz is None:
@@ -192,10 +313,10 @@ class _Entity:
 
 
 def _entity_from(surface: str, kind: str, key: str | None, start: int, end: int, role: str | None) -> _Entity:
-    entry = _lookup(surface)
+    entry = _lookup_cached(surface)
     names = _entry_names(entry, surface) if entry is not None else {lang: surface for lang in ("ar", "en", "es")}
     if key is None:
-        key = getattr(entry, "key", None) or "~" + arabic.strip_article(arabic.normalize(surface))
+        key = getattr(entry, "key", None) or "~" + arabic.strip_article(fold(surface))
     country = getattr(entry, "country", None) if entry is not None else None
     return _Entity(key, kind, names, start, end, country, role)
 
@@ -204,7 +325,7 @@ def _locate(norm: str, mentions: Sequence[Mention]) -> list[_Entity]:
     entities = []
     cursor = 0
     for mention in sorted(mentions, key=lambda m: m.start):
-        needle = arabic.normalize(mention.text)
+        needle = fold(mention.text)
         at = norm.find(needle, cursor) if needle else -1
         if at < 0:
             continue
@@ -221,7 +342,7 @@ def _gazetteer_entities(text: str, norm: str) -> list[_Entity]:
     cursor = 0
     for start, end, entry in gaz.find(text):
         surface = text[start:end]
-        needle = arabic.normalize(surface)
+        needle = fold(surface)
         at = norm.find(needle, cursor)
         if at < 0:
             continue
@@ -289,7 +410,7 @@ class _Context:
 def _modality(ctx: _Context, end: int, start: int = 0) -> str:
     region = ctx.norm[start:end]
     for rule in ctx.lex.modality:
-        if rule.pattern.search(region):
+        if rule.search(region):
             return rule.row["modality"]
     return "asserted"
 
@@ -303,6 +424,21 @@ def _negated(ctx: _Context, pos: int) -> bool:
             if len(between) <= window and all(ctx.lex.bridges.fullmatch(w) for w in between):
                 return True
     return False
+
+
+def fold(text: str) -> str:
+    """Text normalised like `arabic.normalize` (same letters), fast enough for every trigger sentence."""
+    text = _DROP.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_FOLD).lower()
+    if _ACCENTED.search(text):
+        return arabic.normalize(text)
+    return text
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_number(norm: str, lex: Lexicon) -> bool:
+    return bool(_DIGIT.search(norm)) or not lex.number_words.isdisjoint(norm.split())
 
 
 def _value(key: str) -> Localized:
@@ -324,7 +460,7 @@ def _overlapping(matches: list[tuple[int, int, _Rule]]) -> list[tuple[int, int, 
 
 
 def _attendance(ctx: _Context) -> Iterator[Claim]:
-    matches = [(m.start(), m.end(), r) for r in ctx.lex.attendance for m in r.pattern.finditer(ctx.norm)]
+    matches = [(m.start(), m.end(), r) for r in ctx.lex.attendance for m in r.finditer(ctx.norm)]
     persons = ("person",)
     for start, end, rule in _overlapping(matches):
         role = rule.row["role"]
@@ -416,7 +552,7 @@ def _representation(ctx: _Context) -> Iterator[Claim]:
     persons = ("person",)
     window = ctx.options.subject_window
     for rule in ctx.lex.representation:
-        for match in rule.pattern.finditer(ctx.norm):
+        for match in rule.finditer(ctx.norm):
             start, end = match.start(), match.end()
             kind = rule.row["kind"]
             subject: _Entity | tuple[str, Localized] | None
@@ -483,7 +619,8 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
     words = list(re.finditer(r"\d+(?:[.,]\d+)*|\w+", ctx.norm))
     i = 0
     while i < len(words):
-        parsed = _number_at(ctx, words, i)
+        first = words[i].group()
+        parsed = _number_at(ctx, words, i) if first[0].isdigit() or first in ctx.lex.numbers else None
         if parsed is None:
             i += 1
             continue
@@ -568,32 +705,37 @@ def _date_iso(mention: DateMention) -> str:
 
 
 def _date_names(mention: DateMention) -> Localized:
-    pattern = {"year": "y", "month": "MMMM y"}.get(mention.precision, "d MMMM y")
-    return {lang: format_date(mention.value, pattern, locale=lang) for lang in ("ar", "en", "es")}
+    return dict(_formatted_date(mention.value, mention.precision))
+
+
+@lru_cache(maxsize=1024)
+def _formatted_date(value: date, precision: str) -> tuple[tuple[str, str], ...]:
+    pattern = {"year": "y", "month": "MMMM y"}.get(precision, "d MMMM y")
+    return tuple((lang, format_date(value, pattern, locale=lang)) for lang in ("ar", "en", "es"))
 
 
 def _date_near(ctx: _Context, pos: int, window: int = 40) -> DateMention | None:
     """The date written nearest after `pos` (within `window` characters), else just before it."""
     located = []
     for mention in ctx.dates:
-        at = ctx.norm.find(arabic.normalize(mention.text))
+        at = ctx.norm.find(fold(mention.text))
         if at >= 0:
             located.append((at, mention))
     after = [(at, m) for at, m in located if pos <= at <= pos + window]
     if after:
         return min(after, key=lambda x: x[0])[1]
-    before = [(at, m) for at, m in located if pos - at <= 40]
+    before = [(at, m) for at, m in located if 0 < pos - at <= 40]
     return max(before, key=lambda x: x[0])[1] if before else None
 
 
 def _events(ctx: _Context) -> Iterator[Claim]:
-    noun = next((r for r in ctx.lex.events if r.row["kind"] == "noun" and r.pattern.search(ctx.norm)), None)
+    noun = next((r for r in ctx.lex.events if r.row["kind"] == "noun" and r.search(ctx.norm)), None)
     event_key = ("event:meeting", _value_event(noun)) if noun else None
     for rule in ctx.lex.events:
         kind = rule.row["kind"]
         if kind == "noun":
             continue
-        for match in rule.pattern.finditer(ctx.norm):
+        for match in rule.finditer(ctx.norm):
             if kind == "founded":
                 mention = _date_near(ctx, match.end())
                 org = _before(ctx.entities, match.start(), ("organization",)) or _after(
@@ -626,9 +768,9 @@ def _events(ctx: _Context) -> Iterator[Claim]:
 
 def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
     """Whether a founding word stands between an event word and a date (the date is then the founding's)."""
-    at = ctx.norm.find(arabic.normalize(mention.text))
+    at = ctx.norm.find(fold(mention.text))
     lo, hi = sorted((pos, at))
-    return any(r.row["kind"] == "founded" and r.pattern.search(ctx.norm, lo, hi) for r in ctx.lex.events)
+    return any(r.row["kind"] == "founded" and r.search(ctx.norm, lo, hi) for r in ctx.lex.events)
 
 
 def _value_event(noun: _Rule) -> Localized:
@@ -637,7 +779,7 @@ def _value_event(noun: _Rule) -> Localized:
 
 def _status(ctx: _Context) -> Iterator[Claim]:
     for rule in ctx.lex.status:
-        for match in rule.pattern.finditer(ctx.norm):
+        for match in rule.finditer(ctx.norm):
             subject = _after(ctx.entities, match.end(), ("person",), 40) or _adjacent_before(
                 ctx.entities, ctx.norm, match.start(), ("person",)
             )
@@ -679,7 +821,7 @@ def _titles(article: Article, sentences: Sequence[Sentence], mentions: Sequence[
 
 
 def _role_key(role: str) -> str:
-    return arabic.normalize(role).replace("اميرك", "امريك").strip()
+    return fold(role).replace("اميرك", "امريك").strip()
 
 
 def _with_roles(
@@ -697,13 +839,22 @@ def _with_roles(
         holder = people.get(key)
         if holder is None:
             continue
-        for match in re.finditer(re.escape(role), text):
-            if not any(e.start < match.end() and match.start() < e.end for e in entities):
-                added.append(replace(holder, start=match.start(), end=match.end()))
+        at = text.find(role)
+        while at >= 0:
+            end = at + len(role)
+            if not any(e.start < end and at < e.end for e in entities):
+                added.append(replace(holder, start=at, end=end))
+            at = text.find(role, end)
     return sorted([*entities, *added], key=lambda e: e.start) if added else entities
 
 
-_EXTRACTORS = (_attendance, _representation, _counts, _events, _status)
+_EXTRACTORS = (
+    ("attendance", _attendance),
+    ("representation", _representation),
+    ("counts", _counts),
+    ("events", _events),
+    ("status", _status),
+)
 
 
 def find_claims(
@@ -735,8 +886,11 @@ def find_claims(
     for sentence in sentences:
         if len(sentence.text) > options.max_sentence_chars:
             continue
-        norm = arabic.normalize(sentence.text)
-        if not lex.trigger.search(norm):
+        norm = fold(sentence.text)
+        wanted = {family for family, words in lex.keywords.items() if words is None or any(w in norm for w in words)}
+        if _has_number(norm, lex):
+            wanted.add("counts")
+        if not wanted:
             continue
         entities = _locate(norm, by_sentence[sentence.index]) if mentions else _gazetteer_entities(sentence.text, norm)
         for entity in entities:
@@ -745,8 +899,9 @@ def find_claims(
         entities = _with_roles(entities, norm, roles, {e.key: e for e in entities} | people)
         people.update({e.key: e for e in entities if e.kind == "person"})
         ctx = _Context(article, sentence, norm, entities, dates_by_sentence[sentence.index], options, lex)
-        for extract in _EXTRACTORS:
-            claims.extend(extract(ctx))
+        for family, extract in _EXTRACTORS:
+            if family in wanted:
+                claims.extend(extract(ctx))
     claims.extend(_titles(article, sentences, mentions))
     unique = {(c.subject_key, c.attribute, c.normalized, c.evidence): c for c in claims}
     return tuple(unique.values())
@@ -875,6 +1030,8 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
+_SEMICOLON = {"ar": "؛", "en": ";", "es": ";"}
+_COMMA = {"ar": "، ", "en": ", ", "es": ", "}
 _CERTAINTY = {"confirmed": 3, "asserted": 2, "reported": 1, "expected": 1, "denied": 0}
 
 
@@ -895,7 +1052,8 @@ def _side(
             names = dict.fromkeys(c.normalized for c in stand_ins)
             shown = {k: next(c.value for c in stand_ins if c.normalized == k) for k in names}
             value = {
-                lang: f"{value[lang]}; {label[lang]} {', '.join(v[lang] for v in shown.values())}"
+                lang: f"{value[lang]}{_SEMICOLON[lang]} {label[lang]} "
+                + _COMMA[lang].join(v[lang] for v in shown.values())
                 for lang in ("ar", "en", "es")
             }
     return ConflictSide(

@@ -122,6 +122,7 @@ class TranslateOptions:
     protect: bool = True  # names, dates and figures become placeholders, restored in canonical form
     placeholder: str = "ZX{n}"  # Latin letters around {n}: sentencepiece models copy them through
     max_decoding_length: int = 256  # tokens per translated sentence
+    max_stories: int = 100  # only the first (biggest) stories are translated: ~4 s each on 2 cores; 0: all
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from digest.analyze import sentences_of
 from digest.conflicts import compatible, find_claims, find_conflicts
 from digest.model import Analysis, Article, DateMention, Mention
 from digest.options import ConflictOptions
+from tests.conftest import SAMPLES
 
 APRIL_20 = datetime(2022, 4, 20, 12, 0)
 APRIL_23 = datetime(2022, 4, 23, 0, 5)
@@ -250,6 +253,14 @@ def test_lexicon_patterns_are_written_normalised() -> None:
         assert not set(rule.row["pattern"]) & set("أإآىةئؤ"), rule.row["pattern"]
     for word in lex.numbers:
         assert arabic.normalize(word) == word
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_fold_is_normalize_for_arabic_news(path: Path) -> None:
+    """The fast fold used on every sentence reads letters exactly as `arabic.normalize` does."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not re.search(r"[″′]", line):  # NFKC rewrites these quote marks; letters are what matter
+            assert conflicts.fold(line) == arabic.normalize(line)
 
 
 def test_options_limit_conflicts() -> None:
