@@ -200,7 +200,7 @@ RSS = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><tit
 <item><title>بدون نص</title><link>https://madar21.com/2</link><guid>a2</guid><description></description></item>
 </channel></rss>"""
 
-ATOM = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Le Desk</title>
+ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Le Desk</title>
 <entry><title>Bourita reçoit Albares</title><id>urn:1</id><link href="https://ledesk.ma/1"/>
 <updated>2022-05-10T10:00:00Z</updated><content type="html">&lt;p&gt;Le ministre des affaires étrangères
 Nasser Bourita a reçu son homologue espagnol à Marrakech, en marge de la réunion de la coalition contre Daech,
