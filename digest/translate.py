@@ -507,6 +507,11 @@ def translate_stories(
 ) -> list[Story]:
     """`translate_story` for many stories, their sentences sent to the model together (larger batches)."""
     options = options or getattr(translator, "options", None) or TranslateOptions()
+    cap = options.max_stories if options.max_stories > 0 else len(stories)
+    if len(stories) > cap:  # the rest say why they are Arabic only (the pipeline sorts biggest first)
+        return translate_stories(stories[:cap], languages, translator, options) + [
+            _beyond_cap(story, languages, translator, cap) for story in stories[cap:]
+        ]
     targets = [lang for lang in languages if lang != SOURCE]
     if options.protect:
         _check_template(options.placeholder)
@@ -542,6 +547,22 @@ def translate_stories(
             status[lang] = TranslationStatus(translator.name, "ok", details)
         out.append(replace(story, headline=headline, summary=summary, translation=status))
     return out
+
+
+def _beyond_cap(story: Story, languages: Sequence[str], translator: Translator, cap: int) -> Story:
+    headline, summary, status = dict(story.headline), dict(story.summary), dict(story.translation)
+    for lang in languages:
+        if lang == SOURCE:
+            continue
+        if translator.available(lang):
+            reason = f"not translated: only the first {cap} stories are (translate.max_stories)"
+            status[lang] = TranslationStatus(translator.name, "failed", reason)
+        else:
+            reason = f"no Arabic→{lang} model installed; run: {INSTALL_HINT}"
+            status[lang] = TranslationStatus(translator.name, "model-missing", reason)
+        summary[lang] = ()
+        headline.setdefault(lang, "")
+    return replace(story, headline=headline, summary=summary, translation=status)
 
 
 def _translate_all(

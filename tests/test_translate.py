@@ -431,3 +431,12 @@ def test_stories_are_translated_together_and_noted_one_by_one() -> None:
     assert "1 of 2 sentences translated without name protection" in (results[1].translation["en"].detail or "")
     assert results[1].summary["en"][0].text == SENTENCES[0]  # the unprotected retry
     assert results[1].headline["en"] == "لقاء Nasser Bourita"
+
+
+def test_only_the_first_stories_are_translated_when_capped() -> None:
+    fake = DropsSecondPlaceholder()
+    stories = [story("جملة أولى.", headline=f"عنوان {i}") for i in range(3)]
+    results = translate.translate_stories(stories, ["ar", "en"], fake, TranslateOptions(max_stories=2))
+    assert [r.translation["en"].status for r in results] == ["ok", "ok", "failed"]
+    assert "translate.max_stories" in (results[2].translation["en"].detail or "")
+    assert results[2].summary["en"] == () and fake.calls == [4]
