@@ -95,9 +95,9 @@ def _cues() -> _Cues:
     data = read_json("extract_ar.json")
     given, ambiguous, weak = set(), set(), set()
     for line in read_lines("gazetteer/given_names.txt"):
-        name = line.rstrip("*").strip()
-        key = " ".join(name_key(name))
-        (weak if line.endswith("**") else ambiguous if line.endswith("*") else given).add(key)
+        written = line.split("\t")[0].strip()
+        key = " ".join(name_key(written.rstrip("*")))
+        (weak if written.endswith("**") else ambiguous if written.endswith("*") else given).add(key)
     particles = _bare_set(data["name_particles"])
     stops = (_bare_set(data["name_stops"]) | frozenset(bare(w) for w in stop_words("ar"))) - particles
     return _Cues(
@@ -273,7 +273,9 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             continue
         end, name_next = _title_end(s, i, cues)
         title = s.text[s.tokens[i].start : s.tokens[end - 1].end]
-        if role_names(title) is None:
+        before = s.spans[s.owner[i - 1]] if i > 0 and s.owner[i - 1] is not None else None  # type: ignore[index]
+        if role_names(title) is None or (before is not None and before.kind == "person"):
+            # not a title, or the apposition of the name before it (read below)
             i += 1
             continue
         k = _skip_honorifics(s, end, cues)
@@ -311,7 +313,7 @@ def _honorific_names(s: _Sentence, cues: _Cues) -> None:
             continue
         k = _skip_honorifics(s, i + 1, cues)
         if k < n and s.owner[k] is None and not s.breaks[k]:
-            end = _name_end(s, k, cues, limit=3)
+            end = _strict_name_end(s, k, cues, limit=3)
             if end > k:
                 s.add(_Span(k, end, "person"))
 
@@ -353,12 +355,12 @@ def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
     end = k
     while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end, cues):
         token = s.tokens[end]
-        if (
-            token.norm.startswith("ال")
-            and token.norm not in cues.particles
-            and (end == k or not token.norm.endswith("ي"))
-        ):
+        definite = bool(_DEFINITE.match(token.norm)) and token.norm not in cues.particles
+        if definite and (end == k or not token.norm.endswith("ي")):
             break
+        raw = s.raw(end)
+        if raw.endswith(("ه", "ها", "هم")) and len(raw) > 3 and _given_name(s, end, cues) is None:
+            break  # a pronoun suffix: "حضوره", "بلادها"
         if token.norm.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
             break  # most likely a verb ("الجانب الأمريكي يرى")
         end += 1
@@ -542,7 +544,11 @@ def find_dates(article: Article, sentences: Sequence[Sentence]) -> tuple[DateMen
     """Dates written in the article, relative ones resolved against its publication date."""
     found: list[DateMention] = []
     for sentence in sentences:
-        for d in date_finder.find_dates(sentence.text, article.published):
+        dates = date_finder.find_dates(sentence.text, article.published)
+        for at, d in enumerate(dates):
+            following = dates[at + 1] if at + 1 < len(dates) else None
+            if d.relative and following and not following.relative and following.start - d.end <= 3:
+                continue  # "يوم الخميس 15 يونيو": the written date says which Thursday
             found.append(
                 DateMention(
                     text=d.text,

@@ -21,7 +21,7 @@ from camel_tools.utils.dediac import dediac_ar
 
 from digest.arabic import normalize
 from digest.errors import DigestError
-from digest.resources import read_tsv
+from digest.resources import read_lines, read_tsv
 
 KINDS = ("person", "organization", "place", "country")
 _LANGS = ("ar", "en", "es")
@@ -495,40 +495,71 @@ def _romanization() -> tuple[dict[str, str], dict[str, str]]:
 _LONG_VOWELS = frozenset("اأإآىة")
 
 
-def romanize(arabic_name: str) -> str:
-    """A readable Latin spelling of an Arabic name not in the gazetteer ("موريساندا كوياتي" → "Murisanda Kuyati").
+@lru_cache(maxsize=1)
+def _latin_given_names() -> dict[str, str]:
+    table = {}
+    for line in read_lines("gazetteer/given_names.txt"):
+        name, _, latin = line.partition("\t")
+        if latin.strip():
+            table[_normalize_word(name.rstrip("*").strip().replace(" ", ""))] = latin.strip()
+    return table
 
-    A simple journalistic scheme (data file `gazetteer/romanization.tsv`): consonants by table, و and ي read
-    as vowels between consonants, the article "ال" as "al-" only inside a name. Latin text passes through.
+
+def romanize(arabic_name: str) -> str:
+    """A readable Latin spelling of an Arabic name not in the gazetteer ("وليد الكبيسي" → "Walid al-Kabisi").
+
+    Common given names take their usual spelling (`gazetteer/given_names.txt`); other words a simple
+    journalistic letter scheme (`gazetteer/romanization.tsv`): و and ي read as vowels between consonants, an
+    "a" between two opening consonants, the article as "al-" inside a name. Latin text passes through.
     """
     initial, medial = _romanization()
-    words = []
-    for word in dediac_words(arabic_name):
+    known = _latin_given_names()
+    words: list[str] = []
+    for token in tokenize(arabic_name):
+        word = dediac_ar(arabic_name[token.start : token.end]).replace("\u0640", "").replace(" ", "")
         if not any("\u0600" <= c <= "\u06ff" for c in word):
             words.append(word)
+            continue
+        if token.norm in known:
+            words.append(known[token.norm])
+            continue
+        if word in initial and len(word) > 1:  # particles: بن → bin, آل → Al
+            words.append(initial[word] if words else initial[word].capitalize())
             continue
         prefix = ""
         if word.startswith("ال") and len(word) > 3:
             prefix, word = ("al-" if words else "Al-"), word[2:]
-        out = []
-        for i, c in enumerate(word):
-            before = word[i - 1] if i else ""
-            after = word[i + 1] if i + 1 < len(word) else ""
-            if c in "وي" and i:
-                vowel_next = bool(after) and (after in _LONG_VOWELS or after in "وي")
-                if c == "و":
-                    out.append("w" if vowel_next or before in "اوي" else "u")
-                else:
-                    out.append("y" if vowel_next or before in "اوي" else "i")
-                continue
-            if c == "ع" and before and before not in _LONG_VOWELS and after and after not in _LONG_VOWELS:
-                out.append("a")  # an unwritten vowel around ع: "مسعود" → "Masud" reads better than "Ms'ud"
-                continue
-            out.append((initial if i == 0 else medial).get(c, c if c.isascii() else ""))
-        latin = "".join(out).strip("'")
+        latin = _transliterate(word, initial, medial)
         if latin:
-            words.append(prefix + latin[:1].upper() + latin[1:] if not prefix else prefix + latin.capitalize())
+            words.append(prefix + latin[:1].upper() + latin[1:])
     return " ".join(words)
+
+
+def _transliterate(word: str, initial: dict[str, str], medial: dict[str, str]) -> str:
+    out = []
+    for i, c in enumerate(word):
+        before = word[i - 1] if i else ""
+        after = word[i + 1] if i + 1 < len(word) else ""
+        if c in "وي" and i:
+            vowel_next = bool(after) and (after in _LONG_VOWELS or after in "وي")
+            if c == "و":
+                out.append("w" if vowel_next or before in "اوي" else "u")
+            else:
+                out.append("y" if vowel_next or before in "اوي" else "i")
+            continue
+        if c == "ع" and before and before not in _LONG_VOWELS and after and after not in _LONG_VOWELS:
+            out.append("a")  # an unwritten vowel around ع: "مسعود" → "Masud" reads better than "Ms'ud"
+            continue
+        out.append((initial if i == 0 else medial).get(c, c if c.isascii() else ""))
+    latin = "".join(out).strip("'")
+    vowels = set("aeiou")
+    # Short vowels are not written: open a leading consonant cluster ("Kbisi" → "Kabisi").
+    if len(latin) > 2 and latin[0] not in vowels and latin[1] not in vowels and latin[:2] not in _DIGRAPHS:
+        latin = latin[0] + "a" + latin[1:]
+    return latin
+
+
+_DIGRAPHS = frozenset({"th", "kh", "dh", "sh", "gh"})
 
 
 def dediac_words(text: str) -> list[str]:

@@ -1,0 +1,239 @@
+"""Key actors, roles, venue and event date: per-article mentions and dates, per-story consolidation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from digest import analyze, extract, ingest
+from digest.model import Analysis, Article, Sentence
+from digest.options import ExtractOptions, Options
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _sentence(text: str) -> tuple[Article, tuple[Sentence, ...]]:
+    return Article(id="t", text=text), (Sentence("t", 0, text),)
+
+
+def _mentions(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    article, sentences = _sentence(text)
+    return [(m.text, m.kind, m.key, m.role) for m in extract.find_mentions(article, sentences)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "أجرى وزير الخارجية المغربي، ناصر بوريطة، محادثة هاتفية مع وزير الخارجية الأميركي، أنطوني بلينكن.",
+            [
+                ("ناصر بوريطة", "person", "person:nasser-bourita", "وزير الخارجية المغربي"),
+                ("أنطوني بلينكن", "person", "person:antony-blinken", "وزير الخارجية الأميركي"),
+            ],
+        ),
+        (
+            "وأكد عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي حضوره.",
+            [("عبدالله بن زايد آل نهيان", "person", "person:abdullah-bin-zayed", "وزير الخارجية والتعاون الدولي")],
+        ),
+        # An unknown name framed by a title and commas is a person with that title.
+        (
+            "وقال سفير المملكة المتحدة، جوناثان ويلكس، إن بلاده ستشارك.",
+            [
+                ("المملكة المتحدة", "place", "country:GB", None),
+                ("جوناثان ويلكس", "person", None, "سفير المملكة المتحدة"),
+            ],
+        ),
+        # Honorific before an unknown name.
+        ("واستقبل السيد عمر بلفريج الوفد.", [("عمر بلفريج", "person", None, None)]),
+        # A title without a comma: the name starts where the title cannot go on.
+        ("وصرح السفير الأمريكي جيفري فيلتمان للصحفيين.", [("جيفري فيلتمان", "person", None, "السفير الأمريكي")]),
+        # Clitics on places; the capital written alone is the country, "العاصمة" makes it the city.
+        (
+            "وصل الوفد بمراكش قادما من الجزائر العاصمة.",
+            [("بمراكش", "place", "place:marrakesh", None), ("الجزائر العاصمة", "place", "place:algiers", None)],
+        ),
+        # "على" (the preposition) is not the name "علي"; a nationality adjective is not a place mention.
+        ("وشدد الوزير على ضرورة التعاون مع الجانب الإسباني.", []),
+        # Organisation heads: a generic "الجماعة الإرهابية" is not a name; "حزب العدالة والتنمية" is.
+        ("وانتقد حزب العدالة والتنمية الجماعة الإرهابية.", [("حزب العدالة والتنمية", "organization", "org:pjd", None)]),
+    ],
+)
+def test_find_mentions(text: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
+    assert _mentions(text) == expected
+
+
+def test_surname_alone_after_full_name_in_the_same_article() -> None:
+    text = ["وقال المبعوث الخاص، كمال الدين بوزيان، إن الحوار مستمر.", "وأضاف بوزيان أن الأطراف وافقت."]
+    article = Article(id="t", text="\n".join(text))
+    sentences = tuple(Sentence("t", i, s) for i, s in enumerate(text))
+    found = [(m.sentence, m.text, m.kind) for m in extract.find_mentions(article, sentences)]
+    assert (1, "بوزيان", "person") in found
+
+
+def test_find_dates_resolves_against_publication() -> None:
+    text = "ينعقد الاجتماع يوم غد الأربعاء في مراكش."
+    article = Article(id="t", text=text, published=datetime(2022, 5, 10, 9, 0))
+    found = extract.find_dates(article, (Sentence("t", 0, text),))
+    assert [(d.value, d.relative, d.precision) for d in found] == [(date(2022, 5, 11), True, "day")]
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_find_dates_prefers_the_written_date_over_its_weekday() -> None:
+    text = "ستحتضن وهران يوم الخميس 15 يونيو الجاري اجتماعا وزاريا."
+    article = Article(id="t", text=text, published=datetime(2023, 6, 12))
+    assert [d.value for d in extract.find_dates(article, (Sentence("t", 0, text),))] == [date(2023, 6, 15)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A story nobody tuned on: other people, another city, relative dates.
+
+UNSEEN = [
+    (
+        "a",
+        datetime(2023, 6, 12, 9, 0),
+        "أعلنت وزارة الخارجية الجزائرية أن مدينة وهران ستحتضن يوم الخميس 15 يونيو الجاري اجتماعا وزاريا حول "
+        "الأمن في منطقة الساحل، بمشاركة وزير الخارجية الروسي سيرغي لافروف ونظيره التركي مولود تشاووش أوغلو.\n"
+        "وقال المبعوث الخاص للأمم المتحدة إلى منطقة الساحل، عبد الرحمن وليد الكبيسي، إن الاجتماع سيبحث سبل "
+        "مكافحة الإرهاب في المنطقة.\nوكان لافروف قد زار الجزائر العاصمة في مايو الماضي.",
+    ),
+    (
+        "b",
+        datetime(2023, 6, 14, 18, 30),
+        "يلتقي وزير الخارجية الروسي، سيرغي لافروف، غدا الخميس في وهران بوزير الخارجية التركي مولود جاويش "
+        "أوغلو، على هامش الاجتماع الوزاري حول الساحل.\nوأكد الكبيسي، في تصريح من نيويورك أمس الثلاثاء، أن "
+        "الأمم المتحدة تدعم هذا الاجتماع.\nوقال لافروف في موسكو إن بلاده ستشارك بوفد رفيع المستوى.",
+    ),
+    (
+        "c",
+        datetime(2023, 6, 15, 11, 0),
+        "انطلقت اليوم الخميس بمدينة وهران أشغال الاجتماع الوزاري حول الأمن في الساحل، بحضور لافروف وجاويش "
+        "أوغلو والمبعوث الأممي عبد الرحمن وليد الكبيسي.\nوشدد المشاركون على ضرورة تنسيق الجهود لمواجهة "
+        "تنظيم داعش في المنطقة.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def unseen() -> extract.StoryFacts:
+    analyses = [analyze.analyze(Article(id=i, text=t, published=p)) for i, p, t in UNSEEN]
+    return extract.extract(analyses, ExtractOptions())
+
+
+def test_unseen_story_actors(unseen: extract.StoryFacts) -> None:
+    by_key = {a.key: a for a in unseen.actors}
+    lavrov = by_key["person:sergey-lavrov"]
+    assert lavrov.name == {"ar": "سيرغي لافروف", "en": "Sergey Lavrov", "es": "Serguéi Lavrov"}
+    assert lavrov.role["en"] == "Russian Minister of Foreign Affairs"
+    assert lavrov.role["es"] == "ministro de Asuntos Exteriores de Rusia"
+    assert lavrov.articles == ("a", "b", "c") and lavrov.mentions >= 5
+    assert by_key["person:mevlut-cavusoglu"].role["en"] == "Turkish Minister of Foreign Affairs"
+    assert unseen.actors[0].key == "person:sergey-lavrov"  # most salient first
+
+
+def test_unseen_story_unknown_person_is_romanized(unseen: extract.StoryFacts) -> None:
+    envoy = next(a for a in unseen.actors if a.key is None and a.kind == "person")
+    assert envoy.romanized
+    assert envoy.name["ar"] == "عبد الرحمن وليد الكبيسي"
+    assert envoy.name["en"] == envoy.name["es"] == "Abderrahmane Walid al-Kabisi"
+    assert envoy.role["en"] == "Special Envoy, United Nations"
+
+
+def test_unseen_story_venue_and_date(unseen: extract.StoryFacts) -> None:
+    assert unseen.venue is not None
+    assert unseen.venue.name == {"ar": "وهران", "en": "Oran", "es": "Orán"}
+    assert unseen.venue.country["en"] == "Algeria"
+    assert unseen.event_date == date(2023, 6, 15)  # not a publication date, not Moscow or New York
+
+
+def test_max_actors_and_empty_story() -> None:
+    analyses = [analyze.analyze(Article(id=i, text=t, published=p)) for i, p, t in UNSEEN]
+    assert len(extract.extract(analyses, ExtractOptions(max_actors=2)).actors) == 2
+    assert extract.extract([], ExtractOptions()) == extract.StoryFacts()
+
+
+def test_surname_only_mentions_join_the_full_name() -> None:
+    text = "وقال المنسق الأممي، كمال الدين بوزيان، إن الحوار مستمر. وأضاف بوزيان أن الأطراف وافقت."
+    analysis = analyze.analyze(Article(id="x", text=text, published=datetime(2023, 1, 1)))
+    facts = extract.extract([analysis], ExtractOptions())
+    person = next(a for a in facts.actors if a.kind == "person")
+    assert person.name["ar"] == "كمال الدين بوزيان" and person.mentions == 2
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The samples, through ingest (which removes navigation lists and the appended op-ed) and analyze.
+
+
+@pytest.fixture(scope="module")
+def samples() -> tuple[list[Analysis], extract.StoryFacts]:
+    options = Options()
+    articles = ingest.ingest([SAMPLES], options.ingest).articles
+    analyses = [analyze.analyze(a) for a in articles]
+    return analyses, extract.extract(analyses, options.extract)
+
+
+@pytest.mark.parametrize(
+    ("key", "en", "es", "role_en", "role_es"),
+    [
+        (
+            "person:antony-blinken",
+            "Antony Blinken",
+            "Antony Blinken",
+            "US Secretary of State",
+            "secretario de Estado de EE. UU.",
+        ),
+        (
+            "person:nasser-bourita",
+            "Nasser Bourita",
+            "Nasser Bourita",
+            "Moroccan Minister of Foreign Affairs",
+            "ministro de Asuntos Exteriores de Marruecos",
+        ),
+        (
+            "person:jose-manuel-albares",
+            "José Manuel Albares",
+            "José Manuel Albares",
+            "Spanish Minister of Foreign Affairs",
+            "ministro de Asuntos Exteriores de España",
+        ),
+        (
+            "person:victoria-nuland",
+            "Victoria Nuland",
+            "Victoria Nuland",
+            "US Under Secretary of State for Political Affairs",
+            "subsecretaria de Estado para Asuntos Políticos de EE. UU.",
+        ),
+    ],
+)
+def test_samples_key_actors(
+    samples: tuple[list[Analysis], extract.StoryFacts], key: str, en: str, es: str, role_en: str, role_es: str
+) -> None:
+    actor = next(a for a in samples[1].actors if a.key == key)
+    assert (actor.name["en"], actor.name["es"]) == (en, es)
+    assert (actor.role["en"], actor.role["es"]) == (role_en, role_es)
+    assert not actor.romanized
+
+
+def test_samples_spelling_variants_merge(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+    blinken = next(a for a in samples[1].actors if a.key == "person:antony-blinken")
+    assert {"أنطوني بلينكن", "أنتوني بلينكن", "أنطوني بلينكين"} <= set(blinken.variants)
+    albares = next(a for a in samples[1].actors if a.key == "person:jose-manuel-albares")
+    assert {"خوسيه مانويل ألباريس", "خوسي مانويل ألباريس"} <= set(albares.variants)
+
+
+def test_samples_venue_and_event_date(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+    facts = samples[1]
+    assert facts.venue is not None
+    assert facts.venue.name == {"ar": "مراكش", "en": "Marrakesh", "es": "Marrakech"}
+    assert facts.venue.country == {"ar": "المغرب", "en": "Morocco", "es": "Marruecos"}
+    assert facts.event_date == date(2022, 5, 11)
+
+
+@pytest.mark.parametrize("furniture_name", ["لقجع", "حاتم عمور", "سناء عكرود", "لارانغو", "ولد الفشوش"])
+def test_samples_no_actor_from_furniture(
+    samples: tuple[list[Analysis], extract.StoryFacts], furniture_name: str
+) -> None:
+    analyses, facts = samples
+    assert not any(furniture_name in v for a in facts.actors for v in a.variants)
+    assert not any(furniture_name in m.text for a in analyses for m in a.mentions)
