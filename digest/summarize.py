@@ -475,6 +475,8 @@ def reading_order(chosen: Iterable[Candidate]) -> list[Candidate]:
 
 def ranked_candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
     """Candidates of the story, merged and scored."""
+    if options.algorithm not in SUMMARIZERS:
+        raise ConfigError(f"unknown summarizer {options.algorithm!r}; choose one of {', '.join(SUMMARIZERS)}")
     pooled = merge_near_duplicates(candidates(analyses, options), options.merge_threshold)
     if len(analyses) > 1:
         corroborate(pooled, options.support_threshold)

@@ -34,8 +34,12 @@ _TOPIC = re.compile(r"(\d+)$")
 # --- reading the corpus ------------------------------------------------------------------------------------
 
 
+def _high_byte_share(half: bytes) -> float:
+    return sum(b in (0x00, 0x06) for b in half) / len(half)
+
+
 def decode(data: bytes) -> str:
-    """Text of a file whose encoding is not declared: BOM first, then UTF-8, UTF-16 (NUL bytes), Windows-1256."""
+    """Text of a file whose encoding is not declared: BOM, else UTF-16 by its high bytes, UTF-8, Windows-1256."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -43,15 +47,16 @@ def decode(data: bytes) -> str:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
+    if len(data) >= 2 and len(data) % 2 == 0:
+        # UTF-16 without BOM: the high byte of Arabic and Latin code units is 0x06 or 0x00, every other byte.
+        if _high_byte_share(data[1::2]) >= 0.9:
+            return data.decode("utf-16-le", errors="replace")
+        if _high_byte_share(data[0::2]) >= 0.9:
+            return data.decode("utf-16-be", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if data.count(b"\x00") > len(data) // 4:
-        # UTF-16 without BOM: Arabic code units are 0x06xx, so the NUL-free byte sits first (LE) or second (BE).
-        even_zeros = data[0::2].count(b"\x00")
-        odd_zeros = data[1::2].count(b"\x00")
-        return data.decode("utf-16-be" if even_zeros > odd_zeros else "utf-16-le", errors="replace")
     return data.decode("cp1256", errors="replace")
 
 

@@ -1,0 +1,117 @@
+"""`digest eval summary`: ROUGE on hand examples, per-file encodings, an EASC-style folder end to end."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.errors import InputError
+from digest.evaluation import summary
+from digest.options import Options
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reference", "n", "expected"),
+    [
+        # unigrams: candidate a×2 b c, reference a×2 d → clipped overlap 2; P = 2/4, R = 2/3
+        ("a b c a", "a a d", 1, (0.5, 2 / 3, 4 / 7)),
+        # bigrams: (a b) (b c) (c a) against (a a) (a d) → nothing shared
+        ("a b c a", "a a d", 2, (0.0, 0.0, 0.0)),
+        # a repeated bigram counts only as often as the reference has it: (a b)×2 vs (a b)×1 + (b c)
+        ("a b a b", "a b c", 2, (1 / 3, 1 / 2, 0.4)),
+        ("x y", "x y", 2, (1.0, 1.0, 1.0)),
+        ("", "x y", 1, (0.0, 0.0, 0.0)),
+    ],
+)
+def test_rouge_n_on_hand_examples(candidate: str, reference: str, n: int, expected: tuple[float, ...]) -> None:
+    got = summary.rouge_n(candidate.split(), reference.split(), n)
+    assert got == pytest.approx(expected)
+
+
+def test_rouge_tokens_normalise_alef_ya_ta_marbuta_and_punctuation() -> None:
+    written = "أحمدُ ذهبَ إلى المدرسة، مع إخوته!"
+    turk = "احمد ذهب الي المدرسه مع اخوته"
+    assert summary.rouge_tokens(written) == summary.rouge_tokens(turk)
+    r1 = summary.mean_rouge_f(summary.rouge_tokens(written), [summary.rouge_tokens(turk)], 1)
+    assert r1 == pytest.approx(1.0)
+
+
+def test_mean_over_references() -> None:
+    tokens = ["a", "b"]
+    assert summary.mean_rouge_f(tokens, [["a", "b"], ["c", "d"]], 1) == pytest.approx(0.5)
+
+
+TEXT = "ذهب أحمد إلى المدرسة صباحا."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+        TEXT.encode("utf-16-le"),
+        TEXT.encode("utf-16-be"),
+        TEXT.encode("cp1256"),
+    ],
+)
+def test_decode_detects_the_encoding_of_each_file(data: bytes) -> None:
+    assert summary.decode(data) == TEXT
+
+
+ARTICLE = (
+    "افتتح وزير الخارجية المغربي في مراكش اليوم الاجتماع الوزاري للتحالف الدولي ضد داعش. "
+    "وحضر الاجتماع ممثلو أكثر من ثمانين دولة ومنظمة دولية من مختلف القارات. "
+    "وناقش الوزراء خطر التنظيم المتزايد في أفريقيا ومنطقة الساحل والصحراء. "
+    "وأكد المشاركون ضرورة تنسيق الجهود لمكافحة تمويل الإرهاب والدعاية المتطرفة. "
+    "وتأسس التحالف الدولي ضد داعش عام 2014 بقيادة الولايات المتحدة الأمريكية."
+)
+LEAD_REFERENCE = (
+    "افتتح وزير الخارجية المغربي في مراكش اليوم الاجتماع الوزاري للتحالف الدولي ضد داعش. "
+    "وحضر الاجتماع ممثلو أكثر من ثمانين دولة ومنظمة دولية من مختلف القارات."
+)
+
+
+def easc_folder(root: Path) -> Path:
+    """Two topics in the EASC layout, files in different encodings; each reference is the lead."""
+    for topic, encoding in ((1, "utf-8-sig"), (2, "cp1256")):
+        (root / "Articles" / f"Topic{topic}").mkdir(parents=True)
+        (root / "MTurk" / f"Topic{topic}").mkdir(parents=True)
+        (root / "Articles" / f"Topic{topic}" / f"news ({topic}).txt").write_bytes(ARTICLE.encode(encoding))
+        for k, letter in enumerate("ABCDE", start=1):
+            path = root / "MTurk" / f"Topic{topic}" / f"D010{topic}.M.250.A.{k}.{letter}"
+            path.write_bytes(LEAD_REFERENCE.encode("utf-16" if letter == "E" else encoding))
+    (root / "Articles" / "Topic3").mkdir()  # a topic without an article is skipped, with its reason
+    return root
+
+
+def test_evaluate_on_an_easc_style_folder(tmp_path: Path) -> None:
+    report = summary.evaluate(easc_folder(tmp_path), Options())
+    metrics = report.metrics
+    assert metrics["documents"] == 2 and metrics["skipped"] == 1
+    assert metrics["lead_rouge1_f"] == pytest.approx(1.0) and metrics["lead_rouge2_f"] == pytest.approx(1.0)
+    for name in ("lexrank", "textrank", "lsa"):
+        for key in (f"{name}_rouge1_f", f"{name}_rouge2_f", f"{name}_rouge1_f_half1", f"{name}_rouge2_f_half2"):
+            assert 0.0 <= metrics[key] <= 1.0
+    assert metrics["rouge1_f"] == metrics["lexrank_rouge1_f"]
+    # the position prior finds the lead here: the first sentence of the summary is the article's first
+    assert metrics["rouge1_f"] > 0.8
+
+
+def test_cli_json_last_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "summary", str(easc_folder(tmp_path)), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output.strip().splitlines()[-1])
+    for key in ("rouge1_f", "rouge2_f", "lead_rouge1_f", "lead_rouge2_f", "documents"):
+        assert key in data
+
+
+def test_not_an_easc_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not an EASC-style folder"):
+        summary.evaluate(tmp_path, Options())

@@ -1,0 +1,243 @@
+"""The story summary: budget, sources across outlets, algorithms, filters, order, headline, the samples."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest import analyze, arabic, ingest, summarize
+from digest.errors import ConfigError
+from digest.model import Analysis, Article
+from digest.options import IngestOptions, SummaryOptions
+
+from .conftest import SAMPLES
+
+OPTIONS = SummaryOptions()
+
+
+def story(*texts: str, titles: tuple[str | None, ...] = (), days: tuple[int, ...] = ()) -> list[Analysis]:
+    """Analyses of articles a0, a1... with the given texts (published on 2022-05-<day>)."""
+    articles = [
+        Article(
+            id=f"a{i}",
+            text=text,
+            title=titles[i] if i < len(titles) else None,
+            outlet=f"outlet{i}",
+            published=datetime(2022, 5, days[i] if i < len(days) else 10, 9),
+        )
+        for i, text in enumerate(texts)
+    ]
+    return [analyze.analyze(a) for a in articles]
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Analysis]:
+    result = ingest.ingest([SAMPLES], IngestOptions())
+    return [analyze.analyze(a) for a in result.articles]
+
+
+@pytest.fixture(scope="module")
+def samples_with_oped() -> list[Analysis]:
+    """The samples, with sample 001 read raw: its appended op-ed and comment furniture left in."""
+    result = ingest.ingest([SAMPLES], IngestOptions())
+    raw = (SAMPLES / "001_e15a76a4801cf1d0.txt").read_text(encoding="utf-8")
+    articles = [replace(a, text=raw) if a.id.startswith("001") else a for a in result.articles]
+    return [analyze.analyze(a) for a in articles]
+
+
+# --- the samples -------------------------------------------------------------------------------------------
+
+
+def test_samples_summary_says_marrakesh_and_blinken_absent(samples: list[Analysis]) -> None:
+    summary = summarize.summarize(samples, OPTIONS)
+    text = " ".join(arabic.normalize(s.text) for s in summary.sentences)
+    assert "مراكش" in text
+    assert any(w in text for w in ("غياب", "يغيب", "عدم تمكنه")) and "بلينك" in text
+
+
+@pytest.mark.parametrize("algorithm", ["lexrank", "textrank", "lsa"])
+def test_samples_no_furniture_no_oped(samples_with_oped: list[Analysis], algorithm: str) -> None:
+    options = replace(OPTIONS, algorithm=algorithm, sentences=8, max_words=400)
+    summary = summarize.summarize(samples_with_oped, options)
+    assert summary.sentences
+    ids = {a.article.id for a in samples_with_oped}
+    for sentence in summary.sentences:
+        assert set(sentence.sources) <= ids and sentence.sources
+        assert summarize.reject_reason(sentence.text, options) is None
+        for foreign in ("لقجع", "لارانغو", "المونديال", "التعليقات", "تويتر", "pic.twitter"):
+            assert foreign not in sentence.text
+
+
+def test_samples_headline_is_a_title_not_a_date_line(samples: list[Analysis]) -> None:
+    summary = summarize.summarize(samples, OPTIONS)
+    titles = {a.article.title for a in samples}
+    assert summary.headline in titles
+    assert not summarize.is_date_line(summary.headline)
+    assert arabic.arabic_ratio(summary.headline) > 0.9
+
+
+def test_deterministic(samples: list[Analysis]) -> None:
+    first = summarize.summarize(samples, OPTIONS)
+    second = summarize.summarize(list(reversed(samples)), OPTIONS)
+    assert first == second
+
+
+# --- budget, algorithms, errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("algorithm", ["lexrank", "textrank", "lsa"])
+@pytest.mark.parametrize(("sentences", "max_words"), [(1, 500), (3, 500), (10, 60), (2, 25)])
+def test_budget_respected(samples: list[Analysis], algorithm: str, sentences: int, max_words: int) -> None:
+    options = replace(OPTIONS, algorithm=algorithm, sentences=sentences, max_words=max_words)
+    summary = summarize.summarize(samples, options)
+    assert 1 <= len(summary.sentences) <= sentences
+    words = sum(len(arabic.words(s.text)) for s in summary.sentences)
+    assert words <= max_words or len(summary.sentences) == 1
+
+
+def test_unknown_algorithm_is_a_config_error(samples: list[Analysis]) -> None:
+    with pytest.raises(ConfigError, match="unknown summarizer 'gpt'"):
+        summarize.summarize(samples, replace(OPTIONS, algorithm="gpt"))
+
+
+def test_empty_story() -> None:
+    assert summarize.summarize([], OPTIONS).sentences == ()
+
+
+# --- merging and sources -------------------------------------------------------------------------------------
+
+SHARED = "أعلنت وزارة الخارجية المغربية أن الاجتماع الوزاري للتحالف الدولي ضد داعش ينعقد في مراكش يوم الأربعاء."
+SHARED_VARIANT = (
+    "وأعلنت وزارة الخارجية المغربية، أن الاجتماع الوزاري للتحالف الدولي ضد داعش ينعقد في مراكش يوم الأربعاء."
+)
+
+
+def test_near_identical_sentences_are_merged_and_credited_to_every_outlet() -> None:
+    analyses = story(
+        SHARED + " وقال مسؤول إن ممثلي أكثر من ثمانين دولة سيحضرون الاجتماع في المدينة الحمراء.",
+        SHARED_VARIANT + " وأضاف المصدر أن الوفود بدأت تصل إلى مراكش منذ مساء الاثنين الماضي للمشاركة.",
+        "ذكرت مصادر أن " + SHARED + " ويتوقع أن يناقش الاجتماع خطر التنظيم في منطقة الساحل الأفريقي.",
+    )
+    summary = summarize.summarize(analyses, replace(OPTIONS, sentences=3))
+    merged = [s for s in summary.sentences if "مراكش يوم الأربعاء" in s.text]
+    assert len(merged) == 1
+    assert set(merged[0].sources) == {"a0", "a1", "a2"}
+
+
+def _brute_force_pairs(sets: list[frozenset[str]], threshold: float) -> set[tuple[int, int]]:
+    return {
+        (j, i)
+        for j, i in itertools.combinations(range(len(sets)), 2)
+        if summarize.jaccard(sets[j], sets[i]) >= threshold
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.frozensets(st.sampled_from("abcdefghij"), min_size=1, max_size=6), max_size=25),
+    st.sampled_from([0.3, 0.5, 0.7, 1.0]),
+)
+def test_prefix_filter_join_finds_exactly_the_similar_pairs(sets: list[frozenset[str]], threshold: float) -> None:
+    assert set(summarize.similar_pairs(sets, threshold)) == _brute_force_pairs(sets, threshold)
+
+
+def test_large_story_is_capped_and_still_summarised() -> None:
+    rng = random.Random(7)
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهي"
+    vocabulary = ["".join(rng.choice(letters) for _ in range(5)) for _ in range(300)]
+    texts = []
+    for _ in range(60):
+        sentences = [" ".join(rng.choice(vocabulary) for _ in range(12)) + "." for _ in range(8)]
+        texts.append(" ".join(sentences))
+    options = replace(OPTIONS, max_candidates=50, min_centroid_similarity=0.0)
+    summary = summarize.summarize(story(*texts), options)
+    assert 1 <= len(summary.sentences) <= options.sentences
+
+
+# --- filters, order, headline -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "السبت 23 أبريل 2022 على الساعة 00:05",
+        "الأربعاء 20 أبريل 2022 - 12:00",
+        "الصحيفة – محمد سعيد أرباط",
+        "El ministro de Asuntos Exteriores, José Manuel Albares, y el secretario de Estado, Antony Blinken",
+        "يمكنكم الآن متابعة آخر الأخبار مجاناً من خلال حسابنا على تويتر",
+        "تابع آخر الأخبار من مدار21 على WhatsApp تابع آخر الأخبار من مدار21 على Google News",
+        "جميع التعليقات المنشورة تعبر عن رأي كتّابها ولا تعبر بالضرورة عن رأي الموقع",
+        "بلينكن وبوريطة في لقاء سابق جرى في واشنطن",
+        "اقرأ أيضا: الجامعة العربية تقدم رؤيتها لمكافحة الارهاب في أفريقيا.",
+    ],
+)
+def test_furniture_like_lines_are_rejected(line: str) -> None:
+    assert summarize.reject_reason(line, OPTIONS) is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "تأكد رسميا غياب وزير الخارجية الأمريكي عن الاجتماع الوزاري الذي ينعقد في مراكش يوم غد الأربعاء.",
+        "وقال بلينكن في تغريدة إنه يأسف لعدم تمكنه من المشاركة في الاجتماع.",
+    ],
+)
+def test_news_sentences_are_kept(sentence: str) -> None:
+    assert summarize.reject_reason(sentence, OPTIONS) is None
+
+
+def test_furniture_lines_never_chosen_even_when_central() -> None:
+    furniture = "تابع آخر أخبار الاجتماع الوزاري للتحالف الدولي ضد داعش في مراكش على WhatsApp"
+    date_line = "الثلاثاء 10 ماي 2022 على الساعة 18:30"
+    analyses = story(
+        f"{furniture}\n{date_line}\n{SHARED} وحضر الاجتماع وزراء من دول عديدة في المنطقة والعالم.",
+        f"{date_line}\n{furniture}\n{SHARED_VARIANT} وناقش الوزراء خطر التنظيم في أفريقيا ومنطقة الساحل.",
+    )
+    summary = summarize.summarize(analyses, replace(OPTIONS, sentences=10, max_words=1000))
+    texts = [s.text for s in summary.sentences]
+    assert texts and furniture not in texts and date_line not in texts
+
+
+def test_background_goes_last_and_newest_news_first() -> None:
+    old = (
+        "من المنتظر أن يحتضن المغرب الاجتماع الوزاري للتحالف الدولي ضد داعش في مراكش الشهر المقبل بحضور الوزراء. "
+        "وتأسس التحالف الدولي ضد داعش عام 2014 بقيادة الولايات المتحدة لمحاربة التنظيم في العراق وسوريا."
+    )
+    new = (
+        "افتتح في مراكش اليوم الاجتماع الوزاري للتحالف الدولي ضد داعش بحضور وزراء خارجية عشرات الدول. "
+        "وناقش الوزراء في الاجتماع الوزاري للتحالف الدولي تصاعد خطر داعش في أفريقيا ومنطقة الساحل."
+    )
+    analyses = story(old, new, days=(20, 11))
+    analyses[0] = replace(analyses[0], article=replace(analyses[0].article, published=datetime(2022, 4, 20)))
+    summary = summarize.summarize(analyses, replace(OPTIONS, sentences=4, max_words=1000))
+    texts = [s.text for s in summary.sentences]
+    assert texts[0].startswith("افتتح")
+    assert texts[-1].startswith("وتأسس")
+
+
+def test_headline_skips_date_lines_and_prefers_the_representative_title() -> None:
+    analyses = story(
+        SHARED + " وحضر الاجتماع وزراء خارجية عشرات الدول في مراكش.",
+        SHARED_VARIANT + " وناقش الوزراء خطر التنظيم في أفريقيا.",
+        titles=("السبت 23 أبريل 2022 على الساعة 00:05", "مراكش تحتضن الاجتماع الوزاري للتحالف الدولي ضد داعش"),
+    )
+    assert summarize.headline(analyses, OPTIONS) == "مراكش تحتضن الاجتماع الوزاري للتحالف الدولي ضد داعش"
+
+
+def test_headline_without_titles_is_a_lead_sentence() -> None:
+    analyses = story("عاجل\n" + SHARED + " وحضر الاجتماع وزراء خارجية عشرات الدول في مراكش.")
+    assert summarize.headline(analyses, OPTIONS) == SHARED
+
+
+def test_dateline_is_cut_from_sentences() -> None:
+    assert summarize.strip_dateline("إيلاف من الرباط:أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.") == (
+        "أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره."
+    )
+    kept = "وقال وزير الخارجية في مراكش: إن الاجتماع مهم جدا للجميع."
+    assert summarize.strip_dateline(kept) == kept
