@@ -79,7 +79,13 @@ _normalize_word = lru_cache(maxsize=1 << 18)(_normalize)
 
 def words(text: str) -> list[str]:
     """Word tokens (punctuation dropped), as written."""
-    return [t for t in simple_word_tokenize(text) if _WORD.match(t)]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 13)
+def _words(text: str) -> tuple[str, ...]:
+    # Stages tokenise the same sentences several times (filters, scoring, cues): remember the latest ones.
+    return tuple(t for t in simple_word_tokenize(text) if _WORD.match(t))
 
 
 @lru_cache(maxsize=8)
