@@ -272,12 +272,13 @@ def test_nonsense_output_is_kept_clean(tmp_path: Path, archives: Archives) -> No
 
 def test_missing_model_reports_model_missing_with_the_command(tmp_path: Path) -> None:
     argos = translate.ArgosTranslator(TranslateOptions(), tmp_path / "empty")
-    result = translate.translate_story(story(*SENTENCES), ["ar", "en", "es"], translate.CachingTranslator(argos))
+    cached = translate.CachingTranslator(argos, TranslationCache(tmp_path / "cache" / "t.sqlite"))
+    result = translate.translate_story(story(*SENTENCES), ["ar", "en", "es"], cached)
     for lang in ("en", "es"):
         assert result.translation[lang].status == "model-missing"
         assert "digest models install" in (result.translation[lang].detail or "")
         assert result.summary[lang] == ()
-    assert not (tmp_path / "empty").exists()
+    assert not (tmp_path / "empty").exists() and not (tmp_path / "cache").exists()  # no side effects
 
 
 def test_a_broken_model_fails_that_edition_only(tmp_path: Path, archives: Archives) -> None:
