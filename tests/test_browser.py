@@ -84,7 +84,7 @@ class Page:
         self.tools.wait_for("Page.loadEventFired")
 
     def eval(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         assert "exceptionDetails" not in result, result["exceptionDetails"]
         return result["result"].get("value")
 
@@ -163,6 +163,10 @@ def _page_file(folder: Path, hostile: bool = False) -> Path:
 DISPLAY = "[...document.querySelectorAll('section.edition')].map(s => [s.id, getComputedStyle(s).display])"
 
 
+def _shown(page: Page) -> list[str]:
+    return [name for name, display in page.eval(DISPLAY) if display != "none"]
+
+
 def test_switcher_directions_no_errors_and_screenshots(browser: DevTools, tmp_path: Path) -> None:
     page = Page(browser)
     url = _page_file(tmp_path).as_uri()
@@ -177,21 +181,36 @@ def test_switcher_directions_no_errors_and_screenshots(browser: DevTools, tmp_pa
     assert shot.startswith(b"\x89PNG") and len(shot) > 20_000
 
     for lang in ("en", "es", "ar"):
-        page.click(f'label[for="switch-{lang}"]')
-        shown = [name for name, display in page.eval(DISPLAY) if display != "none"]
-        assert shown == [f"edition-{lang}"]
-    page.click('label[for="switch-es"]')
+        page.click(f".switch-{lang}")
+        assert _shown(page) == [f"edition-{lang}"]
+        assert page.eval("location.hash") == f"#edition-{lang}"
+        active = page.eval(f"getComputedStyle(document.querySelector('.switch-{lang}')).color")
+        assert active == "rgb(255, 255, 255)"  # the chosen language is marked in the switcher
+    page.click(".switch-es")
     assert "miércoles, 11 de mayo de 2022" in page.eval("document.body.innerText")
     page.screenshot(tmp_path / "briefing-es.png")
 
-    # Keyboard: the switcher is a radio group, so arrow keys move between editions (Up: the previous one).
-    page.eval("document.getElementById('switch-es').focus()")
-    for kind in ("rawKeyDown", "keyUp"):
-        page.call("Input.dispatchKeyEvent", type=kind, key="ArrowUp", code="ArrowUp", windowsVirtualKeyCode=38)
-    assert [n for n, d in page.eval(DISPLAY) if d != "none"] == ["edition-en"]
+    # The back button returns to the edition read before.
+    page.eval("history.back()")
+    page.eval("new Promise(r => setTimeout(r, 200))")
+    assert _shown(page) == ["edition-ar"]
+
+    # Keyboard: the switcher entries are links, reached with Tab and followed with Enter.
+    page.eval("document.querySelector('.switch-en').focus()")
+    for kind in ("rawKeyDown", "char", "keyUp"):
+        page.call("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13, text="\r")
+    assert _shown(page) == ["edition-en"]
 
     assert page.problems() == []
-    assert set(page.requests()) == {url}  # one file, nothing else fetched
+    assert {u.split("#")[0] for u in page.requests()} == {url}  # one file, nothing else fetched
+
+
+@pytest.mark.parametrize(("fragment", "shown"), [("#edition-es", "edition-es"), ("#en-s-marrakesh", "edition-en")])
+def test_links_into_an_edition_open_it(browser: DevTools, tmp_path: Path, fragment: str, shown: str) -> None:
+    page = Page(browser)
+    page.open(_page_file(tmp_path).as_uri() + fragment)
+    assert _shown(page) == [shown]
+    assert page.problems() == []
 
 
 def test_article_markup_is_inert_text_in_the_browser(browser: DevTools, tmp_path: Path) -> None:

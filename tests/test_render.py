@@ -269,12 +269,12 @@ def test_editions_have_their_direction_and_language(page: str) -> None:
 
 def test_switcher_is_css_only_and_print_has_none(page: str) -> None:
     assert "<script" not in page
-    assert page.count('type="radio" name="edition"') == 3
-    assert '<label for="switch-en" lang="en" dir="ltr">English</label>' in page
+    assert page.count('class="switch switch-') == 3
+    assert '<a class="switch switch-en" href="#edition-en" hreflang="en" lang="en" dir="ltr">English</a>' in page
     printed = render.render_html(rich_briefing(), medium="print")
-    assert 'type="radio"' not in printed
+    assert 'class="switcher"' not in printed and ":target" not in printed
     single = render.render_html(rich_briefing(), ["en"])
-    assert 'type="radio"' not in single and '<html lang="en" dir="ltr">' in single
+    assert 'class="switcher"' not in single and '<html lang="en" dir="ltr">' in single
 
 
 def test_article_text_is_escaped_everywhere() -> None:
