@@ -439,7 +439,7 @@ def _matching_rule(line: str) -> _Rule | None:
     for rule in (*_caption_rules(), *_furniture_rules()):
         source = rule.pattern.pattern
         if source.startswith("^"):
-            hit = rule.pattern.search(line)
+            hit = rule.pattern.match(line)
         elif source.endswith("$"):
             hit = rule.pattern.search(tail)
         else:
@@ -503,18 +503,15 @@ def _stops(language: str) -> frozenset[str]:
         return frozenset()
 
 
+_ARTICLE_PREFIX = re.compile(r"(?<!\w)(?:[وبفك]?ال|لل)(?=\w{3})")
+
+
 def _content_words(text: str, language: str) -> set[str]:
-    stops = _stops(language)
-    out = set()
-    for token in set(_TOKEN.findall(_fold(text))) - stops:
-        if len(token) < 3 or token.isdigit():
-            continue
-        if token.startswith(("وال", "بال", "فال", "كال")) and len(token) > 5:
-            token = token[3:]
-        elif token.startswith(("ال", "لل")) and len(token) > 4:
-            token = token[2:]
-        out.add(token)
-    return out
+    """Content words of a text, folded, without the article and its glued conjunction or preposition."""
+    folded = _fold(text)
+    if language == "ar":
+        folded = _ARTICLE_PREFIX.sub("", folded)
+    return {t for t in set(_TOKEN.findall(folded)) - _stops(language) if len(t) >= 3 and not t.isdigit()}
 
 
 def _cohesion(block: Sequence[str], main: set[str], language: str) -> float:
@@ -880,7 +877,7 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
     """One document to an `Article`: cleaned, described; raises `InputError` when no article text is left."""
     if "\x00" in doc.text:
         raise InputError("binary content (NUL characters), not text")
-    rough = doc.text[:20000]
+    rough = doc.text[:4000]
     language, language_how = _language(rough, doc.language)
     cleaned = clean(doc.text, language, doc.title, options.cohesion_min)
     body = "\n".join(cleaned.body)
@@ -1071,15 +1068,19 @@ def fold_duplicates(articles: Sequence[Article], options: IngestOptions) -> tupl
 # ---------------------------------------------------------------------------------------------- entry
 
 
-def _read_one(path: Path, options: IngestOptions) -> tuple[list[_Built], list[Skipped]]:
-    """Everything from one path; never raises for a bad input."""
+def _documents_of(path: Path, options: IngestOptions) -> tuple[list[Document], list[Skipped]]:
+    """The documents of one path; never raises for a bad input."""
     try:
-        documents, skipped = read_documents(path, options)
+        return read_documents(path, options)
     except InputError as exc:
         return [], [Skipped(str(path), str(exc))]
     except OSError as exc:
         return [], [Skipped(str(path), f"cannot read: {exc.strerror or exc}")]
+
+
+def _build(documents: Sequence[Document], options: IngestOptions) -> tuple[list[_Built], list[Skipped]]:
     built: list[_Built] = []
+    skipped: list[Skipped] = []
     for doc in documents:
         try:
             built.append(build_article(doc, options))
@@ -1088,20 +1089,47 @@ def _read_one(path: Path, options: IngestOptions) -> tuple[list[_Built], list[Sk
     return built, skipped
 
 
-def _read_chunk(args: tuple[list[Path], IngestOptions]) -> list[tuple[list[_Built], list[Skipped]]]:
+def _read_one(path: Path, options: IngestOptions) -> tuple[list[_Built], list[Skipped]]:
+    """Everything from one path; never raises for a bad input."""
+    documents, skipped = _documents_of(path, options)
+    built, more = _build(documents, options)
+    return built, skipped + more
+
+
+def _documents_chunk(args: tuple[list[Path], IngestOptions]) -> list[tuple[list[Document], list[Skipped]]]:
     paths, options = args
-    return [_read_one(p, options) for p in paths]
+    return [_documents_of(p, options) for p in paths]
+
+
+def _build_chunk(args: tuple[list[Document], IngestOptions]) -> tuple[list[_Built], list[Skipped]]:
+    return _build(*args)
+
+
+_CHUNK = 256
 
 
 def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[_Built], list[Skipped]]]:
+    """Read every path, in order: in one process for small inputs, else in two parallel steps (files to
+    documents, so that HTML extraction spreads over cores; documents to articles, so that one large JSON Lines
+    file or feed does too)."""
     workers = min(options.workers or (os.cpu_count() or 1), os.cpu_count() or 1)
-    if workers <= 1 or len(paths) < 200:
+    if workers <= 1 or (len(paths) < _CHUNK // 2 and sum(p.stat().st_size for p in paths) < 2_000_000):
         yield from (_read_one(p, options) for p in paths)
         return
-    chunks = [paths[i : i + 256] for i in range(0, len(paths), 256)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for results in pool.map(_read_chunk, [(c, options) for c in chunks]):
-            yield from results
+        documents: list[Document] = []
+        skipped: list[Skipped] = []
+        if len(paths) < _CHUNK // 2:
+            read = [_documents_of(p, options) for p in paths]
+        else:
+            chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+            read = [r for rs in pool.map(_documents_chunk, [(c, options) for c in chunks]) for r in rs]
+        for docs, skips in read:
+            documents.extend(docs)
+            skipped.extend(skips)
+        yield [], skipped
+        batches = [(documents[i : i + _CHUNK], options) for i in range(0, len(documents), _CHUNK)]
+        yield from pool.map(_build_chunk, batches)
 
 
 def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
