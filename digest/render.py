@@ -329,9 +329,13 @@ def pdf_document(html: str) -> Any:
     return HTML(string=html, base_url=None, url_fetcher=refusing_fetcher()).render()
 
 
+PDF_OPTIONS: dict[str, Any] = {"pdf_tags": True}
+"""Tagged PDF: headings, lists and tables stay structure, so screen readers and reflow can use them."""
+
+
 def render_pdf(html: str) -> bytes:
-    """The HTML through WeasyPrint, fonts embedded, no resource fetched."""
-    pdf: bytes = pdf_document(html).write_pdf()
+    """The HTML through WeasyPrint: tagged, fonts embedded, no resource fetched."""
+    pdf: bytes = pdf_document(html).write_pdf(**PDF_OPTIONS)
     return pdf
 
 

@@ -113,7 +113,7 @@ def _print(folder: Path, name: str, html: str) -> Printed:
     logger.addHandler(collect)
     try:
         document = render.pdf_document(html)
-        (folder / name).write_bytes(document.write_pdf())
+        (folder / name).write_bytes(document.write_pdf(**render.PDF_OPTIONS))
     finally:
         logger.removeHandler(collect)
     return Printed(folder / name, document.make_bookmark_tree(), collect.messages)
@@ -138,6 +138,7 @@ def test_combined_pdf_is_a4_titled_in_arabic_with_fonts_embedded(combined: Print
     path = combined.path
     meta = info(path)
     assert meta["Page size"].strip().endswith("(A4)")
+    assert meta["Tagged"].strip() == "yes"  # structure for screen readers
     assert meta["Title"].strip() == f"الموجز الصحفي — {DATES['ar']}"
     assert catalog_language(path.read_bytes()) == "ar"
     fonts = poppler("pdffonts", path).splitlines()[2:]
