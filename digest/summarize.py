@@ -31,6 +31,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import numpy
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.nlp.stemmers import Stemmer
@@ -116,7 +117,7 @@ def _arabic_stemmer() -> Stemmer:
 
 @dataclass(frozen=True)
 class Rules:
-    reject: tuple[re.Pattern[str], ...]
+    reject: re.Pattern[str]  # every rejection rule in one alternation
     background: tuple[re.Pattern[str], ...]
     calendar: frozenset[str]
     dateline: tuple[re.Pattern[str], ...] = ()
@@ -130,7 +131,7 @@ def rules(language: str = "ar") -> Rules:
     except FileNotFoundError:
         data = read_json("summary/ar.json")
     return Rules(
-        reject=tuple(re.compile(p, re.IGNORECASE) for p in data["reject"]),
+        reject=re.compile("|".join(f"(?:{p})" for p in data["reject"]), re.IGNORECASE),
         background=tuple(re.compile(p) for p in data["background"]),
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
         dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
@@ -153,8 +154,10 @@ def is_date_line(text: str, language: str = "ar") -> bool:
     return bool(tokens) and all(t in calendar or _NUMBERISH.match(t) for t in tokens)
 
 
-def reject_reason(text: str, options: SummaryOptions, language: str = "ar") -> str | None:
-    """Why a sentence can never be part of a summary, or None when it can."""
+def reject_reason(
+    text: str, options: SummaryOptions, language: str = "ar", tokens: Sequence[str] | None = None
+) -> str | None:
+    """Why a sentence can never be part of a summary, or None when it can (`tokens`: its content tokens)."""
     n_words = len(arabic.words(text))
     if n_words < options.min_sentence_words:
         return "too short"
@@ -164,11 +167,13 @@ def reject_reason(text: str, options: SummaryOptions, language: str = "ar") -> s
         return "date line"
     if language == "ar" and arabic.arabic_ratio(text) < options.min_arabic_ratio:
         return "not in Arabic script (caption or credit)"
-    if any(p.search(text) for p in rules(language).reject):
+    if rules(language).reject.search(text):
         return "page furniture"
     if not _TERMINATED.search(text) and n_words < options.unterminated_min_words:
         return "short line without final punctuation (title, caption or byline)"
-    if len(arabic.content_tokens(text, language)) < options.min_content_words:
+    if tokens is None:
+        tokens = arabic.content_tokens(text, language)
+    if len(tokens) < options.min_content_words:
         return "too few content words"
     return None
 
@@ -212,7 +217,7 @@ def candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Ca
             tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
             if options.stem:
                 tokens = tuple(stem(t) for t in tokens)
-            if reject_reason(sentence.text, options, language) or frozenset(tokens) in titles:
+            if reject_reason(sentence.text, options, language, sentence.tokens or None) or frozenset(tokens) in titles:
                 continue
             out.append(
                 Candidate(
@@ -331,11 +336,15 @@ def rank(texts: Sequence[str], algorithm: str, tokens: Sequence[Sequence[str]] |
         rated.extend(infos)
         return rated
 
-    summarizer(ObjectDocumentModel([Paragraph(sumy_sentences)]), keep_all)
+    # LexRank's power method divides by a zero norm when no two sentences are similar: the scores are NaN,
+    # read as 0 below.
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+        summarizer(ObjectDocumentModel([Paragraph(sumy_sentences)]), keep_all)
     scores = [0.0] * len(texts)
     for info in rated:
+        rating = float(info.rating)
         # Rounded so that float noise (set iteration order inside sumy) never changes a ranking.
-        scores[info.order] = round(float(info.rating), 9)
+        scores[info.order] = round(rating, 9) if math.isfinite(rating) else 0.0
     return scores
 
 
@@ -506,7 +515,7 @@ def headline(analyses: Sequence[Analysis], options: SummaryOptions | None = None
     """The story's headline, taken from its articles: the most representative and recent title.
 
     Titles that are date lines, section banners or another script's captions are never chosen. Without a
-    usable title, the lead sentence of the most recent article stands in.
+    usable title, the most representative lead sentence stands in, cut after a clause when it is long.
     """
     options = options or SummaryOptions()
     recency = _recencies(analyses)
@@ -525,12 +534,31 @@ def headline(analyses: Sequence[Analysis], options: SummaryOptions | None = None
                 None,
             )
             if lead is not None:
-                pool.append(Candidate(lead.text, a.article.id, 0, lead.tokens, 0, recency[a.article.id], None, False))
+                text = shorten_to_clause(strip_dateline(lead.text, a.article.language), options)
+                pool.append(Candidate(text, a.article.id, 0, lead.tokens, 0, recency[a.article.id], None, False))
     if not pool:
         return next((s.text for a in analyses for s in a.sentences), "")
     story_terms = Counter(t for a in analyses for t in set(_terms(a.sentences)))
     best = max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.recency, c.article_id))
     return best.text
+
+
+_CLAUSE_END = re.compile(r"[،,؛;:]")
+
+
+def shorten_to_clause(sentence: str, options: SummaryOptions) -> str:
+    """A long lead sentence cut after its last clause (comma) within `headline_max_words` words, if it has one
+    after at least `headline_min_words` words; otherwise the whole sentence (a headline is never invented)."""
+    if len(arabic.words(sentence)) <= options.headline_max_words:
+        return sentence
+    best = None
+    for match in _CLAUSE_END.finditer(sentence):
+        n_words = len(arabic.words(sentence[: match.start()]))
+        if n_words > options.headline_max_words:
+            break
+        if n_words >= options.headline_min_words:
+            best = sentence[: match.start()].rstrip()
+    return best or sentence
 
 
 def _terms(sentences: Sequence[Sentence]) -> Iterable[str]:
@@ -543,7 +571,7 @@ def _usable_title(title: str, options: SummaryOptions, language: str) -> bool:
         return False
     if language == "ar" and arabic.arabic_ratio(title) < options.min_arabic_ratio:
         return False
-    return not any(p.search(title) for p in rules(language).reject)
+    return not rules(language).reject.search(title)
 
 
 def _title_score(c: Candidate, story_terms: Counter[str], n_articles: int, options: SummaryOptions) -> float:

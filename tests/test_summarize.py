@@ -241,3 +241,16 @@ def test_dateline_is_cut_from_sentences() -> None:
     )
     kept = "وقال وزير الخارجية في مراكش: إن الاجتماع مهم جدا للجميع."
     assert summarize.strip_dateline(kept) == kept
+
+
+def test_long_lead_headline_is_cut_after_a_clause_never_rewritten() -> None:
+    lead = (
+        "على هامش الاجتماع الوزاري للتحالف الدولي لهزيمة تنظيم داعش، اجرى وزير الخارجية، ناصر بوريطة ،اليوم "
+        "بمراكش ،مباحثات مع عدد من نظرائه، من بينهم وزير الشؤون الخارجية والاتحاد الأوروبي والتعاون الإسباني، "
+        "خوسي مانويل ألباريس، وهو اللقاء الأول بين الوزيرين منذ عودة العلاقات الثنائية بين المملكتين."
+    )
+    cut = summarize.shorten_to_clause(lead, OPTIONS)
+    assert lead.startswith(cut) and len(arabic.words(cut)) <= OPTIONS.headline_max_words
+    assert cut.endswith("مباحثات مع عدد من نظرائه")
+    no_comma = " ".join(["كلمة"] * 40)
+    assert summarize.shorten_to_clause(no_comma, OPTIONS) == no_comma
