@@ -254,3 +254,39 @@ def test_long_lead_headline_is_cut_after_a_clause_never_rewritten() -> None:
     assert cut.endswith("مباحثات مع عدد من نظرائه")
     no_comma = " ".join(["كلمة"] * 40)
     assert summarize.shorten_to_clause(no_comma, OPTIONS) == no_comma
+
+
+# --- the sentence splitter changes made for the summarizer (digest/arabic.py) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("رسميا.. بلينكين يغيب عن الاجتماع.", ["رسميا.. بلينكين يغيب عن الاجتماع."]),
+        ("أشاد بالمغرب ضد داعش.كما أشاد بدوره.", ["أشاد بالمغرب ضد داعش.", "كما أشاد بدوره."]),
+        ("التقى الشيخ د.أحمد الصباح بالوزير.", ["التقى الشيخ د.أحمد الصباح بالوزير."]),
+        ("عنوان قصير\nفقرة أولى.", ["عنوان قصير", "فقرة أولى."]),
+    ],
+)
+def test_split_sentences_press_conventions(text: str, expected: list[str]) -> None:
+    assert arabic.split_sentences(text) == expected
+
+
+def test_hard_wrapped_lines_are_joined_but_short_lines_kept() -> None:
+    wrapped = (
+        "قال وزير النفط إن ارتفاع أسعار البيع الرسمية لنفوط الشرق الأوسط وتنامي\n"
+        "الطلب في آسيا دفعا السوق إلى مستويات قياسية خلال الشهر الماضي وذلك بعد\n"
+        "أن رفعت الشركات الكبرى أسعار خاماتها الثقيلة لعقود يونيو المقبلة في\n"
+        "الأسواق الآسيوية كلها.\n\nعنوان قصير\nجملة أخيرة."
+    )
+    sentences = arabic.split_sentences(wrapped)
+    assert sentences[0].startswith("قال وزير النفط") and sentences[0].endswith("الأسواق الآسيوية كلها.")
+    assert sentences[1:] == ["عنوان قصير", "جملة أخيرة."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("اب تث.\n؟!،:x ")))
+def test_split_sentences_never_crashes_and_keeps_letters(text: str) -> None:
+    sentences = arabic.split_sentences(text)
+    letters = [c for c in text if c in "ابتثx"]
+    assert [c for s in sentences for c in s if c in "ابتثx"] == letters
