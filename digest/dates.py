@@ -175,8 +175,11 @@ def _lexicon() -> _Lexicon:
     # Word start: not after a letter, except after a lone conjunction (و/ف) glued to the word.
     start = r"(?:(?<!\w)|(?<=(?<!\w)[وف]))"
     branches = [
-        rf"(?P<ymd>(?<!\d)(?P<ymd_y>{year})[-/.](?P<ymd_m>\d{{1,2}})[-/.](?P<ymd_d>\d{{1,2}})(?!\d))",
-        rf"(?P<num>(?<!\d)(?P<num_d>\d{{1,2}})[-/.](?P<num_m>\d{{1,2}})[-/.](?P<num_y>{year}))",
+        # numeric, the same separator twice, single spaces allowed ("1 / 11 / 2017" in tokenised scrapes)
+        rf"(?P<ymd>(?<!\d)(?P<ymd_y>{year}) ?(?P<ymd_s>[-/.]) ?(?P<ymd_m>\d{{1,2}}) ?(?P=ymd_s) ?"
+        rf"(?P<ymd_d>\d{{1,2}})(?!\d))",
+        rf"(?P<num>(?<!\d)(?P<num_d>\d{{1,2}}) ?(?P<num_s>[-/.]) ?(?P<num_m>\d{{1,2}}) ?(?P=num_s) ?"
+        rf"(?P<num_y>{year}))",
         rf"(?P<dmy>(?:{start}(?P<dmy_wd>{wd}){end}\s*[،,]?\s*)?(?<!\d)(?P<dmy_d>\d{{1,2}})"
         rf"(?:er|º|st|nd|rd|th)?\s*(?:de\s+|من\s+)?(?:شهر\s+)?(?P<dmy_m>{mon}){end}\.?"
         rf"(?:\s*[/(\-]\s*{mon}(?:\s*\))?)?"

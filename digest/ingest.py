@@ -596,6 +596,7 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
         title = _headline(header)
     title_key = _fingerprint(title) if title else None
     kept_header: list[str] = []
+    lead: list[str] = []
     for line in header:
         key = _fingerprint(line)
         if title_key and key == title_key:
@@ -607,11 +608,20 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
             removed.append(Removal(line, "title repeated with a photo caption"))
         elif _script_mismatch(line, language):
             removed.append(Removal(line, "line in another script (caption or credit)"))
+        elif _is_header_sentence(line):
+            lead.append(line)  # a short sentence of the article above its first paragraph: body, not header
         else:
             kept_header.append(line)
-    body, body_removed = _clean_body(body_lines, language, title_key, main_words, cohesion_min)
+    body, body_removed = _clean_body([*lead, *body_lines], language, title_key, main_words, cohesion_min)
     removed.extend(body_removed)
     return Cleaned(tuple(body), tuple(kept_header), tuple(removed), title)
+
+
+def _is_header_sentence(line: str) -> bool:
+    """A line above the first paragraph that is running text: a sentence (full stop) or a long line."""
+    n = _words(line)
+    ends = re.search(r"[.]\s*[\"'”»)]*\s*$", line) is not None
+    return (n >= 6 and ends and not _is_date_line(line)) or n >= 15
 
 
 def _headline(header: Sequence[str]) -> str | None:
@@ -620,7 +630,7 @@ def _headline(header: Sequence[str]) -> str | None:
         n = _words(line)
         if n < 3 or n > 30 or _is_date_line(line):
             continue
-        if line.endswith((":", "،", ",")):
+        if line.endswith((":", "،", ",", ".")):
             continue
         return line
     return None
