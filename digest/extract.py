@@ -136,6 +136,58 @@ def _member(norm: str, words: frozenset[str]) -> bool:
     return rest in words or (rest.startswith("لل") and "ال" + rest[2:] in words)
 
 
+# What a word can be, computed once per distinct word (`_word_info`) as bit flags.
+TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN = (1 << k for k in range(8))
+PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
+
+
+@lru_cache(maxsize=300_000)
+def _word_info(raw: str, norm: str) -> tuple[int, str | None]:
+    """Bit flags for a word as written, and its given-name kind ("given", "ambiguous", "weak" or None)."""
+    cues = _cues()
+    token = Token(0, 0, norm, bare(norm))
+    flags = 0
+    for flag, words in (
+        (TITLE, cues.title_heads),
+        (HONORIFIC, cues.honorifics),
+        (STOP, cues.stops),
+        (EVENT, cues.event_nouns),
+        (ORG_HEAD, cues.org_heads),
+        (PLACE_HEAD, cues.place_heads),
+        (PLACE_IN_NAME, cues.place_heads_in_name),
+        (PERSON_NOUN, cues.person_nouns),
+        (VENUE_CUE, cues.venue_cues),
+        (DATE_CUE, cues.date_cues),
+        (WRAPPER, cues.wrapper_heads),
+        (BRAND, cues.brand_heads),
+    ):
+        if _is(token, words):
+            flags |= flag
+    particle = norm in cues.particles or token.bare in cues.particles
+    if particle:
+        flags |= PARTICLE
+    alpha = norm.isalpha() and (len(norm) >= 2 or particle)
+    if alpha and raw not in _PREPOSITIONS_WITH_YA:
+        blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or token.bare in cues.stops
+        if particle or not (blocked or gazetteer().adjective_country(norm)):
+            flags |= NAME_OK
+    # After an ambiguous given name: "البرغوثي", "مشعل" yes; "الظن", "إقليمي" no.
+    if norm.startswith("ال") != norm.endswith("ي") or norm.endswith(("يه", "يا")):
+        flags |= STRICT_BAD
+    given = None
+    if norm not in cues.stops and not raw.endswith("ى"):
+        for reading in surface_readings(norm):  # "ومحمد", "لمحمد"; but "النصر" is not "نصر"
+            if reading in cues.given:
+                given = "given"
+            elif reading in cues.given_ambiguous:
+                given = "ambiguous"
+            elif reading in cues.given_weak:
+                given = "weak"
+            if given:
+                break
+    return flags, given
+
+
 @dataclass
 class _Span:
     start: int  # token indices [start, end)
@@ -152,6 +204,8 @@ class _Sentence:
     text: str
     tokens: list[Token]
     breaks: list[bool]  # breaks[i]: punctuation between token i-1 and token i
+    flags: list[int]  # `_word_info` flags of each token
+    given: list[str | None]  # given-name kind of each token
     owner: list[int | None] = field(default_factory=list)
     spans: list[_Span] = field(default_factory=list)
 
@@ -178,47 +232,22 @@ def _read(text: str) -> _Sentence:
     breaks = [False] * len(tokens)
     for i in range(1, len(tokens)):
         gap = text[tokens[i - 1].end : tokens[i].start]
-        breaks[i] = any(c in _HARD_BREAK for c in gap)
-    return _Sentence(text, tokens, breaks, [None] * len(tokens))
+        breaks[i] = bool(gap.strip()) and any(c in _HARD_BREAK for c in gap)
+    info = [_word_info(text[t.start : t.end], t.norm) for t in tokens]
+    return _Sentence(text, tokens, breaks, [f for f, _ in info], [g for _, g in info], [None] * len(tokens))
 
 
 def _given_name(s: _Sentence, i: int, cues: _Cues) -> str | None:
-    """ "given", "ambiguous" or None for token i; the preposition على is not the name علي."""
-    token = s.tokens[i]
-    if token.norm in cues.stops or s.raw(i).endswith("ى"):
-        return None
-    for reading in surface_readings(token.norm):  # "ومحمد", "لمحمد"; but "النصر" is not "نصر"
-        if reading in cues.given:
-            return "given"
-        if reading in cues.given_ambiguous:
-            return "ambiguous"
-        if reading in cues.given_weak:
-            return "weak"
-    return None
+    """ "given", "ambiguous", "weak" or None for token i; the preposition على is not the name علي."""
+    return s.given[i]
 
 
 def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
     """Whether token i can be part of a person's name."""
-    token = s.tokens[i]
-    if not token.norm.isalpha() or (len(token.norm) < 2 and token.norm not in cues.particles):
+    flags = s.flags[i]
+    if s.owner[i] is not None or not flags & NAME_OK:
         return False
-    if s.raw(i) in _PREPOSITIONS_WITH_YA:
-        return False
-    if s.owner[i] is not None:
-        return False
-    if token.norm in cues.particles or token.bare in cues.particles:
-        return True
-    if _is(token, cues.stops) or token.bare in cues.stops:
-        return False
-    for words in (cues.title_heads, cues.honorifics, cues.event_nouns, cues.org_heads, cues.place_heads):
-        if _is(token, words):
-            return False
-    if gazetteer().adjective_country(token.norm):
-        return False
-    # After an ambiguous given name: "البرغوثي", "مشعل" yes; "الظن", "إقليمي" no.
-    return not (
-        strict and (token.norm.startswith("ال") != token.norm.endswith("ي") or token.norm.endswith(("يه", "يا")))
-    )
+    return bool(flags & PARTICLE) or not (strict and flags & STRICT_BAD)
 
 
 def _name_end(s: _Sentence, start: int, cues: _Cues, limit: int = 4) -> int:
@@ -268,7 +297,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
     n = len(s.tokens)
     i = 0
     while i < n:
-        if s.owner[i] is not None or not _is(s.tokens[i], cues.title_heads):
+        if s.owner[i] is not None or not s.flags[i] & TITLE:
             i += 1
             continue
         end, name_next = _title_end(s, i, cues)
@@ -309,7 +338,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
 def _honorific_names(s: _Sentence, cues: _Cues) -> None:
     n = len(s.tokens)
     for i in range(n):
-        if s.owner[i] is not None or not _is(s.tokens[i], cues.honorifics):
+        if s.owner[i] is not None or not s.flags[i] & HONORIFIC:
             continue
         k = _skip_honorifics(s, i + 1, cues)
         if k < n and s.owner[k] is None and not s.breaks[k]:
@@ -375,8 +404,7 @@ def _introduced_names(s: _Sentence, cues: _Cues) -> None:
     n = len(s.tokens)
     i = 0
     while i < n:
-        token = s.tokens[i]
-        if s.owner[i] is not None or not _is(token, cues.person_nouns):
+        if s.owner[i] is not None or not s.flags[i] & PERSON_NOUN:
             i += 1
             continue
         k = i + 1
@@ -425,7 +453,9 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
         if s.owner[i] is not None:
             continue
         token = s.tokens[i]
-        if _is(token, cues.org_heads) and _org_head_ok(token, cues):
+        if not s.flags[i] & (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME):
+            continue
+        if s.flags[i] & ORG_HEAD and _org_head_ok(token, cues):
             k = i + 1
             while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
                 t = s.tokens[k]
@@ -531,9 +561,12 @@ def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:
                 surnames.setdefault(last.norm, span.key)
     if not surnames:
         return
+    endings = {name[-3:] for name in surnames}
     for s in read:
         for i, token in enumerate(s.tokens):
             if s.owner[i] is not None:
+                continue
+            if token.norm[-3:] not in endings:
                 continue
             reading = next((r for r in surface_readings(token.norm) if r in surnames), None)
             if reading is not None:

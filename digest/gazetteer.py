@@ -100,19 +100,28 @@ def _bare_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
-    raw = [(m.start(), m.end(), _normalize_word(m.group())) for m in _WORD.finditer(text)]
-    tokens: list[Token] = []
+    tokens = [Token(m.start(), m.end(), *_forms(m.group())) for m in _WORD.finditer(text)]
+    if not any(t.norm in _JOIN_FIRST for t in tokens):
+        return tokens
+    joined: list[Token] = []
     i = 0
-    while i < len(raw):
-        start, end, norm = raw[i]
-        if norm in _JOIN_FIRST and i + 1 < len(raw) and raw[i + 1][0] - end <= 2:
-            nxt = raw[i + 1][2]
-            if (norm == "عبد" and nxt.startswith("ال")) or norm in ("ابو", "بو"):
-                end, norm = raw[i + 1][1], norm + nxt
+    while i < len(tokens):
+        token = tokens[i]
+        if token.norm in _JOIN_FIRST and i + 1 < len(tokens) and tokens[i + 1].start - token.end <= 2:
+            nxt = tokens[i + 1].norm
+            if (token.norm == "عبد" and nxt.startswith("ال")) or token.norm in ("ابو", "بو"):
+                norm = token.norm + nxt
+                token = Token(token.start, tokens[i + 1].end, norm, _bare_word(norm))
                 i += 1
-        tokens.append(Token(start, end, norm, _bare_word(norm)))
+        joined.append(token)
         i += 1
-    return tokens
+    return joined
+
+
+@lru_cache(maxsize=300_000)
+def _forms(word: str) -> tuple[str, str]:
+    norm = normalize(word)
+    return norm, bare(norm)
 
 
 def name_key(surface: str) -> tuple[str, ...]:
@@ -208,6 +217,8 @@ class Gazetteer:
             keys.sort(key=len, reverse=True)
         self.countries: dict[str, CountryInfo] = {c.code: c for c in countries}
         self._names_of: dict[str, dict[str, str]] | None = None
+        # the keys a written first word can start, filled as words are met (bounded by the vocabulary)
+        self._candidates: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._adjectives: dict[str, str] = {}
         for info in self.countries.values():
             for masc in info.nisba:
@@ -242,23 +253,38 @@ class Gazetteer:
         """Every known name in a text, leftmost longest, as (start, end, entry) character spans."""
         return [(tokens[i].start, tokens[j - 1].end, e) for tokens, i, j, e in self.find_tokens(tokenize(text))]
 
-    def find_tokens(self, tokens: list[Token]) -> Iterator[tuple[list[Token], int, int, Entry]]:
+    def find_tokens(self, tokens: list[Token]) -> list[tuple[list[Token], int, int, Entry]]:
         """Known names in a token list: (tokens, first index, end index, entry), leftmost longest."""
-        i = 0
-        while i < len(tokens):
-            found = self._match(tokens, i)
-            if found:
-                yield tokens, i, found[0], found[1]
-                i = found[0]
-            else:
-                i += 1
+        found = []
+        cache, n, i = self._candidates, len(tokens), 0
+        while i < n:
+            norm = tokens[i].norm
+            candidates = cache.get(norm)
+            if candidates is None:
+                candidates = cache[norm] = self._candidates_of(norm)
+            end = 0
+            for key in candidates:
+                size = len(key)
+                if i + size <= n and all(tokens[i + k].norm == key[k] for k in range(1, size)):
+                    end = i + size
+                    found.append((tokens, i, end, self._names[key]))
+                    break
+            i = end or i + 1
+        return found
+
+    def _candidates_of(self, norm: str) -> tuple[tuple[str, ...], ...]:
+        keys = [key for first in surface_readings(norm) for key in self._first.get(first, ())]
+        return tuple(sorted(keys, key=len, reverse=True)) if len(keys) > 1 else tuple(keys)
 
     def _match(self, tokens: list[Token], i: int) -> tuple[int, Entry] | None:
-        for first in surface_readings(tokens[i].norm):
-            for key in self._first.get(first, ()):
-                n = len(key)
-                if i + n <= len(tokens) and all(tokens[i + k].norm == key[k] for k in range(1, n)):
-                    return i + n, self._names[key]
+        norm = tokens[i].norm
+        candidates = self._candidates.get(norm)
+        if candidates is None:
+            candidates = self._candidates[norm] = self._candidates_of(norm)
+        for key in candidates:
+            n = len(key)
+            if i + n <= len(tokens) and all(tokens[i + k].norm == key[k] for k in range(1, n)):
+                return i + n, self._names[key]
         return None
 
     @property
