@@ -365,8 +365,7 @@ def _resolve(lex: _Lexicon, m: re.Match[str], text: str, ref: date | None) -> tu
             return None  # a weekday word not in a dating position ("الأحد" is also "the one")
         direction = "future" if _future_context(lex, text, m.start()) else "past"
         return _weekday_around(ref, weekday, direction, inclusive=True), "day", True
-    year = g["yr_y"] or g["yr_y2"]
-    return date(int(year), 1, 1), "year", False
+    return date(int(g["yr_y"] or g["yr_y2"]), 1, 1), "year", False
 
 
 def find_dates(text: str, reference: datetime | date | None = None) -> list[FoundDate]:

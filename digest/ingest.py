@@ -278,18 +278,28 @@ def _html_document(path: Path, html: str) -> Document:
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup; each is one skip reason
         raise InputError(f"malformed HTML: {type(exc).__name__}") from None
-    if extracted is None or not getattr(extracted, "text", None):
+    fields: dict[str, Any] = {}
+    if extracted is not None:
+        fields = extracted if isinstance(extracted, dict) else extracted.as_dict()
+    text = fields.get("text")
+    if not isinstance(text, str) or not text.strip():
         raise InputError("malformed HTML or no article text found in it")
+
+    def given(name: str) -> str | None:
+        value = fields.get(name)
+        return value.strip() or None if isinstance(value, str) else None
+
+    stamp = given("date")
     return Document(
         id=path.stem,
-        text=extracted.text,
+        text=text,
         source=str(path),
-        title=extracted.title or None,
-        url=extracted.url or None,
-        outlet=extracted.sitename or None,
-        author=extracted.author or None,
-        published=dates.parse_datetime(extracted.date) if extracted.date else None,
-        language=extracted.language or None,
+        title=given("title"),
+        url=given("url"),
+        outlet=given("sitename"),
+        author=given("author"),
+        published=dates.parse_datetime(stamp) if stamp else None,
+        language=given("language"),
         origin="HTML metadata",
     )
 
