@@ -199,7 +199,7 @@ def send(
         briefing, pdfs = result.briefing, deliver.built_pdfs(result.briefing, out_dir)
     else:
         briefing, pdfs = deliver.load_built(out_dir, on_date)
-    message = deliver.send_briefing(briefing, options.email, pdfs, _split(recipients), pdf_mode=options.render.pdf_mode)
+    message = deliver.send_briefing(briefing, options.email, pdfs, _split(recipients), render_options=options.render)
     click.echo(f"sent {message['Subject']!s} to {message['To']!s} via {options.email.host}:{options.email.port}")
 
 

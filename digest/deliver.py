@@ -28,7 +28,7 @@ from pathlib import Path
 from digest import render
 from digest.errors import ConfigError, DeliveryError, InputError, OutputError
 from digest.model import Briefing
-from digest.options import EmailOptions
+from digest.options import EmailOptions, RenderOptions
 
 SECURITY = ("starttls", "tls", "none")
 
@@ -116,8 +116,9 @@ def build_message(
     attachments: Sequence[tuple[str, bytes]] = (),
     recipients: Sequence[str] | None = None,
     now: datetime | None = None,
+    render_options: RenderOptions | None = None,
 ) -> EmailMessage:
-    """The email: plain text and HTML alternatives of every edition, the PDF(s) attached."""
+    """The email: plain text and HTML alternatives of every edition (the PDF's stories), the PDF(s) attached."""
     sender = _address(options.sender, "sender") if options.sender else ""
     if not sender:
         raise ConfigError('[email] sender is not set: add sender = "desk@example.org" to the options file')
@@ -131,8 +132,8 @@ def build_message(
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = make_msgid("digest", domain=sender.rsplit("@", 1)[1])
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render.render_email_text(briefing), subtype="plain", charset="utf-8")
-    message.add_alternative(render.render_email_html(briefing), subtype="html", charset="utf-8")
+    message.set_content(render.render_email_text(briefing, options=render_options), subtype="plain", charset="utf-8")
+    message.add_alternative(render.render_email_html(briefing, options=render_options), subtype="html", charset="utf-8")
     for name, data in attachments:
         message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     # After the parts: setting content clears (or moves into a subpart) every Content-* header.
@@ -246,14 +247,14 @@ def send_briefing(
     options: EmailOptions,
     pdfs: Sequence[tuple[str, bytes]] = (),
     recipients: Sequence[str] | None = None,
-    pdf_mode: str = "combined",
+    render_options: RenderOptions | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     """Email `briefing` with its PDF(s) (rendered here when `pdfs` is empty and `[email] attach_pdf` is on)."""
     attachments = list(pdfs)
     if options.attach_pdf and not attachments:
-        rendered = render.render(briefing, ["pdf"], pdf_mode=pdf_mode)
-        attachments = sorted(rendered.items())
-    message = build_message(briefing, options, attachments if options.attach_pdf else (), recipients)
+        attachments = sorted(render.render(briefing, ["pdf"], options=render_options).items())
+    chosen = attachments if options.attach_pdf else []
+    message = build_message(briefing, options, chosen, recipients, render_options=render_options)
     send_message(message, options, environ)
     return message

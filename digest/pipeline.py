@@ -126,7 +126,7 @@ def build(
     """All seven stages: inputs to files in `out_dir`."""
     briefing = build_briefing(paths, options, on_date, translator, progress, on_stage=on_stage)
     with _stage("render", progress, on_stage):
-        outputs = render.render(briefing, options.render.formats, pdf_mode=options.render.pdf_mode)
+        outputs = render.render(briefing, options.render.formats, options=options.render)
     with _stage("deliver", progress, on_stage):
         written = deliver.write_outputs(outputs, out_dir)
     return BuildResult(briefing, tuple(written))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +36,7 @@ from babel.numbers import format_decimal
 
 from digest.errors import ConfigError
 from digest.model import Article, Briefing, Story
+from digest.options import RenderOptions
 from digest.resources import read_json
 
 FORMATS = ("html", "pdf", "json")
@@ -161,8 +162,8 @@ def _article(article: Article, lang: str) -> dict[str, Any]:
     }
 
 
-def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[str, Any]:
-    """What the templates need of one story in one language."""
+def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sources: int = 0) -> dict[str, Any]:
+    """What the templates need of one story in one language (at most `max_sources` articles listed; 0: all)."""
     status = story.translation.get(lang) if lang != "ar" else None
     headline, headline_lang = _in(story.headline, lang)
     summary = story.summary.get(lang, ())
@@ -200,7 +201,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[s
                 {
                     "value": value,
                     "value_dir": direction(value_lang),
-                    "outlets": list(side.outlets) or [outlet_of.get(a, a) for a in side.articles],
+                    "outlets": list(side.outlets) or _unique(outlet_of.get(a, a) for a in side.articles),
                     "published": [short_datetime(p, lang) for p in side.published],
                     "evidence": list(side.evidence),
                     "latest": side.latest,
@@ -216,6 +217,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[s
                 "claims": sides,
             }
         )
+    listed = story.articles[:max_sources] if max_sources > 0 else story.articles
     venue = None
     if story.venue:
         venue_name, _ = _in(story.venue.name, lang)
@@ -228,7 +230,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[s
         "headline_is_source": headline_lang != lang,
         "headline_lang": headline_lang,
         "headline_dir": direction(headline_lang),
-        "summary": [{"text": s.text, "outlets": [outlet_of.get(a, a) for a in s.sources]} for s in summary],
+        "summary": [{"text": s.text, "outlets": _unique(outlet_of.get(a, a) for a in s.sources)} for s in summary],
         "summary_is_source": summary_lang != lang,
         "summary_lang": summary_lang,
         "summary_dir": direction(summary_lang),
@@ -237,24 +239,37 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str]) -> dict[s
         "venue": venue,
         "event_date": long_date(story.event_date, lang) if story.event_date else None,
         "conflicts": conflicts,
-        "articles": [_article(a, lang) for a in story.articles],
-        "outlet_count": len(story.outlets) or len(story.articles),
+        "articles": [_article(a, lang) for a in listed],
+        "more_articles": number(len(story.articles) - len(listed), lang) if len(listed) < len(story.articles) else None,
+        "article_count": number(len(story.articles), lang),
+        "outlet_count": number(len(story.outlets) or len(story.articles), lang),
     }
 
 
-def edition(briefing: Briefing, lang: str) -> dict[str, Any]:
-    """One language edition of the briefing, fully localised, as the templates read it."""
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def edition(briefing: Briefing, lang: str, max_stories: int = 0, max_sources: int = 0) -> dict[str, Any]:
+    """One language edition of the briefing, fully localised, as the templates read it.
+
+    `max_stories` keeps the first stories (the pipeline puts the biggest first) and says how many more there
+    are; `max_sources` caps the articles listed under each story. 0 means all.
+    """
     outlet_of = {a.id: a.outlet or a.id for s in briefing.stories for a in s.articles}
     words = labels(lang)
-    stories = [_edition_story(s, lang, outlet_of) for s in briefing.stories]
+    kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
+    stories = [_edition_story(s, lang, outlet_of, max_sources) for s in kept]
+    left_out = len(briefing.stories) - len(kept)
     return {
+        "more_stories": str(words["more_stories"]).format(count=number(left_out, lang)) if left_out else None,
         "lang": lang,
         "dir": direction(lang),
         "labels": words,
         "title": words["title"],
         "date": long_date(briefing.date, lang),
         "stories": stories,
-        "story_count": number(len(stories), lang),
+        "story_count": number(len(briefing.stories), lang),
         "read": number(briefing.inputs.read, lang),
         "duplicates": number(briefing.inputs.duplicates, lang),
         "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.inputs.skipped],
@@ -270,12 +285,22 @@ def _languages(briefing: Briefing, languages: Sequence[str] | None) -> list[str]
     return chosen
 
 
-def context(briefing: Briefing, languages: Sequence[str] | None = None, medium: str = "web") -> dict[str, Any]:
-    """The template context: one edition per language, each fully localised."""
+def context(
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    medium: str = "web",
+    options: RenderOptions | None = None,
+) -> dict[str, Any]:
+    """The template context: one edition per language, each fully localised.
+
+    Print (PDF, email) keeps `options.print_stories` stories; the web page keeps them all.
+    """
     if medium not in MEDIA:
         raise ConfigError(f"unknown medium {medium!r}; choose from {', '.join(MEDIA)}")
-    editions = [edition(briefing, lang) for lang in _languages(briefing, languages)]
-    first = editions[0] if editions else edition(briefing, "ar")
+    options = options or RenderOptions()
+    limits = {"max_stories": options.print_stories if medium == "print" else 0, "max_sources": options.max_sources}
+    editions = [edition(briefing, lang, **limits) for lang in _languages(briefing, languages)]
+    first = editions[0] if editions else edition(briefing, "ar", **limits)
     return {
         "editions": editions,
         "first": first,
@@ -285,22 +310,32 @@ def context(briefing: Briefing, languages: Sequence[str] | None = None, medium: 
     }
 
 
-def render_html(briefing: Briefing, languages: Sequence[str] | None = None, medium: str = "web") -> str:
+def render_html(
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    medium: str = "web",
+    options: RenderOptions | None = None,
+) -> str:
     """The briefing as one self-contained HTML page (no scripts, no external resources).
 
     `medium="web"` adds the language switcher; `medium="print"` is the page WeasyPrint lays out.
     """
-    return environment().get_template("briefing.html.j2").render(**context(briefing, languages, medium))
+    page = environment().get_template("briefing.html.j2")
+    return page.render(**context(briefing, languages, medium, options))
 
 
-def render_email_html(briefing: Briefing, languages: Sequence[str] | None = None) -> str:
+def render_email_html(
+    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+) -> str:
     """The email body: every edition one after the other, inline styles only, no script, no external resource."""
-    return environment().get_template("email.html.j2").render(**context(briefing, languages, "print"))
+    return environment().get_template("email.html.j2").render(**context(briefing, languages, "print", options))
 
 
-def render_email_text(briefing: Briefing, languages: Sequence[str] | None = None) -> str:
+def render_email_text(
+    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+) -> str:
     """The plain-text alternative of the email body."""
-    return environment().get_template("email.txt.j2").render(**context(briefing, languages, "print"))
+    return environment().get_template("email.txt.j2").render(**context(briefing, languages, "print", options))
 
 
 def refuse_urls(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -355,8 +390,15 @@ def output_names(briefing: Briefing, formats: Sequence[str]) -> dict[str, str]:
     return {fmt: f"briefing-{briefing.date.isoformat()}.{fmt}" for fmt in formats}
 
 
-def render(briefing: Briefing, formats: Sequence[str], pdf_mode: str = "combined") -> dict[str, bytes]:
-    """Every requested format, keyed by output file name (PDFs as `pdf_mode` says)."""
+def render(
+    briefing: Briefing,
+    formats: Sequence[str],
+    pdf_mode: str | None = None,
+    options: RenderOptions | None = None,
+) -> dict[str, bytes]:
+    """Every requested format, keyed by output file name (PDFs as `pdf_mode`, else `options.pdf_mode`, says)."""
+    options = options or RenderOptions()
+    pdf_mode = pdf_mode or options.pdf_mode
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ConfigError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
@@ -365,11 +407,11 @@ def render(briefing: Briefing, formats: Sequence[str], pdf_mode: str = "combined
     names = output_names(briefing, formats)
     outputs: dict[str, bytes] = {}
     if "html" in formats:
-        outputs[names["html"]] = render_html(briefing).encode("utf-8")
+        outputs[names["html"]] = render_html(briefing, options=options).encode("utf-8")
     if "pdf" in formats:
         for lang, name in pdf_names(briefing, pdf_mode).items():
             langs = None if lang == "*" else [lang]
-            outputs[name] = render_pdf(render_html(briefing, langs, medium="print"))
+            outputs[name] = render_pdf(render_html(briefing, langs, "print", options))
     if "json" in formats:
         outputs[names["json"]] = render_json(briefing)
     return outputs

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from digest import deliver, render
 from digest.cli import main
 from digest.errors import ConfigError
-from digest.options import EmailOptions
+from digest.options import EmailOptions, RenderOptions
 
 from .test_render import rich_briefing
 
@@ -298,7 +298,8 @@ def test_pdf_is_rendered_when_none_was_built(tmp_path: Path) -> None:
     briefing, pdfs = deliver.load_built(tmp_path)
     assert pdfs == []
     with smtp_server("none") as (mailbox, port):
-        deliver.send_briefing(briefing, email_options(port), pdfs, pdf_mode="per-language")
+        per_language = RenderOptions(pdf_mode="per-language")
+        deliver.send_briefing(briefing, email_options(port), pdfs, render_options=per_language)
     names = [p.get_filename() for p in _parts(mailbox.received[0][2])["application/pdf"]]
     assert names == ["briefing-2022-05-11-ar.pdf", "briefing-2022-05-11-en.pdf", "briefing-2022-05-11-es.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing-2022-05-11.json"]

@@ -28,8 +28,8 @@ from digest.model import (
     TranslationStatus,
     Venue,
 )
+from digest.options import RenderOptions
 
-UTC = UTC
 HOSTILE = '<script>alert("x")</script><img src="file:///etc/passwd"><img src="http://203.0.113.1/x.png">'
 
 
@@ -345,3 +345,20 @@ def test_bad_requests_are_config_errors(call, message: str) -> None:
 )
 def test_safe_url(url: str | None, kept: bool) -> None:
     assert (render.safe_url(url) is not None) is kept
+
+
+def test_print_keeps_the_biggest_stories_and_the_web_keeps_all() -> None:
+    briefing = rich_briefing()
+    capped = RenderOptions(print_stories=1, max_sources=2)
+    printed = render.render_html(briefing, ["en"], "print", capped)
+    assert "Coalition against Daesh ministers meet in Marrakesh" in printed and "خبر ثان" not in printed
+    assert "Stories not shown here: 1 (all are in the web page" in printed
+    assert "2 stories" in visible_text(printed)  # the count is of the day's stories
+    assert "and 1 more" in printed  # three articles, two listed
+    web = render.render_html(briefing, options=capped)
+    assert "خبر ثان" in web and "Stories not shown here" not in web
+    emails = (render.render_email_html(briefing, options=capped), render.render_email_text(briefing, options=capped))
+    for part in emails:
+        assert "قصص غير معروضة هنا: 1" in part and "Noticias no incluidas aquí: 1" in part
+    everything = render.render_html(briefing, ["en"], "print", RenderOptions(print_stories=0, max_sources=0))
+    assert "خبر ثان" in everything and "and 1 more" not in everything
