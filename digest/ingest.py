@@ -274,7 +274,12 @@ def _html_document(path: Path, html: str) -> Document:
 
     try:
         extracted = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=False
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            # keep the time and zone of the page's own publication date, not only the day
+            date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup; each is one skip reason
         raise InputError(f"malformed HTML: {type(exc).__name__}") from None

@@ -189,7 +189,7 @@ def test_html_page_gives_text_and_metadata(tmp_path: Path) -> None:
     (article,) = result.articles
     assert article.outlet == "هسبريس" and dict(article.inferred)["outlet"] == "HTML metadata"
     assert article.url == "https://www.hespress.com/politique/1"
-    assert article.published is not None and article.published.date().isoformat() == "2022-05-10"
+    assert article.published == datetime(2022, 5, 10, 13, 30)  # 14:30+01:00 in the desk's zone (UTC)
     assert "مباحثات مع نظيره الإسباني" in article.text and "الرئيسية" not in article.text
 
 
