@@ -71,8 +71,9 @@ _ANCHORS = {
     "surrendered": ("place",),
     "attacks": ("place",),
 }
-"""What a count is tied to, by respect: members of an organisation, casualties in a place. Participants
-need no anchor: in one story they are the participants of its event."""
+"""What a count is tied to, by respect: members of an organisation, casualties in a place (a count of these
+with no such name nearby is not compared). Participants need no anchor: in one story they are the participants
+of its event."""
 
 DETAIL_ATTRIBUTES = frozenset({"count", "date", "venue", "founded", "title"})
 """Attributes whose differing values are a `discrepancy`; the others (facts) are a `contradiction`."""
@@ -129,6 +130,9 @@ class Lexicon:
     contexts: tuple[_Rule, ...]
     events: tuple[_Rule, ...]
     status: tuple[_Rule, ...]
+    control: tuple[_Rule, ...]
+    aims: tuple[_Rule, ...]
+    past: tuple[_Rule, ...]
     values: dict[str, Localized]
 
 
@@ -218,7 +222,7 @@ def lexicon() -> Lexicon:
     # words it contains (plain substring tests, far cheaper than the patterns themselves).
     families = {
         name: [row["pattern"] for row in read_tsv(f"claims/{name}.tsv")]
-        for name in ("attendance", "representation", "status")
+        for name in ("attendance", "representation", "status", "control")
     }
     families["events"] = [row["pattern"] for row in read_tsv("claims/events.tsv") if row["kind"] != "noun"]
     keywords = {name: required_literals(patterns) for name, patterns in families.items()}
@@ -251,6 +255,9 @@ def lexicon() -> Lexicon:
         contexts=_rules("count_contexts.tsv"),
         events=_rules("events.tsv"),
         status=_rules("status.tsv"),
+        control=_rules("control.tsv"),
+        aims=_rules("aims.tsv"),
+        past=_rules("past.tsv"),
         values={row["key"]: {lang: row[lang] for lang in ("ar", "en", "es")} for row in read_tsv("claims/values.tsv")},
     )
 
@@ -435,6 +442,8 @@ def fold(text: str) -> str:
 
 
 _DIGIT = re.compile(r"\d")
+_SUBJECT_GAP = re.compile(r"\s*(?:من|في)\s*$")
+_PURPOSE = re.compile(r"[وف]?ل(?!ا?سيطر)")  # "لاستعادة", "للسيطرة"; not the article of "السيطرة"
 
 
 def _has_number(norm: str, lex: Lexicon) -> bool:
@@ -649,11 +658,11 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
                 break
         respect = context.row["context"]
         anchor_kinds = _ANCHORS.get(respect, ())
-        anchor = (
-            _before(ctx.entities, start, anchor_kinds, 60) or _after(ctx.entities, unit_end, anchor_kinds, 40)
-            if anchor_kinds
-            else None
-        )
+        anchor = None
+        if anchor_kinds:
+            anchor = _before(ctx.entities, start, anchor_kinds, 60) or _after(ctx.entities, unit_end, anchor_kinds, 40)
+            if anchor is None:
+                continue  # a toll with no place may be any incident's: not compared
         subject_key = f"count:{context.row['context']}:{unit.row['unit']}"
         names = {
             lang: f"{unit.row[lang]} ({context.row[lang]})" if context is not unit else unit.row[lang]
@@ -755,7 +764,7 @@ def _events(ctx: _Context) -> Iterator[Claim]:
                         event_key, "date", _date_names(mention), _date_iso(mention), _modality(ctx, match.start())
                     )
             if kind == "venue":
-                place = _after(ctx.entities, match.end(), ("place",), 40)
+                place = _right_after(ctx, match.end(), "place")
                 if place is not None:
                     yield ctx.claim(
                         event_key,
@@ -792,6 +801,64 @@ def _status(ctx: _Context) -> Iterator[Claim]:
             predicate = rule.row["predicate"]
             shown = f"{predicate}:{'true' if truth else 'false'}"
             yield ctx.claim(subject, "status", _value(shown), shown, modality)
+
+
+def _control(ctx: _Context) -> Iterator[Claim]:
+    """Who holds a place: "سيطرت قوات سوريا الديمقراطية على الرقة", "الرقة تحت سيطرة قسد", and their opposites
+    (withdrawal, loss, negation; an aim or an attempt "بهدف السيطرة على" says the place is not held yet)."""
+    groups = ("organization",)
+    matches = [(m.start(), m.end(), r) for r in ctx.lex.control for m in r.finditer(ctx.norm)]
+    for start, end, rule in _overlapping(matches):
+        kind = rule.row["kind"]
+        if any(e.start <= start < e.end for e in ctx.entities):
+            continue  # a word of a name: "هيئة تحرير الشام"
+        if kind == "held":
+            place = _before(ctx.entities, start, ("place",), 40)
+            group = _after(ctx.entities, end, groups, 30)
+        else:
+            place = _right_after(ctx, end, "place")
+            inside = _after(ctx.entities, start, groups, end - start)
+            # The group is the verb's subject, named right before it or inside the match ("سيطرت قسد على");
+            # a group named further away is too often another clause's ("خلو الرقة من داعش، ... السيطرة على").
+            verb = len(_SUBJECT_GAP.sub("", ctx.norm[:start]))  # "تمكنت قسد من استعادة": skip the "من"
+            group = inside if inside is not None and inside.end <= end else None
+            group = group or _adjacent_before(ctx.entities, ctx.norm, verb, groups)
+        if place is None or group is None or group.key.startswith("~"):
+            continue  # groups unknown to the gazetteer are too often a word taken for a name
+        clause = _clause(ctx.norm, start, end)
+        if any(past.search(clause) for past in ctx.lex.past):
+            continue
+        holds = kind != "loss"
+        purpose = bool(_PURPOSE.match(ctx.norm[start:end]))  # "لاستعادة", "للسيطرة": in order to
+        if _negated(ctx, start) or purpose or any(aim.search(clause) for aim in ctx.lex.aims):
+            holds = not holds
+        label = _value("control:held" if holds else "control:not_held")
+        value = {lang: f"{label[lang]} {group.names[lang]}" for lang in ("ar", "en", "es")}
+        normalized = group.key if holds else f"not:{group.key}"
+        yield ctx.claim(place, "control", value, normalized, _modality(ctx, start))
+
+
+_PLACE_NOUN = re.compile(
+    r"\s*(?:(?:ال)?(?:مدينه|بلده|قريه|حي|تله|منطقه|محافظه|ريف|مطار|قاعده|العاصمه|عاصمه)(?:\s+(?:ال)?\w+ه)?\s+)?"
+)
+
+
+def _right_after(ctx: _Context, pos: int, kind: str) -> _Entity | None:
+    """The entity named right after `pos`, a place noun allowed in between ("على مدينة الرقة", "في مراكش")."""
+    entity = _after(ctx.entities, pos, (kind,), 40)
+    if entity is None:
+        return None
+    gap = ctx.norm[pos : entity.start]
+    gap = re.sub(r"^\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?", "", gap)  # the rest of the trigger's word, a preposition
+    return entity if _PLACE_NOUN.fullmatch(gap) else None
+
+
+def _clause(norm: str, start: int, end: int) -> str:
+    """The clause around a match: from the previous comma or clause break to the next one."""
+    breaks = "،,;؛:"
+    left = max(norm.rfind(b, 0, start) for b in breaks)
+    rights = [i for i in (norm.find(b, end) for b in breaks) if i >= 0]
+    return norm[left + 1 : min(rights) if rights else len(norm)]
 
 
 def _titles(article: Article, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> Iterator[Claim]:
@@ -854,6 +921,7 @@ _EXTRACTORS = (
     ("counts", _counts),
     ("events", _events),
     ("status", _status),
+    ("control", _control),
 )
 
 
@@ -971,6 +1039,14 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
         gap = (b0 - a1).days if a1 < b0 else (a0 - b1).days
         if attribute == "date" and gap > options.max_date_gap_days:
             return None
+        return False
+    if attribute == "control":
+        # One group holds a place at a time; "not held by X" clashes only with "held by X".
+        negative_a, negative_b = a.startswith("not:"), b.startswith("not:")
+        if negative_a and negative_b:
+            return True
+        if negative_a or negative_b:
+            return a.removeprefix("not:") != b.removeprefix("not:")
         return False
     if attribute == "venue":
         place_a, _, country_a = a.partition("|")
