@@ -231,8 +231,9 @@ def _read(text: str) -> _Sentence:
     tokens = tokenize(text)
     breaks = [False] * len(tokens)
     for i in range(1, len(tokens)):
-        gap = text[tokens[i - 1].end : tokens[i].start]
-        breaks[i] = bool(gap.strip()) and any(c in _HARD_BREAK for c in gap)
+        previous_end, start = tokens[i - 1][1], tokens[i][0]
+        if start - previous_end > 1 or text[previous_end] != " ":
+            breaks[i] = any(c in _HARD_BREAK for c in text[previous_end:start])
     info = [_word_info(text[t.start : t.end], t.norm) for t in tokens]
     return _Sentence(text, tokens, breaks, [f for f, _ in info], [g for _, g in info], [None] * len(tokens))
 

@@ -100,7 +100,8 @@ def _bare_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
-    tokens = [Token(m.start(), m.end(), *_forms(m.group())) for m in _WORD.finditer(text)]
+    make, forms = tuple.__new__, _forms  # NamedTuple's own constructor is slow on this hot path
+    tokens = [make(Token, (*m.span(), *forms(m.group()))) for m in _WORD.finditer(text)]
     if not any(t.norm in _JOIN_FIRST for t in tokens):
         return tokens
     joined: list[Token] = []
