@@ -161,6 +161,7 @@ class Options:
     translate: TranslateOptions = field(default_factory=TranslateOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
     email: EmailOptions = field(default_factory=EmailOptions)
+    workers: int = 0  # processes for per-article (analyze) and per-story (synthesize) work; 0: one per core
 
 
 T = TypeVar("T")

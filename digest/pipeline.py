@@ -16,10 +16,12 @@ stage's name as it starts, and `on_stage` ("start" | "end", stage) around each s
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +72,43 @@ def synthesize(analyses: Sequence[Analysis], options: Options) -> Story:
     )
 
 
+_forked_work: tuple[Sequence[Analysis], Sequence[Sequence[int]], Options] | None = None
+
+
+def _synthesize_span(span: tuple[int, int]) -> list[Story]:
+    # In a forked worker: the analyses, groups and options are the parent's; the story goes back without
+    # its articles (the parent has them, and their text is most of the pickle).
+    assert _forked_work is not None
+    analyses, groups, options = _forked_work
+    return [replace(synthesize([analyses[i] for i in groups[g]], options), articles=()) for g in range(*span)]
+
+
+def workers_for(options: Options) -> int:
+    """Processes for per-article and per-story work: `options.workers`, else one per core."""
+    cores = os.cpu_count() or 1
+    return min(options.workers, cores) if options.workers > 0 else cores
+
+
+def synthesize_all(analyses: Sequence[Analysis], groups: Sequence[Sequence[int]], options: Options) -> list[Story]:
+    """`synthesize` for every group of article indices, in order; in forked workers when there are many stories."""
+    global _forked_work
+    workers = workers_for(options)
+    if workers <= 1 or len(groups) < 100 or "fork" not in multiprocessing.get_all_start_methods():
+        return [synthesize([analyses[i] for i in group], options) for group in groups]
+    size = max(4, min(64, len(groups) // (workers * 16)))
+    spans = [(start, min(start + size, len(groups))) for start in range(0, len(groups), size)]
+    _forked_work = (analyses, groups, options)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            detached = [story for chunk in pool.map(_synthesize_span, spans) for story in chunk]
+    finally:
+        _forked_work = None
+    return [
+        replace(story, articles=tuple(analyses[i].article for i in group))
+        for story, group in zip(detached, groups, strict=True)
+    ]
+
+
 def briefing_date(articles: Sequence[object], given: date | None, today: Callable[[], date]) -> date:
     """The date asked for, else the newest publication date among the inputs, else today."""
     if given is not None:
@@ -91,11 +130,11 @@ def build_briefing(
     with _stage("ingest", progress, on_stage):
         result = ingest.ingest(paths, options.ingest)
     with _stage("analyze", progress, on_stage):
-        analyses = analyze.analyze_all(result.articles, workers=min(2, os.cpu_count() or 1))
+        analyses = analyze.analyze_all(result.articles, workers=workers_for(options))
     with _stage("cluster", progress, on_stage):
         groups = cluster.cluster(analyses, options.cluster)
     with _stage("synthesize", progress, on_stage):
-        stories = [synthesize([analyses[i] for i in group], options) for group in groups]
+        stories = synthesize_all(analyses, groups, options)
         stories.sort(key=lambda s: (-len(s.articles), s.id))
     with _stage("translate", progress, on_stage):
         translator = translator or translate.make_translator(options.translate)
