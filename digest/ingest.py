@@ -11,7 +11,7 @@ Entry point: `ingest(paths, options) -> IngestResult`.
    body, the header above the body (title, byline, date line), and blocks appended after a comments or
    related-articles marker or a headline when they are not about the same story (lexical cohesion with the
    article's main block); every removed line is kept in `Article.removed`;
-4. metadata (`describe`): title, outlet and author (given fields, byline, dateline, sign-offs and disclaimers that
+4. metadata (`build_article`): title, outlet and author (given fields, byline, dateline, sign-offs and disclaimers that
    name the site, the text's own "sources of X", the URL's domain), language, and the publication datetime
    (rules in `publication_evidence`); how each field was found goes to `Article.inferred`;
 5. date articles whose own text fixes only the weekday, from the batch's dated articles on the same story
@@ -95,6 +95,7 @@ class Document:
     published: datetime | None = None
     language: str | None = None
     origin: str = "text file"  # what the given fields came from (for Article.inferred)
+    unreadable_date: str | None = None  # a given publication date that could not be read
 
 
 @dataclass(frozen=True)
@@ -395,11 +396,11 @@ def _jsonl_documents(path: Path, text: str, options: IngestOptions) -> tuple[lis
             return value.strip() or None if isinstance(value, str) else None
 
         published = None
+        unreadable = None
         if record.get("published") is not None:
             published = dates.parse_datetime(record["published"])
-            if published is None:
-                skipped.append(Skipped(where, f"unreadable published date {str(record['published'])[:40]!r}"))
-                continue
+            if published is None:  # the article is still good: its date is then looked for in its text
+                unreadable = str(record["published"])[:40]
         documents.append(
             Document(
                 id=str(ident).strip(),
@@ -412,6 +413,7 @@ def _jsonl_documents(path: Path, text: str, options: IngestOptions) -> tuple[lis
                 published=published,
                 language=given("language"),
                 origin="given field",
+                unreadable_date=unreadable,
             )
         )
     if not documents and not skipped:
@@ -554,8 +556,9 @@ def _split_lines(text: str) -> list[str]:
 def clean(text: str, language: str = "ar", title: str | None = None, cohesion_min: float = 0.2) -> Cleaned:
     """Split a page's text into body lines, header lines and removed furniture (with reasons).
 
-    Every line of the article's running text is kept; what goes is furniture (patterns), embedded posts and
-    captions, lines in another script, repeats, short unpunctuated lines inside the body (related headlines),
+    Every line of the article's running text is kept; what goes is furniture (patterns), embedded posts
+    (a tweet's text and its "— name (@handle) date" line: quoted material that usually repeats the body; its
+    date stays usable as evidence of when the article was written) and captions, lines in another script, repeats, short unpunctuated lines inside the body (related headlines),
     and blocks that follow a comments or related-articles marker, or a headline near the end, when they share
     less than `cohesion_min` of their content words with the article's main block.
     """
@@ -925,7 +928,8 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
     else:
         evidence = publication_evidence(cleaned, cleaned.removed)
         published, weekday = evidence.published, evidence.weekday
-        inferred.append(("published", evidence.how))
+        note = f"given date {doc.unreadable_date!r} unreadable; " if doc.unreadable_date else ""
+        inferred.append(("published", note + evidence.how))
     article = Article(
         id=doc.id,
         text=body,
