@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -129,6 +130,20 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in _SAFE_SCHEMES else None
 
 
+def text_direction(text: str) -> str:
+    """ "rtl" or "ltr" from the first letter with a strong direction (the rule of HTML's dir="auto").
+
+    Written out explicitly because WeasyPrint does not implement dir="auto".
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 def _attribute_label(attribute: str, lang: str) -> str:
     known: dict[str, str] = labels(lang).get("attributes", {})
     return known.get(attribute) or attribute.replace("_", " ")
@@ -203,7 +218,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
                     "value_dir": direction(value_lang),
                     "outlets": list(side.outlets) or _unique(outlet_of.get(a, a) for a in side.articles),
                     "published": [short_datetime(p, lang) for p in side.published],
-                    "evidence": list(side.evidence),
+                    "evidence": [{"text": e, "dir": text_direction(e)} for e in side.evidence],
                     "latest": side.latest,
                 }
             )
@@ -235,6 +250,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
         "summary_lang": summary_lang,
         "summary_dir": direction(summary_lang),
         "status": status.to_dict() if status else None,
+        "status_dir": text_direction(status.detail or "") if status else "ltr",
         "actors": actors,
         "venue": venue,
         "event_date": long_date(story.event_date, lang) if story.event_date else None,
@@ -272,7 +288,10 @@ def edition(briefing: Briefing, lang: str, max_stories: int = 0, max_sources: in
         "story_count": number(len(briefing.stories), lang),
         "read": number(briefing.inputs.read, lang),
         "duplicates": number(briefing.inputs.duplicates, lang),
-        "skipped": [{"path": s.path, "reason": s.reason} for s in briefing.inputs.skipped],
+        "skipped": [
+            {"path": skip.path, "reason": skip.reason, "reason_dir": text_direction(skip.reason)}
+            for skip in briefing.inputs.skipped
+        ],
         "list_separator": "، " if lang == "ar" else ", ",
     }
 
