@@ -558,9 +558,10 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
 
     Every line of the article's running text is kept; what goes is furniture (patterns), embedded posts
     (a tweet's text and its "— name (@handle) date" line: quoted material that usually repeats the body; its
-    date stays usable as evidence of when the article was written) and captions, lines in another script, repeats, short unpunctuated lines inside the body (related headlines),
-    and blocks that follow a comments or related-articles marker, or a headline near the end, when they share
-    less than `cohesion_min` of their content words with the article's main block.
+    date stays usable as evidence of when the article was written) and captions, lines in another script,
+    repeats, short unpunctuated lines inside the body (related headlines), and blocks that follow a comments
+    or related-articles marker, or a headline near the end, when their lexical cohesion with the article's
+    main block (shared content words over the smaller vocabulary) is under `cohesion_min`.
     """
     lines = _split_lines(text)
     removed: list[Removal] = []
