@@ -362,3 +362,16 @@ def test_print_keeps_the_biggest_stories_and_the_web_keeps_all() -> None:
         assert "قصص غير معروضة هنا: 1" in part and "Noticias no incluidas aquí: 1" in part
     everything = render.render_html(briefing, ["en"], "print", RenderOptions(print_stories=0, max_sources=0))
     assert "خبر ثان" in everything and "and 1 more" not in everything
+
+
+@pytest.mark.parametrize(
+    ("text", "way"),
+    [("بلينكن يغيب", "rtl"), ("«بلينكن» Blinken", "rtl"), ("2022: Blinken", "ltr"), ("80 ,", "ltr"), ("", "ltr")],
+)
+def test_text_direction_follows_the_first_strong_letter(text: str, way: str) -> None:
+    assert render.text_direction(text) == way
+
+
+def test_evidence_quotes_carry_their_own_direction(page: str) -> None:
+    english = edition_html(page, "en")
+    assert '<blockquote class="evidence" dir="rtl">«بلينكين يغيب عن الاجتماع»</blockquote>' in english
