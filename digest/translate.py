@@ -1,12 +1,14 @@
 """Stage 5, translate: the Arabic headline and summary of each story into the other editions.
 
-Entry point: `translate_story(story, languages, translator) -> Story`. Backends implement the small
-`Translator` protocol and are chosen by name from `TRANSLATORS`; `make_translator` wraps the argos one in
-`CachingTranslator` (SQLite, `digest.cache`). Names and numbers never depend on the model:
+Entry point: `translate_story(story, languages, translator) -> Story`; `translate_stories` does the same for
+a whole day in one model call per language (the pipeline uses it; only the first `max_stories` are
+translated). Backends implement the small `Translator` protocol and are chosen by name from `TRANSLATORS`;
+`make_translator` wraps the argos one in `CachingTranslator` (SQLite, `digest.cache`). Names and numbers
+never depend on the model:
 
-1. protect   the story's actor names (canonical and variants), venue and country, dates and figures are
-             replaced by placeholders (``ZX1``, ``ZX2``... per sentence: Latin letters and digits, which
-             sentencepiece vocabularies hold and translation models copy through);
+1. protect   the story's actor names (canonical and variants), venue and country, every name the gazetteer
+             knows, dates and figures are replaced by placeholders (``ZX1``, ``ZX2``... per sentence: Latin
+             letters and digits, which sentencepiece vocabularies hold and translation models copy through);
 2. translate the protected sentences, in batches (argos: ar→target directly, else ar→en→target);
 3. restore   each placeholder by the canonical form in the target language (gazetteer names, Babel dates);
              a sentence whose placeholders did not all come back is translated again unprotected, and the
