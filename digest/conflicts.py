@@ -30,7 +30,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from digest import arabic
+from digest import arabic, gazetteer
 from digest.model import Analysis, Article, Claim, Conflict, ConflictSide, DateMention, Localized, Mention, Sentence
 from digest.options import ConflictOptions
 from digest.resources import read_tsv
@@ -263,24 +263,15 @@ def lexicon() -> Lexicon:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# The gazetteer (written by the actors stage); claims degrade to the mentions' own text without it.
+# Names in three languages come from the gazetteer (`digest.gazetteer`), never from a translation model.
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> Any:
-    try:
-        from digest import gazetteer as module  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return module.gazetteer()
+def _gazetteer() -> gazetteer.Gazetteer:
+    return gazetteer.gazetteer()
 
 
 def _role_names(role: str) -> Localized | None:
-    try:
-        from digest.gazetteer import role_names  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    names = role_names(role)
+    names = gazetteer.role_names(role)
     return dict(names) if names else None
 
 
@@ -290,18 +281,8 @@ def _entry_names(entry: Any, surface: str) -> Localized:
 
 
 @lru_cache(maxsize=4096)
-def _lookup_cached(surface: str) -> Any:
-    return _lookup(surface)
-
-
-def _lookup(surface: str) -> Any:
-    gaz = _gazetteer()
-    if gaz is None:
-        return None
-    try:
-        return gaz.lookup(surface)
-    except (KeyError, ValueError):
-        return None
+def _lookup_cached(surface: str) -> gazetteer.Entry | None:
+    return _gazetteer().lookup(surface)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -343,8 +324,6 @@ def _locate(norm: str, mentions: Sequence[Mention]) -> list[_Entity]:
 
 def _gazetteer_entities(text: str, norm: str) -> list[_Entity]:
     gaz = _gazetteer()
-    if gaz is None:
-        return []
     entities = []
     cursor = 0
     for start, end, entry in gaz.find(text):
@@ -530,8 +509,6 @@ def _country_after(ctx: _Context, pos: int) -> tuple[str, Localized] | None:
     entity = _after(ctx.entities, pos, ("place", "organization"), 20)
     if entity is not None and entity.kind == "place":
         return _country(entity.country or entity.key, entity.names)
-    if gaz is None:
-        return None
     for word in _WORD.findall(ctx.norm[pos : pos + 40])[:2]:
         for candidate in (word, word.removesuffix("ا")):
             code = gaz.adjective_country(candidate)
@@ -541,9 +518,7 @@ def _country_after(ctx: _Context, pos: int) -> tuple[str, Localized] | None:
 
 
 def _country(code: str, fallback: Localized | None) -> tuple[str, Localized] | None:
-    gaz = _gazetteer()
-    names = gaz.country_names(code) if gaz is not None else None
-    names = names or fallback
+    names = _gazetteer().country_names(code) or fallback
     return (code, dict(names)) if names else None
 
 
@@ -823,6 +798,10 @@ def _control(ctx: _Context) -> Iterator[Claim]:
             verb = len(_SUBJECT_GAP.sub("", ctx.norm[:start]))  # "تمكنت قسد من استعادة": skip the "من"
             group = inside if inside is not None and inside.end <= end else None
             group = group or _adjacent_before(ctx.entities, ctx.norm, verb, groups)
+            if group is None:  # "أطلقت قسد معركة بهدف السيطرة على": the subject of the same clause
+                nearest = _before(ctx.entities, start, groups, 60)
+                clause_start = max(ctx.norm.rfind(b, 0, start) for b in "،,;؛:")
+                group = nearest if nearest is not None and nearest.start > clause_start else None
         if place is None or group is None or group.key.startswith("~"):
             continue  # groups unknown to the gazetteer are too often a word taken for a name
         clause = _clause(ctx.norm, start, end)
@@ -1102,10 +1081,6 @@ def _sides(attribute: str, buckets: list[_Bucket], options: ConflictOptions) -> 
     return sides
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
 _SEMICOLON = {"ar": "؛", "en": ";", "es": ";"}
 _COMMA = {"ar": "، ", "en": ", ", "es": ", "}
 _CERTAINTY = {"confirmed": 3, "asserted": 2, "reported": 1, "expected": 1, "denied": 0}
@@ -1125,17 +1100,16 @@ def _side(
         stand_ins = [c for a in articles for c in extras.get((subject_key, a), ())]
         if stand_ins:
             label = _value("represented_by")
-            names = dict.fromkeys(c.normalized for c in stand_ins)
-            shown = {k: next(c.value for c in stand_ins if c.normalized == k) for k in names}
+            keys = dict.fromkeys(c.normalized for c in stand_ins)
+            who = [next(c.value for c in stand_ins if c.normalized == k) for k in keys]
             value = {
-                lang: f"{value[lang]}{_SEMICOLON[lang]} {label[lang]} "
-                + _COMMA[lang].join(v[lang] for v in shown.values())
+                lang: f"{value[lang]}{_SEMICOLON[lang]} {label[lang]} " + _COMMA[lang].join(v[lang] for v in who)
                 for lang in ("ar", "en", "es")
             }
     return ConflictSide(
         value=value,
         articles=articles,
-        published=tuple(_iso(first_of[a].published) for a in articles if first_of[a].published is not None),  # type: ignore[arg-type]
+        published=tuple(moment.isoformat() for a in articles if (moment := first_of[a].published) is not None),
         evidence=tuple(dict.fromkeys(c.evidence for c in claims))[:3],
         outlets=tuple(first_of[a].outlet or a for a in articles),
     )
@@ -1144,13 +1118,19 @@ def _side(
 def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) -> tuple[str, int | None]:
     """The conflict's kind, and the index of the latest side when later reports replace the earlier ones."""
     claims = [[c for b in side for c in b.claims] for side in sides]
-    if all(c.published is not None for side in claims for c in side):
-        latest = max(range(len(sides)), key=lambda i: max(c.published for c in claims[i]))  # type: ignore[type-var]
+    times = [[c.published for c in side if c.published is not None] for side in claims]
+    if all(len(t) == len(side) for t, side in zip(times, claims, strict=True)):
+        latest = max(range(len(sides)), key=lambda i: max(times[i]))
         newer = {c.article_id for c in claims[latest]}
-        start = min(c.published for c in claims[latest])  # type: ignore[type-var]
         # An article that carries both the old and the new value reports the change: its old claim is history.
-        older = [c.published for i, side in enumerate(claims) if i != latest for c in side if c.article_id not in newer]
-        if older and start - max(older) >= timedelta(hours=options.supersede_after_hours):  # type: ignore[operator]
+        older = [
+            c.published
+            for i, side in enumerate(claims)
+            if i != latest
+            for c in side
+            if c.article_id not in newer and c.published is not None
+        ]
+        if older and min(times[latest]) - max(older) >= timedelta(hours=options.supersede_after_hours):
             return "superseded", latest
     return ("discrepancy" if attribute in DETAIL_ATTRIBUTES else "contradiction"), None
 

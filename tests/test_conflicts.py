@@ -136,6 +136,23 @@ def test_negation_of_another_verb_does_not_negate_attendance() -> None:
     assert all(p == "attend" for _, p, _ in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأعلنت قوات سوريا الديمقراطية السيطرة الكاملة على مدينة الرقة.", ["org:sdf"]),
+        ("سيطرت قوات سوريا الديمقراطية على الرقة بعد معارك عنيفة.", ["org:sdf"]),
+        ("وأصبحت الرقة تحت سيطرة تنظيم داعش.", ["org:isis"]),
+        ("وأطلقت قوات سوريا الديمقراطية معركة بهدف السيطرة على مدينة الرقة.", ["not:org:sdf"]),
+        ("وانسحب تنظيم داعش من الرقة.", ["not:org:isis"]),
+        ("والرقة التي كانت لسنوات تحت سيطرة تنظيم داعش.", []),  # history, not the present
+        ("قال مسؤول في هيئة تحرير الشام إن الوضع هادئ في إدلب.", []),  # a word of a name is no trigger
+        ("خلو الرقة من تنظيم داعش، واعتبر الوزير أن السيطرة على الرقة ستسمح بالتركيز.", []),  # no subject
+    ],
+)
+def test_who_holds_a_place(text: str, expected: list[str]) -> None:
+    assert [normalized for _, normalized, _ in claims_of(text, "control")] == expected
+
+
 def test_represented_by_and_delegation() -> None:
     text = (
         "وأعرب بلينكن عن أسفه لعدم تمكنه من المشاركة في الاجتماع، معلنا أنه سيتم تمثيله خلال هذا الاجتماع "
