@@ -108,6 +108,7 @@ class ConflictOptions:
     supersede_after_hours: float = 12.0  # a side whose reports all come this much later supersedes the others
     compare_titles: bool = False  # report differing titles of one person (noisy: "President" vs "Russian President")
     max_conflicts: int = 12  # per story
+    max_evidence: int = 3  # evidence sentences shown per side
     max_sentence_chars: int = 1500  # longer "sentences" are page furniture run together, not read
 
 

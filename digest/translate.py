@@ -396,7 +396,8 @@ class Glossary:
         return found
 
 
-def _date_forms(value: date, precision: str, with_year: bool, languages: Sequence[str]) -> Localized:
+@lru_cache(maxsize=1024)
+def _date_forms(value: date, precision: str, with_year: bool, languages: tuple[str, ...]) -> Localized:
     from babel.dates import format_date, format_skeleton
 
     forms = {}
@@ -410,13 +411,18 @@ def _date_forms(value: date, precision: str, with_year: bool, languages: Sequenc
     return forms
 
 
-def _number_forms(written: str, languages: Sequence[str]) -> Localized:
+@lru_cache(maxsize=16)
+def _separators(lang: str) -> tuple[str, str]:
     from babel.numbers import get_decimal_symbol, get_group_symbol
 
+    return get_decimal_symbol(lang), get_group_symbol(lang)
+
+
+def _number_forms(written: str, languages: Sequence[str]) -> Localized:
     ascii_number = written.translate(_DIGITS)
     forms = {}
     for lang in languages:
-        decimal, group = get_decimal_symbol(lang), get_group_symbol(lang)
+        decimal, group = _separators(lang)
         if "٫" in written or "٬" in written:  # Arabic separators: unambiguous, so localise them
             forms[lang] = ascii_number.replace(",", "\0").replace(".", decimal).replace("\0", group)
         else:
@@ -432,7 +438,11 @@ def _date_spans(text: str, reference: date | None, languages: Sequence[str]) -> 
         if found.relative or found.precision not in ("day", "month") or found.time is not None:
             continue
         with_year = bool(_YEAR.search(found.text))
-        spans.append(_Span(found.start, found.end, "", _date_forms(found.value, found.precision, with_year, languages)))
+        spans.append(
+            _Span(
+                found.start, found.end, "", dict(_date_forms(found.value, found.precision, with_year, tuple(languages)))
+            )
+        )
     return spans
 
 
