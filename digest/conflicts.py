@@ -1087,7 +1087,11 @@ _CERTAINTY = {"confirmed": 3, "asserted": 2, "reported": 1, "expected": 1, "deni
 
 
 def _side(
-    subject_key: str, attribute: str, side: list[_Bucket], extras: dict[tuple[str, str], list[Claim]]
+    subject_key: str,
+    attribute: str,
+    side: list[_Bucket],
+    extras: dict[tuple[str, str], list[Claim]],
+    options: ConflictOptions,
 ) -> ConflictSide:
     claims = sorted((c for b in side for c in b.claims), key=lambda c: (c.published or datetime.max, c.article_id))
     articles = tuple(dict.fromkeys(c.article_id for c in claims))
@@ -1110,7 +1114,7 @@ def _side(
         value=value,
         articles=articles,
         published=tuple(moment.isoformat() for a in articles if (moment := first_of[a].published) is not None),
-        evidence=tuple(dict.fromkeys(c.evidence for c in claims))[:3],
+        evidence=tuple(dict.fromkeys([shown.evidence, *(c.evidence for c in claims)]))[: options.max_evidence],
         outlets=tuple(first_of[a].outlet or a for a in articles),
     )
 
@@ -1163,7 +1167,7 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
             continue  # one article's own change of mind is not a disagreement between sources
         sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
         kind, latest = _kind(attribute, sides, options)
-        built = [_side(subject_key, attribute, side, extras) for side in sides]
+        built = [_side(subject_key, attribute, side, extras, options) for side in sides]
         if latest is not None:
             built[latest] = replace(built[latest], latest=True)
         subject = sides[0][0].claims[0].subject
