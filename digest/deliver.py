@@ -132,8 +132,11 @@ def build_message(
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = make_msgid("digest", domain=sender.rsplit("@", 1)[1])
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render.render_email_text(briefing, options=render_options), subtype="plain", charset="utf-8")
-    message.add_alternative(render.render_email_html(briefing, options=render_options), subtype="html", charset="utf-8")
+    attached = bool(attachments)
+    text = render.render_email_text(briefing, options=render_options, attached=attached)
+    message.set_content(text, subtype="plain", charset="utf-8")
+    html = render.render_email_html(briefing, options=render_options, attached=attached)
+    message.add_alternative(html, subtype="html", charset="utf-8")
     for name, data in attachments:
         message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
     # After the parts: setting content clears (or moves into a subpart) every Content-* header.

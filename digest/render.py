@@ -344,17 +344,28 @@ def render_html(
 
 
 def render_email_html(
-    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    options: RenderOptions | None = None,
+    attached: bool = True,
 ) -> str:
-    """The email body: every edition one after the other, inline styles only, no script, no external resource."""
-    return environment().get_template("email.html.j2").render(**context(briefing, languages, "print", options))
+    """The email body: every edition one after the other, inline styles only, no script, no external resource.
+
+    `attached`: whether the PDF goes with it (the body says so).
+    """
+    body = environment().get_template("email.html.j2")
+    return body.render(**context(briefing, languages, "print", options), attached=attached)
 
 
 def render_email_text(
-    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    options: RenderOptions | None = None,
+    attached: bool = True,
 ) -> str:
     """The plain-text alternative of the email body."""
-    return environment().get_template("email.txt.j2").render(**context(briefing, languages, "print", options))
+    body = environment().get_template("email.txt.j2")
+    return body.render(**context(briefing, languages, "print", options), attached=attached)
 
 
 def refuse_urls(url: str, *args: Any, **kwargs: Any) -> Any:

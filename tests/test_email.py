@@ -159,6 +159,7 @@ def check_arrived(message: EmailMessage, pdf: bytes, subject: str = "الموج�
     for needle in ("Nasser Bourita (ناصر بوريطة) — Moroccan Foreign Minister", "ناصر بوريطة", "Naser Burita"):
         assert needle in text
     assert "Marrakesh, Morocco" in html and "مراكش، المغرب" in html and "Marrakech, Marruecos" in html
+    assert "The briefing is attached as a PDF for printing." in text
     # What mail clients keep: inline styles, no <style> block, no script, nothing fetched.
     assert "<script" not in html and "<style" not in html and "src=" not in html and "url(" not in html
     assert html.count('style="') > 50
@@ -325,3 +326,13 @@ def test_unknown_security_is_refused() -> None:
     message = deliver.build_message(rich_briefing(), email_options(25))
     with pytest.raises(ConfigError, match="security must be one of"):
         deliver.send_message(message, replace(email_options(25), security="ssl3"), environ={})
+
+
+def test_without_attachment_the_body_does_not_promise_one(built: Path) -> None:
+    briefing, pdfs = deliver.load_built(built)
+    with smtp_server("none") as (mailbox, port):
+        deliver.send_briefing(briefing, email_options(port, attach_pdf=False), pdfs)
+    parts = _parts(mailbox.received[0][2])
+    assert "application/pdf" not in parts
+    for kind in ("text/plain", "text/html"):
+        assert "attached as a PDF" not in parts[kind][0].get_content()
