@@ -86,7 +86,7 @@ def test_counts_with_qualifiers_digits_and_number_words(text: str, expected: str
 
 
 def test_tolls_without_a_place_are_not_claims() -> None:
-    """"16 killed" and "21 killed" with no place may be two raids: such counts are not compared."""
+    """ "16 killed" and "21 killed" with no place may be two raids: such counts are not compared."""
     assert claims_of("16 قتيلا حصيلة يوم من القصف.", "count") == []
     assert claims_of("16 قتيلا حصيلة يوم من القصف على حلب.", "count") != []
 
@@ -263,6 +263,46 @@ def test_samples_like_story() -> None:
     # agree; 84 members are not the 80 participants.
     assert not [c for c in found if c.attribute in ("date", "founded")]
     assert all("members" not in c.subject["en"] for c in found)
+
+
+SAMPLE_DATES = {
+    "000": (datetime(2022, 4, 23, 0, 5), "outlet-000"),
+    "001": (datetime(2022, 4, 20, 12, 0), "assahifa"),
+    "002": (datetime(2022, 5, 11), "elaph"),
+    "003": (datetime(2022, 5, 10), "madar21"),
+    "004": (datetime(2022, 5, 10), "outlet-004"),
+}
+
+
+def test_the_samples_raw_text_with_known_dates() -> None:
+    """The five sample files as they are (page furniture included), dated by hand: the Blinken attendance is
+    superseded (April: will attend and co-chair; May: absent, COVID-19, Nuland stands in), no date conflict."""
+    analyses = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        published, outlet = SAMPLE_DATES[path.name[:3]]
+        analyses.append(analysis(path.name[:3], path.read_text(encoding="utf-8"), published, outlet))
+    found = find_conflicts(analyses)
+    (blinken,) = [c for c in found if c.attribute == "attendance"]
+    assert blinken.subject == {"ar": "أنتوني بلينكن", "en": "Antony Blinken", "es": "Antony Blinken"}
+    assert blinken.kind == "superseded"
+    april, may = blinken.claims
+    assert set(april.articles) == {"000", "001"} and set(may.articles) == {"002", "003"}
+    assert set(may.outlets) == {"elaph", "madar21"} and may.latest and not april.latest
+    assert "Victoria Nuland" in may.value["en"] and "COVID-19" in may.value["en"]
+    assert "co-chair" in april.value["en"]
+    assert not [c for c in found if c.attribute in ("date", "founded", "venue")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أعلنت وزارة الدفاع الروسية مقتل زعيم تنظيم داعش أبو بكر البغدادي.", "dead:true"),
+        ("نفت مصادر مقتل زعيم تنظيم داعش أبو بكر البغدادي.", "dead:false"),
+        ("وقالت مصادر إن أبو بكر البغدادي مازال على قيد الحياة.", "dead:false"),
+    ],
+)
+def test_facts_about_a_person_and_their_denial(text: str, expected: str) -> None:
+    assert [normalized for _, normalized, _ in claims_of(text, "status")] == [expected]
 
 
 def test_find_claims_skips_sentences_without_triggers() -> None:
