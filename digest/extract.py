@@ -313,7 +313,8 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
         if span is not None and span.kind == "person":
             span.role = span.role or title
         elif k < n and span is None and s.owner[k] is None:
-            name_end = _name_end(s, k, cues)
+            starts_given = _given_name(s, k, cues) == "given"
+            name_end = _given_name_end(s, k, cues, strict=False) if starts_given else _name_end(s, k, cues)
             framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
             closed = name_end == n or s.breaks[name_end] or _is(s.tokens[name_end], cues.stops)
             starts_given = _given_name(s, k, cues) == "given"
