@@ -11,8 +11,9 @@ never depend on the model:
              letters and digits, which sentencepiece vocabularies hold and translation models copy through);
 2. translate the protected sentences, in batches (argos: ar→target directly, else ar→en→target);
 3. restore   each placeholder by the canonical form in the target language (gazetteer names, Babel dates);
-             a sentence whose placeholders did not all come back is translated again unprotected, and the
-             edition's `TranslationStatus.detail` says how many sentences that was and which names.
+             a sentence whose placeholders did not all come back is translated again with those forms
+             written inline (kept if they all come out), else unprotected; the edition's
+             `TranslationStatus.detail` says how many sentences took each way and which names went unchecked.
 
 The argos backend runs the package's CTranslate2 model and sentencepiece directly on our sentences
 (argostranslate's own sentence splitter would download a model on first use); it opens no socket.
@@ -483,11 +484,12 @@ def restore(translated: str, protected: Protected, target: str, template: str = 
     if seen != set(range(1, len(protected.forms) + 1)):
         return None
 
-    def form(m: re.Match[str]) -> str:
-        localized = protected.forms[int(m.group(1)) - 1]
-        return localized.get(target) or localized.get("en") or next(iter(localized.values()), m.group())
+    return pattern.sub(lambda m: _form(protected.forms[int(m.group(1)) - 1], target) or m.group(), translated)
 
-    return pattern.sub(form, translated)
+
+def _form(localized: Localized, target: str) -> str:
+    """A protected item's text in `target`, else in English."""
+    return localized.get(target) or localized.get("en") or next(iter(localized.values()), "")
 
 
 # --- the stage entry point --------------------------------------------------------------------------
@@ -580,7 +582,12 @@ def _beyond_cap(story: Story, languages: Sequence[str], translator: Translator, 
 def _translate_all(
     texts: list[list[str]], protected: list[list[Protected]], target: str, translator: Translator, template: str
 ) -> tuple[list[list[str]], list[str | None]]:
-    """Every story's texts translated in one call, and per story a note (route; what lost its protection)."""
+    """Every story's texts translated in one call, and per story a note (route; what lost its protection).
+
+    A sentence whose placeholders the model lost is tried again with the target-language names written
+    inline in the Arabic (models copy Latin names through), kept only if every one of them comes out;
+    failing that, it is translated as written, unprotected, and the note names what was not checked.
+    """
     route = describe(translator, target)
     flat = [text for story_texts in texts for text in story_texts]
     if not protected:
@@ -590,21 +597,33 @@ def _translate_all(
     raw = translator.translate([p.text for p in flat_protected], target)
     restored = [restore(t, p, target, template) for t, p in zip(raw, flat_protected, strict=True)]
     lost = [i for i, text in enumerate(restored) if text is None]
+    unprotected: set[int] = set()
     if lost:
-        retry = translator.translate([flat_protected[i].source for i in lost], target)
-        for i, text in zip(lost, retry, strict=True):
+        inline = [restore(flat_protected[i].text, flat_protected[i], target, template) or "" for i in lost]
+        for i, text in zip(lost, translator.translate(inline, target), strict=True):
+            forms = [_form(f, target) for f in flat_protected[i].forms]
+            if all(form in text for form in forms):
+                restored[i] = text
+            else:
+                unprotected.add(i)
+    if unprotected:
+        order = sorted(unprotected)
+        for i, text in zip(order, translator.translate([flat_protected[i].source for i in order], target), strict=True):
             restored[i] = text
-    lost_set = set(lost)
     notes: list[str | None] = []
     at = 0
     for story_protected in protected:
-        story_lost = [p for i, p in enumerate(story_protected, at) if i in lost_set]
+        indices = range(at, at + len(story_protected))
         at += len(story_protected)
+        inlined = sum(1 for i in indices if i in lost and i not in unprotected)
+        bare = [flat_protected[i] for i in indices if i in unprotected]
         parts = [route] if route else []
-        if story_lost:
-            names = sorted({name for p in story_lost for name in p.names})
+        if inlined:
+            parts.append(f"{inlined} of {len(indices)} sentences: placeholders lost, names given inline and checked")
+        if bare:
+            names = sorted({name for p in bare for name in p.names})
             parts.append(
-                f"{len(story_lost)} of {len(story_protected)} sentences translated without name protection "
+                f"{len(bare)} of {len(indices)} sentences translated without name protection "
                 f"(placeholders lost by the model; names not checked: {', '.join(names) or 'none'})"
             )
         notes.append("; ".join(parts) or None)

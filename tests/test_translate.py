@@ -257,7 +257,9 @@ def test_lost_placeholders_fall_back_and_say_so(tmp_path: Path, archives: Archiv
     assert "بوريطة" in (status.detail or "")
     # The unprotected retranslation is the model's own output: no placeholder left in the text.
     assert all("ZX" not in s.text for s in result.summary["en"])
-    assert argos.sentences == 3 + 2  # the headline had nothing to protect: translated once
+    # Tried three times: with placeholders, with the names inline (the digits cannot come out), as written.
+    assert argos.sentences == 3 + 2 + 2
+    assert "names given inline" not in (status.detail or "")
 
 
 def test_nonsense_output_is_kept_clean(tmp_path: Path, archives: Archives) -> None:
@@ -407,7 +409,7 @@ def test_two_processes_share_the_cache(tmp_path: Path) -> None:
 
 
 class DropsSecondPlaceholder:
-    """A fake model that loses placeholder 2 and counts its calls."""
+    """A fake model that loses placeholder 2 (otherwise copies) and counts its calls."""
 
     name = "fake"
 
@@ -429,8 +431,11 @@ def test_stories_are_translated_together_and_noted_one_by_one() -> None:
     results = translate.translate_stories([plain, named], ["ar", "en"], fake)
     assert fake.calls == [4, 1]  # one batch for both stories, then the one sentence that lost a placeholder
     assert results[0].translation["en"].detail is None
-    assert "1 of 2 sentences translated without name protection" in (results[1].translation["en"].detail or "")
-    assert results[1].summary["en"][0].text == SENTENCES[0]  # the unprotected retry
+    detail = results[1].translation["en"].detail or ""
+    assert "1 of 2 sentences: placeholders lost, names given inline and checked" in detail
+    assert "without name protection" not in detail
+    inline = results[1].summary["en"][0].text  # the retry with the names written in English in the Arabic
+    assert "Nasser Bourita" in inline and "Marrakesh" in inline and "May 11, 2022" in inline and "ZX" not in inline
     assert results[1].headline["en"] == "لقاء Nasser Bourita"
 
 
@@ -441,3 +446,19 @@ def test_only_the_first_stories_are_translated_when_capped() -> None:
     assert [r.translation["en"].status for r in results] == ["ok", "ok", "failed"]
     assert "translate.max_stories" in (results[2].translation["en"].detail or "")
     assert results[2].summary["en"] == () and fake.calls == [4]
+
+
+class LosesEveryName(DropsSecondPlaceholder):
+    """A fake model that drops placeholders and Latin words alike."""
+
+    def translate(self, sentences: list[str], target: str) -> list[str]:
+        self.calls.append(len(sentences))
+        return [re.sub(r"[A-Za-z0-9]+", "", s) for s in sentences]
+
+
+def test_when_inline_names_are_lost_too_the_sentence_goes_unprotected() -> None:
+    fake = LosesEveryName()
+    result = translate.translate_story(story(SENTENCES[0], headline="عنوان"), ["ar", "en"], fake)
+    assert fake.calls == [2, 1, 1]
+    assert "1 of 2 sentences translated without name protection" in (result.translation["en"].detail or "")
+    assert "ناصر بوريطة" in (result.translation["en"].detail or "")
