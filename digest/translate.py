@@ -259,12 +259,10 @@ class CachingTranslator:
             new = dict(zip(missing, translated, strict=True))
             self.cache.put_many(key, target, new)
             found.update(new)
-        for s in sentences:
-            if s.strip():
-                if s in missing:
-                    self.misses += 1
-                else:
-                    self.hits += 1
+        fresh = set(missing)
+        asked = [s for s in sentences if s.strip()]
+        self.misses += sum(1 for s in asked if s in fresh)
+        self.hits += sum(1 for s in asked if s not in fresh)
         return [found.get(s, s) for s in sentences]
 
     def stats(self) -> dict[str, Any]:
@@ -610,12 +608,13 @@ def _translate_all(
         order = sorted(unprotected)
         for i, text in zip(order, translator.translate([flat_protected[i].source for i in order], target), strict=True):
             restored[i] = text
+    lost_set = set(lost)
     notes: list[str | None] = []
     at = 0
     for story_protected in protected:
         indices = range(at, at + len(story_protected))
         at += len(story_protected)
-        inlined = sum(1 for i in indices if i in lost and i not in unprotected)
+        inlined = sum(1 for i in indices if i in lost_set and i not in unprotected)
         bare = [flat_protected[i] for i in indices if i in unprotected]
         parts = [route] if route else []
         if inlined:
