@@ -175,7 +175,11 @@ def _word_info(raw: str, norm: str) -> tuple[int, str | None]:
     if norm.startswith("ال") != norm.endswith("ي") or norm.endswith(("يه", "يا")):
         flags |= STRICT_BAD
     given = None
-    if norm not in cues.stops and not raw.endswith("ى"):
+    if norm.startswith("عبدال") and len(norm) > 6:  # "عبدالمنعم", "عبد الرحيم" (joined by the tokenizer)
+        given = "given"
+    elif norm.startswith(("ابو", "وابو")) and len(norm) > 5:  # a kunya: "أبو مازن", "أبو تريكة"
+        given = "ambiguous"
+    elif norm not in cues.stops and not raw.endswith("ى"):
         for reading in surface_readings(norm):  # "ومحمد", "لمحمد"; but "النصر" is not "نصر"
             if reading in cues.given:
                 given = "given"
@@ -357,17 +361,22 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
     """
     n = len(s.tokens)
     end = i + 1
+    family_taken = False
     while end < n and end - i < 6 and not s.breaks[end] and _name_like(s, end, cues, strict=strict):
         token = s.tokens[end]
         previous = s.tokens[end - 1]
+        definite = bool(_DEFINITE.match(token.norm)) and token.norm not in cues.particles
+        if definite and not token.norm.startswith("ال"):
+            break  # "للصحفيين", "بالمنطقة": a preposition, not a family name
         if end - i >= 2:
-            prev_kind = _given_name(s, end - 1, cues)
-            chained = previous.norm in cues.particles or prev_kind is not None
-            family = token.norm.startswith("ال") and token.norm.endswith("ي") and token.norm not in cues.particles
+            chained = previous.norm in cues.particles or _given_name(s, end - 1, cues) is not None
+            after_particle = any(s.tokens[k].norm in cues.particles for k in range(i + 1, end))
+            family = definite and (token.norm.endswith("ي") or (after_particle and not family_taken))
             if not (chained or family or token.norm in cues.particles):
                 break
-        elif _DEFINITE.match(token.norm) and token.norm not in cues.particles and not token.norm.endswith("ي"):
-            break
+        elif definite and strict and not token.norm.endswith("ي"):
+            break  # after an ambiguous name only a nisba-like family name: "حسن البنا" is missed, "حسن النية" too
+        family_taken = family_taken or definite
         end += 1
     while end > i + 1 and s.tokens[end - 1].norm in cues.particles:
         end -= 1
