@@ -636,6 +636,18 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
     return Cleaned(tuple(body), tuple(kept_header), tuple(removed), title)
 
 
+_CONJUNCTION_START = re.compile(r"^[\"'“«(]?\s*[وف][\u0621-\u064a]{2,}")
+
+
+def _looks_like_headline(line: str) -> bool:
+    """A short line without final punctuation that does not continue a sentence: headlines and captions do not
+    open with the conjunctions و/ف ("وقال", "ويقوم"), which start the body's sentences (and scraped lines cut
+    mid-sentence)."""
+    if _ends_sentence(line) or _words(line) > 20 or _TEASER.search(line):
+        return False
+    return _CONJUNCTION_START.match(line) is None or _words(line) < 5
+
+
 def _is_header_sentence(line: str) -> bool:
     """A line above the first paragraph that is running text: a sentence (full stop) or a long line."""
     n = _words(line)
@@ -680,7 +692,7 @@ def _clean_body(
             removed.append(Removal(line, "repeated paragraph"))
         elif _script_mismatch(line, language):
             removed.append(Removal(line, "line in another script (caption or credit)"))
-        elif punctuated and not _ends_sentence(line) and _words(line) <= 20 and not _TEASER.search(line):
+        elif punctuated and _looks_like_headline(line):
             removed.append(Removal(line, "headline inside the body (related article)"))
             segment_starts.append(len(kept))
         else:
