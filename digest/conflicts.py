@@ -3,19 +3,23 @@
 Per article (called from `analyze`): `find_claims(article, sentences, mentions, dates) -> tuple[Claim, ...]`.
 Per story (called from `pipeline.synthesize`): `find_conflicts(analyses, options) -> tuple[Conflict, ...]`.
 
-1. Trigger: each sentence is normalised and tested against one precompiled pattern of every trigger word
-   (`digest/data/claims/*.tsv`); only sentences that match are read further.
+1. Trigger: each sentence is folded like `arabic.normalize` (`fold`) and tested for the literal words of each
+   extractor's patterns (`digest/data/claims/*.tsv`); an extractor reads only sentences that hold its words.
 2. Entities: the sentence's mentions (from `extract.find_mentions`, keyed by the gazetteer) are located in the
-   normalised sentence; when the article has no mentions at all the gazetteer is asked directly.
+   folded sentence; when the article has no mentions at all the gazetteer is asked directly. A title written
+   alone ("لوزير الخارجية الأميركي") stands for the one person the article gave that title.
 3. Claims, each (subject, attribute, value, evidence sentence, article, publication date, modality):
-   attendance (with negation, modality, reason, chairing), representation (who stands in for whom, who leads a
-   country's delegation), counts (quantity = what is counted and in what respect; "more than", "about"...),
-   the event's date and venue (dates from `extract.find_dates`), founding dates, facts about a person
-   (killed, released) that can be denied, and titles.
-4. Conflicts: per (subject, attribute), values are compared after normalisation (a date is an ISO prefix as
-   precise as the text, a count an interval); values that cannot both be true form sides. The kind is
-   `superseded` when one side's reports all come later than every other side's, else `discrepancy` for
-   details (numbers, dates, places, titles) and `contradiction` for facts.
+   attendance (negation, modality, reason, chairing), representation (who stands in for whom, who leads a
+   country's delegation), counts (the quantity is what is counted and in what respect: members of the coalition
+   are not participants in its meeting; "more than", "about"; digits, Arabic-Indic digits and number words;
+   casualties only with the place they happened in), the event's date and venue (dates from
+   `extract.find_dates`), founding dates, facts about a person (killed, released) that can be denied, who holds
+   a place (taken, held, lost; aims and history set apart), and titles.
+4. Conflicts: per (subject, attribute), values are compared after normalisation (`compatible`: a date is an ISO
+   prefix as precise as the text, a count an interval); only values that clash with another article's value form
+   sides. The kind is `superseded` when one side's reports all come later than every other side's (by
+   `supersede_after_hours`; an article carrying both values counts as reporting the change), else
+   `discrepancy` for details (numbers, dates, places, titles) and `contradiction` for facts.
 """
 
 from __future__ import annotations
