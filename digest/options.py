@@ -83,6 +83,7 @@ class SummaryOptions:
     headline_min_words: int = 4
     headline_max_words: int = 22  # a lead sentence standing in for a title is cut after a clause within this
     headline_recency_weight: float = 0.3
+    headline_continuation_factor: float = 0.8  # score kept by a lead sentence opening with "وأضاف", "فيما"...
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ class Rules:
     background: tuple[re.Pattern[str], ...]
     calendar: frozenset[str]
     dateline: tuple[re.Pattern[str], ...] = ()
+    continuation: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -135,6 +136,7 @@ def rules(language: str = "ar") -> Rules:
         background=tuple(re.compile(p) for p in data["background"]),
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
         dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
+        continuation=tuple(re.compile(p) for p in data.get("continuation", ())),
     )
 
 
@@ -494,9 +496,10 @@ def ranked_candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> 
 
 def summarize(analyses: Sequence[Analysis], options: SummaryOptions) -> Summary:
     """The story's summary sentences (with sources) and its Arabic headline."""
-    chosen = select(ranked_candidates(analyses, options), options, options.sentences, options.max_words)
+    ranked = ranked_candidates(analyses, options)
+    chosen = select(ranked, options, options.sentences, options.max_words)
     sentences = tuple(SummarySentence(c.text, tuple(c.sources)) for c in reading_order(chosen))
-    return Summary(headline=headline(analyses, options), sentences=sentences)
+    return Summary(headline=headline(analyses, options, ranked), sentences=sentences)
 
 
 def summarize_to_length(analysis: Analysis, max_words: int, options: SummaryOptions) -> list[str]:
@@ -511,11 +514,14 @@ def summarize_to_length(analysis: Analysis, max_words: int, options: SummaryOpti
 # --- headline ------------------------------------------------------------------------------------------------
 
 
-def headline(analyses: Sequence[Analysis], options: SummaryOptions | None = None) -> str:
+def headline(
+    analyses: Sequence[Analysis], options: SummaryOptions | None = None, ranked: Sequence[Candidate] | None = None
+) -> str:
     """The story's headline, taken from its articles: the most representative and recent title.
 
     Titles that are date lines, section banners or another script's captions are never chosen. Without a
-    usable title, the most representative lead sentence stands in, cut after a clause when it is long.
+    usable title, the best-scored lead sentence of an article (`ranked`: the story's scored candidates)
+    stands in, cut after a clause when it is long.
     """
     options = options or SummaryOptions()
     recency = _recencies(analyses)
@@ -527,36 +533,49 @@ def headline(analyses: Sequence[Analysis], options: SummaryOptions | None = None
             pool.append(
                 Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id])
             )
-    if not pool:
-        for a in analyses:
-            lead = next(
-                (s for s in a.sentences if reject_reason(s.text, options, a.article.language) is None),
-                None,
-            )
-            if lead is not None:
-                text = shorten_to_clause(strip_dateline(lead.text, a.article.language), options)
-                pool.append(Candidate(text, a.article.id, 0, lead.tokens, 0, recency[a.article.id], None, False))
-    if not pool:
-        return next((s.text for a in analyses for s in a.sentences), "")
     story_terms = Counter(t for a in analyses for t in set(_terms(a.sentences)))
-    best = max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.recency, c.article_id))
-    return best.text
+    if pool:
+        return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+    if ranked is None:
+        ranked = ranked_candidates(analyses, options) if analyses else []
+    if ranked:
+        leads = [c for c in ranked if c.position == 0] or list(ranked)
+        continuation = rules().continuation
+        factor = options.headline_continuation_factor
+        lead = max(
+            leads,
+            key=lambda c: (
+                round(
+                    _title_score(c, story_terms, len(analyses), options)
+                    * (factor if _leans_back(c.text, continuation) else 1.0),
+                    9,
+                ),
+                c.article_id,
+            ),
+        )
+        return shorten_to_clause(lead.text, options)
+    return next((shorten_to_clause(s.text, options) for a in analyses for s in a.sentences), "")
+
+
+def _leans_back(text: str, continuation: Sequence[re.Pattern[str]]) -> bool:
+    return any(p.search(text) for p in continuation)
 
 
 _CLAUSE_END = re.compile(r"[،,؛;:]")
 
 
 def shorten_to_clause(sentence: str, options: SummaryOptions) -> str:
-    """A long lead sentence cut after its last clause (comma) within `headline_max_words` words, if it has one
-    after at least `headline_min_words` words; otherwise the whole sentence (a headline is never invented)."""
+    """A long lead sentence cut after its last clause (comma) within `headline_max_words` words, if that clause
+    holds at least half of them; otherwise the whole sentence (a headline is never invented)."""
     if len(arabic.words(sentence)) <= options.headline_max_words:
         return sentence
+    shortest = max(options.headline_min_words, options.headline_max_words // 2)
     best = None
     for match in _CLAUSE_END.finditer(sentence):
         n_words = len(arabic.words(sentence[: match.start()]))
         if n_words > options.headline_max_words:
             break
-        if n_words >= options.headline_min_words:
+        if n_words >= shortest:
             best = sentence[: match.start()].rstrip()
     return best or sentence
 
