@@ -1127,7 +1127,8 @@ def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) 
     """The conflict's kind, and the index of the latest side when later reports replace the earlier ones."""
     claims = [[c for b in side for c in b.claims] for side in sides]
     times = [[c.published for c in side if c.published is not None] for side in claims]
-    if all(len(t) == len(side) for t, side in zip(times, claims, strict=True)):
+    # Undated reports are left out of the timing as long as every side has a dated one.
+    if all(times):
         latest = max(range(len(sides)), key=lambda i: max(times[i]))
         newer = {c.article_id for c in claims[latest]}
         # An article that carries both the old and the new value reports the change: its old claim is history.

@@ -204,6 +204,12 @@ def test_same_time_or_unknown_time_is_a_contradiction(published: tuple) -> None:
         assert not any(side.latest for side in conflict.claims)
 
 
+def test_undated_reports_do_not_hide_an_update_between_dated_ones() -> None:
+    conflict = attendance_conflicts((ATTEND, "x", APRIL_20), (ATTEND, "y", None), (ABSENT, "z", MAY_10))[0]
+    assert conflict.kind == "superseded" and conflict.claims[-1].latest
+    assert conflict.claims[0].articles == ("a0", "a1") and conflict.claims[0].published == (APRIL_20.isoformat(),)
+
+
 def test_agreeing_reports_give_no_conflict() -> None:
     analyses = [
         analysis("a", ATTEND, APRIL_20),
