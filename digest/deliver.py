@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 
 from digest import render
@@ -128,7 +128,11 @@ def build_message(
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject_line(briefing, options)
     message["From"] = sender
-    message["To"] = ", ".join(to)
+    if options.bcc:
+        message["To"] = "undisclosed-recipients:;"  # an empty group (RFC 5322): nobody listed
+        message["Bcc"] = ", ".join(to)  # smtplib sends to these and drops the header from what it transmits
+    else:
+        message["To"] = ", ".join(to)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = make_msgid("digest", domain=sender.rsplit("@", 1)[1])
     message["Auto-Submitted"] = "auto-generated"
@@ -160,7 +164,7 @@ def send_message(message: EmailMessage, options: EmailOptions, environ: Mapping[
     if options.security not in SECURITY:
         raise ConfigError(f"[email] security must be one of {', '.join(SECURITY)}, not {options.security!r}")
     password = _password(options, os.environ if environ is None else environ)
-    recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+    recipients = envelope_recipients(message)
     where = f"{options.host}:{options.port}"
     try:
         context = ssl.create_default_context(cafile=options.cafile or None)
@@ -197,6 +201,12 @@ def send_message(message: EmailMessage, options: EmailOptions, environ: Mapping[
         raise DeliveryError(
             f"sent to {len(recipients) - len(refused)} of {len(recipients)} recipients; refused: {_refusals(refused)}"
         )
+
+
+def envelope_recipients(message: EmailMessage) -> list[str]:
+    """Who gets the message: To, Cc and Bcc, without repeats."""
+    fields = [str(message[name]) for name in ("To", "Cc", "Bcc") if message[name]]
+    return list(dict.fromkeys(address for _, address in getaddresses(fields) if address))
 
 
 def _one_line(text: str) -> str:

@@ -150,6 +150,7 @@ class EmailOptions:
     language: str = ""  # language of the subject line; "" = the briefing's first edition
     cafile: str = ""  # a CA bundle to trust for the server's certificate (e.g. a company CA); "" = system's
     attach_pdf: bool = True
+    bcc: bool = False  # recipients hidden from each other (Bcc; To: undisclosed-recipients)
 
 
 @dataclass(frozen=True)

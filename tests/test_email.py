@@ -336,3 +336,13 @@ def test_without_attachment_the_body_does_not_promise_one(built: Path) -> None:
     assert "application/pdf" not in parts
     for kind in ("text/plain", "text/html"):
         assert "attached as a PDF" not in parts[kind][0].get_content()
+
+
+def test_bcc_hides_the_recipients_from_each_other(built: Path) -> None:
+    briefing, pdfs = deliver.load_built(built)
+    with smtp_server("none") as (mailbox, port):
+        deliver.send_briefing(briefing, email_options(port, bcc=True), pdfs)
+    (_, recipients, message), *others = mailbox.received
+    assert not others and recipients == list(RECIPIENTS)
+    assert message["To"] == "undisclosed-recipients:;" and message["Bcc"] is None
+    assert not any(address in message.as_string() for address in RECIPIENTS)
