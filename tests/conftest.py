@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BENCH = ROOT.parent / "shared" / "bench"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite never sees the user's models, cache or options file: it gets empty folders of its own."""
+    base = Path(tempfile.mkdtemp(prefix="digest-tests-"))
+    os.environ["DIGEST_MODELS_DIR"] = str(base / "models")
+    os.environ["DIGEST_CACHE_DIR"] = str(base / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
