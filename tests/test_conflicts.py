@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest import arabic, conflicts, dates
 from digest.analyze import sentences_of
@@ -335,3 +337,54 @@ def test_fold_is_normalize_for_arabic_news(path: Path) -> None:
 def test_options_limit_conflicts() -> None:
     analyses = [analysis("x", ATTEND, APRIL_20), analysis("y", ABSENT, MAY_10)]
     assert find_conflicts(analyses, ConflictOptions(max_conflicts=0)) == ()
+
+
+WORDS = [
+    "بلينكن",
+    "يشارك",
+    "لن",
+    "غياب",
+    "مراكش",
+    "في",
+    "11",
+    "ماي",
+    "أكثر",
+    "من",
+    "80",
+    "دولة",
+    "عضوا",
+    "نيابة",
+    "عن",
+    "نولاند",
+    "تمثيله",
+    "من قبل",
+    "وفدا",
+    "أمريكيا",
+    "سيطرت",
+    "قسد",
+    "على",
+    "الرقة",
+    "مقتل",
+    "،",
+    ".",
+    "٨٤",
+    "ألف",
+    "ثلاثة",
+    "قتيلا",
+    "حلب",
+    "بهدف",
+    "كانت",
+    "x",
+    "é",
+    "\u200f",
+    "ـ",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.text(max_size=40))
+def test_any_text_in_no_crash_out(words: list[str], noise: str) -> None:
+    text = " ".join(words) + noise
+    result = analysis("h", text, MAY_10)
+    assert all(c.article_id == "h" and c.attribute for c in result.claims)
+    find_conflicts([result, analysis("i", noise + text, None)])
