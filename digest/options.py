@@ -35,20 +35,30 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    linkage: str = "centroid"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
-    threshold: float = 0.3  # average-link: groups merge while their mean pairwise similarity is at least this
-    max_days: int = 4  # articles (and stories) spanning more days are never one story; unknown dates never block
+    linkage: str = "average"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
+    threshold: float = 0.27  # average-link: groups merge while their mean pairwise similarity is at least this
+    max_days: int = 4  # two articles are linked only if their days (published, or named) come this close...
+    event_days: int = 45  # ...counting the dates an article names this near its publication (unknown: no limit)
     word_weight: float = 1.0  # feature groups, each TF-IDF and unit length, summed with these weights
     char_weight: float = 0.5  # character n-grams of the rarer words (spelling variants)
     name_weight: float = 0.5  # gazetteer keys, entity mentions, capitalised Latin words
-    number_weight: float = 0.3  # numbers written in the text
+    number_weight: float = 0.1  # numbers written in the text
+    lead_tokens: int = 60  # the title and this many first content words of the body...
+    lead_boost: int = 1  # ...count this many extra times
+    background_articles: int = 100  # IDF counts this many unrelated articles besides the day's: in a day of
+    # five articles on one story, the story's own words must not look common
+    idf_power: float = 1.0  # above 1, rare words (names, places) weigh more against common ones
+    min_df: int = 1  # features found in fewer articles are left out
     char_gram_size: int = 4
-    char_gram_min_length: int = 5  # words shorter than this give no character n-grams
-    char_gram_max_df: float = 0.05  # nor words found in more than this share of articles
-    vector_terms: int = 150  # heaviest features kept per article
+    char_gram_terms: int = 40  # character n-grams come from this many heaviest words of each article...
+    char_gram_min_length: int = 5  # ...none shorter than this...
+    char_gram_max_df: float = 0.05  # ...nor found in more than this share of articles
+    vector_terms: int = 400  # heaviest features kept per article
     max_posting: int = 300  # features held by more articles are not used to find candidates
-    neighbors: int = 20  # candidate links kept per article
-    min_similarity: float = 0.1  # weaker candidate links are dropped
+    neighbors: int = 50  # candidate links kept per article
+    min_similarity: float = 0.03  # weaker candidate links are dropped
+    smoothing_neighbors: int = 5  # each vector is smoothed with this many nearest neighbours' vectors...
+    smoothing_weight: float = 0.6  # ...weighted by similarity times this (0: off)
     boilerplate_shingle: int = 4  # word shingles recurring within an outlet are page furniture (0: off)
     boilerplate_articles: int = 25  # and so are shingles found in this many articles
     min_kept_tokens: int = 30  # an article left with fewer tokens after that keeps its text
@@ -68,7 +78,7 @@ class SummaryOptions:
     story_centroid_weight: float = 1.0  # the same for stories of several articles (cross-article consensus)
     story_position_weight: float = 0.5  # and the position prior there (each article has its own lead)
     support_weight: float = 1.0  # share of the story's articles that carry the sentence or a paraphrase (log)
-    support_threshold: float = 0.35  # token Jaccard at which another article's sentence is a paraphrase
+    support_threshold: float = 0.275  # token Jaccard at which another article's sentence is a paraphrase
     recency_weight: float = 1.5  # 1 for the newest article of the story, 0 for the oldest
     min_centroid_similarity: float = 0.12  # below (averaged with its neighbours): off-topic, e.g. an appended op-ed
     merge_threshold: float = 0.7  # token Jaccard at which sentences of two articles are one
@@ -76,7 +86,7 @@ class SummaryOptions:
     stem: bool = True  # Snowball Arabic light stems for similarity (centrality, centroid, merging)
     max_candidates: int = 200  # sentences given to sumy per story, best by a cheap score
     min_sentence_words: int = 6
-    max_sentence_words: int = 90
+    max_sentence_words: int = 250  # longer: an unsplit block (Arabic sentences chain many clauses; EASC)
     min_content_words: int = 4
     unterminated_min_words: int = 16  # shorter lines without final punctuation are titles/captions/bylines
     min_arabic_ratio: float = 0.5  # share of Arabic letters below which a sentence is a foreign caption
