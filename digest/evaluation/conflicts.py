@@ -6,6 +6,7 @@ Each claim's related articles (`digest.evaluation.stance`) form one story; every
 - A story whose articles include both `agree` and `disagree` should get a conflict that touches the claim.
   A conflict *touches* the claim when its subject or one of its sides' values shares a content word (normalised,
   clitics stripped, stop words dropped, at least three letters) or a number with the claim's text.
+  `detected_by_subject` counts only conflicts whose subject alone shares such a word or number.
 - A story whose articles are all `agree` should get no conflict at all: any conflict there is a false alarm
   (strict: touching or not). The same is reported, as a second figure, for stories with `agree` and `discuss`
   articles and no `disagree` (discussing articles do not dispute the claim either).
@@ -35,9 +36,12 @@ def _numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(arabic.to_ascii_digits(text)))
 
 
-def touches(conflict: Conflict, claim_text: str) -> bool:
-    """Whether a conflict is about the claim: a shared content word or number in its subject or values."""
-    parts = [conflict.subject.get("ar", ""), *(side.value.get("ar", "") for side in conflict.claims)]
+def touches(conflict: Conflict, claim_text: str, subject_only: bool = False) -> bool:
+    """Whether a conflict is about the claim: a shared content word or number in its subject or values
+    (or in its subject alone, the stricter reading)."""
+    parts = [conflict.subject.get("ar", "")]
+    if not subject_only:
+        parts += [side.value.get("ar", "") for side in conflict.claims]
     text = " ".join(parts)
     return bool(_words(text) & _words(claim_text)) or bool(_numbers(text) & _numbers(claim_text))
 
@@ -54,7 +58,7 @@ def _rate(part: int, whole: int) -> float:
 def evaluate(path: Path, options: Options) -> Report:
     """Detection rate on stories with disagreement, false-alarm rate on stories without."""
     claims = load_claims(path)
-    detected = with_disagreement = 0
+    detected = detected_subject = with_disagreement = 0
     false_alarms = without_disagreement = 0
     false_alarms_discuss = agree_discuss = 0
     touching_alarms = 0
@@ -68,6 +72,7 @@ def evaluate(path: Path, options: Options) -> Report:
         if "disagree" in stances:
             with_disagreement += 1
             detected += bool(about)
+            detected_subject += any(touches(c, claim.claim, subject_only=True) for c in found)
             mark = "detected" if about else "missed"
         elif stances == {"agree"}:
             without_disagreement += 1
@@ -85,6 +90,7 @@ def evaluate(path: Path, options: Options) -> Report:
         "detected": detected,
         "stories_with_disagreement": with_disagreement,
         "detection_rate": _rate(detected, with_disagreement),
+        "detected_by_subject": detected_subject,
         "false_alarms": false_alarms,
         "stories_without_disagreement": without_disagreement,
         "false_alarm_rate": _rate(false_alarms, without_disagreement),
