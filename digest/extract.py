@@ -63,6 +63,7 @@ class StoryFacts:
 @dataclass(frozen=True)
 class _Cues:
     title_heads: frozenset[str]
+    title_words: frozenset[str]  # words that carry a title on ("المكلفة شؤون ...", "السابق")
     honorifics: frozenset[str]
     particles: frozenset[str]
     stops: frozenset[str]
@@ -102,6 +103,7 @@ def _cues() -> _Cues:
     stops = (_bare_set(data["name_stops"]) | frozenset(bare(w) for w in stop_words("ar"))) - particles
     return _Cues(
         title_heads=_bare_set(data["title_heads"]),
+        title_words=_bare_set(data["title_words"]),
         honorifics=_exact_set(data["honorifics"]),
         particles=particles,
         stops=stops - frozenset(given) - frozenset(ambiguous) - frozenset(weak),
@@ -180,7 +182,8 @@ def _word_info(raw: str, norm: str) -> tuple[int, str | None]:
     elif norm.startswith(("ابو", "وابو")) and len(norm) > 5:  # a kunya: "أبو مازن", "أبو تريكة"
         given = "ambiguous"
     elif norm not in cues.stops and not raw.endswith("ى"):
-        for reading in surface_readings(norm):  # "ومحمد", "لمحمد"; but "النصر" is not "نصر"
+        readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
+        for reading in readings:  # "ومحمد"; but "النصر" is not "نصر" and "بيان" is not "يان"
             if reading in cues.given:
                 given = "given"
             elif reading in cues.given_ambiguous:
@@ -284,7 +287,8 @@ def _title_end(s: _Sentence, start: int, cues: _Cues) -> tuple[int, bool]:
             break
         construct = k == start + 1 and not head_definite
         continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(token.norm))
-        continues = continues or _is(token, cues.title_heads) or bool(gaz.adjective_country(token.norm))
+        continues = continues or _is(token, cues.title_heads) or _is(token, cues.title_words)
+        continues = continues or bool(gaz.adjective_country(token.norm))
         if not continues and token.norm.isalpha():
             return k, _name_like(s, k, cues)
         k += 1

@@ -237,3 +237,14 @@ def test_samples_no_actor_from_furniture(
     analyses, facts = samples
     assert not any(furniture_name in v for a in facts.actors for v in a.variants)
     assert not any(furniture_name in m.text for a in analyses for m in a.mentions)
+
+
+def test_samples_no_common_word_read_as_a_person(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+    # Every person the samples name is known; words such as "شؤون" (after "المكلفة") or "بيان" are not persons.
+    strays = [m.text for a in samples[0] for m in a.mentions if m.kind == "person" and m.key is None]
+    assert strays == []
+
+
+def test_samples_acting_title(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+    lempert = next(a for a in samples[1].actors if a.key == "person:yael-lempert")
+    assert lempert.role["en"] == "Acting US Assistant Secretary of State for Near Eastern Affairs"
