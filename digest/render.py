@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 
@@ -119,6 +120,13 @@ def number(value: int, lang: str) -> str:
     return format_decimal(value, locale=lang)
 
 
+def counted(count: int, what: str, lang: str) -> str:
+    """ "3 stories", "قصتان", "11 قصة": a count with its noun in the language's plural form (CLDR rules by Babel)."""
+    forms: dict[str, str] = labels(lang)["counts"][what]
+    form = Locale.parse(lang).plural_form(count)
+    return (forms.get(form) or forms["other"]).format(n=number(count, lang))
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL when it is a web address a reader may follow; None for `javascript:`, `file:` and the like."""
     if not url:
@@ -200,7 +208,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
                 "kind": actor.kind,
                 "kind_label": labels(lang).get(f"kind_{actor.kind}", actor.kind),
                 "mentions": actor.mentions,
-                "mentions_text": number(actor.mentions, lang),
+                "mentions_text": counted(actor.mentions, "mentions", lang),
                 "romanized": actor.romanized and lang != "ar",
                 # Spellings met in the press, other than the names already shown.
                 "variants": [v for v in actor.variants if v not in (name, original, actor.name.get("ar"))],
@@ -257,8 +265,8 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
         "conflicts": conflicts,
         "articles": [_article(a, lang) for a in listed],
         "more_articles": number(len(story.articles) - len(listed), lang) if len(listed) < len(story.articles) else None,
-        "article_count": number(len(story.articles), lang),
-        "outlet_count": number(len(story.outlets) or len(story.articles), lang),
+        "articles_text": counted(len(story.articles), "articles", lang),
+        "outlets_text": counted(len(story.outlets) or len(story.articles), "outlets", lang),
     }
 
 
@@ -277,6 +285,7 @@ def edition(briefing: Briefing, lang: str, max_stories: int = 0, max_sources: in
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
     stories = [_edition_story(s, lang, outlet_of, max_sources) for s in kept]
     left_out = len(briefing.stories) - len(kept)
+    duplicates = briefing.inputs.duplicates
     return {
         "more_stories": str(words["more_stories"]).format(count=number(left_out, lang)) if left_out else None,
         "lang": lang,
@@ -285,9 +294,9 @@ def edition(briefing: Briefing, lang: str, max_stories: int = 0, max_sources: in
         "title": words["title"],
         "date": long_date(briefing.date, lang),
         "stories": stories,
-        "story_count": number(len(briefing.stories), lang),
-        "read": number(briefing.inputs.read, lang),
-        "duplicates": number(briefing.inputs.duplicates, lang),
+        "stories_text": counted(len(briefing.stories), "stories", lang),
+        "read_text": counted(briefing.inputs.read, "read", lang),
+        "duplicates_text": counted(duplicates, "duplicates", lang) if duplicates else "",
         "skipped": [
             {"path": skip.path, "reason": skip.reason, "reason_dir": text_direction(skip.reason)}
             for skip in briefing.inputs.skipped

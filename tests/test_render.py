@@ -377,3 +377,32 @@ def test_text_direction_follows_the_first_strong_letter(text: str, way: str) -> 
 def test_evidence_quotes_carry_their_own_direction(page: str) -> None:
     english = edition_html(page, "en")
     assert '<blockquote class="evidence" dir="rtl">«بلينكين يغيب عن الاجتماع»</blockquote>' in english
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "text"),
+    [
+        ("ar", 1, "قصة واحدة"),
+        ("ar", 2, "قصتان"),
+        ("ar", 3, "3 قصص"),
+        ("ar", 11, "11 قصة"),
+        ("ar", 100, "100 قصة"),
+        ("en", 1, "1 story"),
+        ("en", 1000, "1,000 stories"),
+        ("es", 1, "1 noticia"),
+        ("es", 1000000, "1.000.000 noticias"),
+    ],
+)
+def test_counts_take_the_plural_form_of_the_language(lang: str, count: int, text: str) -> None:
+    assert render.counted(count, "stories", lang) == text
+
+
+def test_every_edition_has_the_same_labels() -> None:
+    from digest.resources import read_json
+
+    table = read_json("labels.json")
+    keys = {lang: set(words) for lang, words in table.items()}
+    assert keys["ar"] == keys["en"] == keys["es"]
+    for what in table["en"]["counts"]:
+        assert all("other" in table[lang]["counts"][what] for lang in table)
+    assert set(table["ar"]["attributes"]) == set(table["en"]["attributes"]) == set(table["es"]["attributes"])
