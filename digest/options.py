@@ -54,7 +54,9 @@ class ClusterOptions:
     char_gram_min_length: int = 5  # ...none shorter than this...
     char_gram_max_df: float = 0.05  # ...nor found in more than this share of articles
     vector_terms: int = 400  # heaviest features kept per article
-    max_posting: int = 300  # features held by more articles are not used to find candidates
+    block_terms: int = 40  # candidates share one of each other's heaviest features (blocking keys)...
+    max_posting: int = 300  # ...among those held by at most this many articles
+    candidates: int = 150  # candidates per article whose exact similarity is computed
     neighbors: int = 50  # candidate links kept per article
     min_similarity: float = 0.03  # weaker candidate links are dropped
     smoothing_neighbors: int = 5  # each vector is smoothed with this many nearest neighbours' vectors...
@@ -108,6 +110,7 @@ class ExtractOptions:
     city_weight: float = 1.5  # a city named as the venue outweighs its country
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
     same_day_weight: float = 0.4  # "اليوم" = publication day weighs this much as an event date
+    ner_backend: str = "rules"  # rules | camel (adds camel-tools' BERT NER; needs `camel_data -i ner`, slow)
 
 
 @dataclass(frozen=True)
