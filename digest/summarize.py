@@ -453,15 +453,17 @@ def select(
     """Best first within the budget, skipping sentences too close to one already chosen.
 
     With `fill`, the last sentence may overrun `max_words` (for evaluation at a fixed length, where the
-    summary is then cut); otherwise a sentence that would overrun is skipped and shorter ones are tried.
+    summary is then cut); otherwise a sentence that would overrun is skipped and shorter ones are tried,
+    and only when no sentence fits at all is the best one given alone.
     """
+    ordered = sorted(items, key=lambda c: (-round(c.score, 9), c.article_id, c.position))
     chosen: list[Candidate] = []
     chosen_sets: list[frozenset[str]] = []
     words = 0
-    for c in sorted(items, key=lambda c: (-round(c.score, 9), c.article_id, c.position)):
+    for c in ordered:
         if len(chosen) >= max_sentences or words >= max_words:
             break
-        if chosen and not fill and words + c.words > max_words:
+        if not fill and words + c.words > max_words:
             continue
         tokens = frozenset(c.tokens)
         if any(jaccard(tokens, other) >= options.redundancy_threshold for other in chosen_sets):
@@ -469,6 +471,8 @@ def select(
         chosen.append(c)
         chosen_sets.append(tokens)
         words += c.words
+    if not chosen and ordered and max_sentences > 0:
+        chosen.append(ordered[0])
     return chosen
 
 

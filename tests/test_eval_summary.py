@@ -115,3 +115,26 @@ def test_cli_json_last_line(tmp_path: Path) -> None:
 def test_not_an_easc_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not an EASC-style folder"):
         summary.evaluate(tmp_path, Options())
+
+
+EASC = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "easc"
+
+
+@pytest.mark.skipif(not EASC.is_dir(), reason="EASC not found at ../shared/bench/easc")
+def test_easc_floor_default_summarizer_keeps_up_with_lead() -> None:
+    """Quality floor on the real corpus (LexRank only, to stay fast): measured 0.534 / 0.451, lead 0.531 / 0.449."""
+    documents, _ = summary.load_corpus(EASC)
+    options = Options().summary
+    ours, lead = [], []
+    for document in documents:
+        references = [summary.rouge_tokens(r) for r in document.references]
+        budget = round(sum(len(r) for r in references) / len(references))
+        for scores, tokens in (
+            (ours, summary.system(document, budget, options)),
+            (lead, summary.lead(document, budget)),
+        ):
+            scores.append((summary.mean_rouge_f(tokens, references, 1), summary.mean_rouge_f(tokens, references, 2)))
+    r1, r2 = (sum(s[k] for s in ours) / len(ours) for k in (0, 1))
+    lead_r1, lead_r2 = (sum(s[k] for s in lead) / len(lead) for k in (0, 1))
+    assert r1 >= 0.525 and r2 >= 0.44
+    assert r1 >= lead_r1 - 0.005 and r2 >= lead_r2 - 0.005

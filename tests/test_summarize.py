@@ -290,3 +290,13 @@ def test_split_sentences_never_crashes_and_keeps_letters(text: str) -> None:
     sentences = arabic.split_sentences(text)
     letters = [c for c in text if c in "ابتثx"]
     assert [c for s in sentences for c in s if c in "ابتثx"] == letters
+
+
+def test_select_skips_a_sentence_over_the_word_budget_but_never_returns_nothing() -> None:
+    def candidate(words: int, score: float, name: str) -> summarize.Candidate:
+        return summarize.Candidate("x", name, 0, (name,), words, 1.0, None, False, [name], score=score)
+
+    long, short = candidate(200, 2.0, "long"), candidate(30, 1.0, "short")
+    assert summarize.select([long, short], OPTIONS, 5, 140) == [short]
+    assert summarize.select([long], OPTIONS, 5, 140) == [long]
+    assert summarize.select([long, short], OPTIONS, 5, 140, fill=True) == [long]
