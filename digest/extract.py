@@ -8,6 +8,8 @@ Per article (called from `analyze`):
    c. honorifics ("السيد"، "الشيخ"، "د.") and common given names ("محمد"، "جورج") before name-like words;
    d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ...").
    All cue words are data (`digest/data/extract_ar.json`, `digest/data/gazetteer/given_names.txt`).
+   e. optionally (`backend="camel"`, `ExtractOptions.ner_backend`), camel-tools' BERT NER when its model is
+      installed; never required, never downloaded, and slow (for evaluation and small batches).
 2. `find_dates`: `digest.dates.find_dates` on each sentence, resolved against the publication date.
 
 Per story: `extract(analyses, options) -> StoryFacts`:
@@ -23,15 +25,19 @@ Per story: `extract(analyses, options) -> StoryFacts`:
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from digest import dates as date_finder
 from digest.arabic import normalize, stop_words
+from digest.errors import ConfigError
 from digest.gazetteer import (
     Entry,
     Token,
@@ -521,13 +527,57 @@ def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: _Cues) -> int:
     return k if gazetteer().lookup(rest) == entry else i
 
 
-def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
+NER_BACKENDS = ("rules", "camel")
+_CAMEL_KINDS = {"PERS": "person", "ORG": "organization", "LOC": "place"}
+
+
+def camel_model_path() -> Path | None:
+    """Where camel-tools' NER model would be installed (`camel_data -i ner`), if it is there.
+
+    Looked up without importing `camel_tools.data`, whose import creates `~/.camel_tools`.
+    """
+    root = Path(os.environ["CAMELTOOLS_DATA"]) if os.environ.get("CAMELTOOLS_DATA") else Path.home() / ".camel_tools"
+    path = root.expanduser() / "data" / "ner" / "arabert"
+    return path if (path / "config.json").is_file() else None
+
+
+@lru_cache(maxsize=1)
+def _camel_recognizer() -> Any:
+    path = camel_model_path()
+    if path is None:
+        raise ConfigError(
+            "extract.ner_backend = 'camel' needs camel-tools' NER model: run `camel_data -i ner` "
+            "(or set CAMELTOOLS_DATA), or use ner_backend = 'rules'"
+        )
+    from camel_tools.ner import NERecognizer  # the data is there: importing camel_tools.data is harmless now
+
+    return NERecognizer(str(path), use_gpu=False)
+
+
+def _camel_spans(s: _Sentence) -> None:
+    """camel-tools' BERT NER on the sentence's words: its spans fill what the rules left unlabelled."""
+    if not s.tokens:
+        return
+    labels = _camel_recognizer().predict_sentence([s.raw(i) for i in range(len(s.tokens))])
+    start, kind = 0, None
+    for i, label in enumerate([*labels, "O"]):
+        prefix, _, cls = label.partition("-")
+        if kind is not None and not (prefix == "I" and _CAMEL_KINDS.get(cls) == kind):
+            s.add(_Span(start, i, kind))
+            kind = None
+        if prefix == "B" or (prefix == "I" and kind is None):
+            start, kind = i, _CAMEL_KINDS.get(cls)
+
+
+def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str = "rules") -> tuple[Mention, ...]:
     """Persons, organisations and places named in the article (offsets are in each sentence's text).
 
     Sentence by sentence: gazetteer names, titles, honorifics, given names, person nouns, head nouns; then,
     over the whole article, a surname written alone after the full name was found ("فيلتمان" after "جيفري
     فيلتمان") is the same person.
     """
+    if backend not in NER_BACKENDS:
+        raise ConfigError(f"unknown extract.ner_backend {backend!r}; choose one of {', '.join(NER_BACKENDS)}")
     gaz = gazetteer()
     cues = _cues()
     read: list[_Sentence] = []
@@ -543,6 +593,8 @@ def find_mentions(article: Article, sentences: Sequence[Sentence]) -> tuple[Ment
         _introduced_names(s, cues)
         _titles(s, cues)  # titles of the persons the name rules just found
         _head_nouns(s, cues)
+        if backend == "camel":
+            _camel_spans(s)
         read.append(s)
     _surnames_alone(read, cues)
     mentions: list[Mention] = []

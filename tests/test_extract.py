@@ -248,3 +248,18 @@ def test_samples_no_common_word_read_as_a_person(samples: tuple[list[Analysis], 
 def test_samples_acting_title(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
     lempert = next(a for a in samples[1].actors if a.key == "person:yael-lempert")
     assert lempert.role["en"] == "Acting US Assistant Secretary of State for Near Eastern Affairs"
+
+
+def test_camel_backend_without_its_model_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest.errors import ConfigError
+
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "camel"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    extract._camel_recognizer.cache_clear()
+    assert extract.camel_model_path() is None
+    article, sentences = _sentence("التقى ناصر بوريطة في الرباط.")
+    with pytest.raises(ConfigError, match="camel_data -i ner"):
+        extract.find_mentions(article, sentences, backend="camel")
+    assert not (tmp_path / ".camel_tools").exists() and not (tmp_path / "camel").exists()  # nothing created
+    with pytest.raises(ConfigError, match="unknown"):
+        extract.find_mentions(article, sentences, backend="spacy")

@@ -132,7 +132,7 @@ def _bio_files(path: Path) -> list[Path]:
     return files
 
 
-def predict(sentences: Sequence[tuple[str, ...]]) -> list[frozenset[tuple[str, int, int]]]:
+def predict(sentences: Sequence[tuple[str, ...]], backend: str = "rules") -> list[frozenset[tuple[str, int, int]]]:
     """The digest's mentions in consecutive tokenised sentences (read together, as one article), as token spans."""
     article_sentences, offsets = [], []
     for index, tokens in enumerate(sentences):
@@ -144,7 +144,7 @@ def predict(sentences: Sequence[tuple[str, ...]]) -> list[frozenset[tuple[str, i
         article_sentences.append(Sentence("ner", index, " ".join(tokens)))
     text = "\n".join(s.text for s in article_sentences)
     found: list[set[tuple[str, int, int]]] = [set() for _ in sentences]
-    for m in find_mentions(Article(id="ner", text=text), article_sentences):
+    for m in find_mentions(Article(id="ner", text=text), article_sentences, backend=backend):
         tokens, starts = sentences[m.sentence], offsets[m.sentence]
         first = next(i for i, s in enumerate(starts) if s + len(tokens[i]) > m.start)
         end = next((i for i, s in enumerate(starts) if s >= m.end), len(tokens))
@@ -164,7 +164,8 @@ def evaluate(path: Path, options: Options) -> Report:
         gold = list(read_bio(file))
         for at in range(0, len(gold), window):
             chunk = gold[at : at + window]
-            for sentence, predicted in zip(chunk, predict([g.tokens for g in chunk]), strict=True):
+            predictions = predict([g.tokens for g in chunk], options.extract.ner_backend)
+            for sentence, predicted in zip(chunk, predictions, strict=True):
                 sentences += 1
                 tokens += len(sentence.tokens)
                 for kind, *_ in sentence.spans:
@@ -174,7 +175,10 @@ def evaluate(path: Path, options: Options) -> Report:
                 for kind, *_ in predicted & sentence.spans:
                     hit_n[kind] += 1
     metrics: dict[str, float | int] = {"sentences": sentences, "tokens": tokens, "files": len(files)}
-    lines = [f"NER on {path}: {len(files)} file(s), {sentences} sentences, {tokens} tokens (exact span match)"]
+    lines = [
+        f"NER on {path}: {len(files)} file(s), {sentences} sentences, {tokens} tokens "
+        f"(backend {options.extract.ner_backend}, exact span match, {WINDOW}-sentence windows)"
+    ]
     lines.append(f"{'kind':<14}{'gold':>7}{'pred':>7}{'hit':>7}{'P':>8}{'R':>8}{'F1':>8}")
     for kind in (*KINDS, "overall"):
         g = sum(gold_n.values()) if kind == "overall" else gold_n[kind]
