@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -262,6 +264,12 @@ def write_day(articles: Iterator[DayArticle], folder: Path, fmt: str = "txt") ->
     return count
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its children that have ended (pool workers, once joined)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _maxrss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
 
@@ -315,28 +323,34 @@ def run_one(
     work_dir: Path,
     fmt: str = "txt",
     translation: bool = True,
+    config: Path | None = None,
 ) -> dict[str, Any]:
     """Make a day of `n` articles in `work_dir`, build its briefing, and measure every stage."""
     from digest import pipeline, render
-    from digest.options import Options
+    from digest.options import load_options
+
+    options = load_options(config)
 
     started = time.perf_counter()
     units = load_base(data_dir, samples_dir)
     written = write_day(make_day(units, n), work_dir / "in", fmt)
     del units
     generate_s = time.perf_counter() - started
+    print(f"bench: {n}: day written in {generate_s:.1f} s", file=sys.stderr, flush=True)
 
-    options = Options()
     stages: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     rss_after: dict[str, float] = {}
-    clock: dict[str, float] = {}
+    clock: dict[str, tuple[float, float]] = {}
 
     def on_stage(event: str, stage: str) -> None:
         if event == "start":
-            clock[stage] = time.perf_counter()
+            clock[stage] = (time.perf_counter(), _cpu_s())
         else:
-            stages[stage] = round(time.perf_counter() - clock[stage], 3)
+            stages[stage] = round(time.perf_counter() - clock[stage][0], 3)
+            cpu[stage] = round(_cpu_s() - clock[stage][1], 3)
             rss_after[stage] = _maxrss_mb(resource.RUSAGE_SELF)
+            print(f"bench: {n}: {stage} {stages[stage]:.1f} s, {cpu[stage]:.1f} s CPU", file=sys.stderr, flush=True)
 
     result = pipeline.build([work_dir / "in"], work_dir / "out", options, translator=NoModel(), on_stage=on_stage)
     total = sum(stages.values())
@@ -356,7 +370,9 @@ def run_one(
         "largest_story": max((len(s.articles) for s in briefing.stories), default=0),
         "generate_s": round(generate_s, 3),
         "stages_s": stages,
+        "stages_cpu_s": cpu,
         "total_s": round(total, 3),
+        "total_cpu_s": round(sum(cpu.values()), 3),
         "articles_per_s": round(written / total, 1) if total else None,
         "outputs_bytes": {p.suffix.lstrip("."): p.stat().st_size for p in result.written},
         "pdf_top_stories": len(top.stories),
@@ -367,6 +383,24 @@ def run_one(
         "rss_self_after_stage_mb": rss_after,
         "translation": time_translation(briefing.stories, options) if translation else None,
     }
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a process and its worker children (psutil when installed, else the process alone)."""
+    try:
+        import psutil
+    except ImportError:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        return
+    try:
+        process = psutil.Process(pid)
+        procs = [*process.children(recursive=True), process]
+    except psutil.Error:  # already gone
+        return
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
 
 
 def _tree_rss(process: Any) -> int:
@@ -389,6 +423,7 @@ def measure(
     fmt: str = "txt",
     translation: bool = True,
     timeout: float = 1800.0,
+    config: Path | None = None,
 ) -> dict[str, Any]:
     """`run_one` in a fresh subprocess (so the peak memory is this N's), sampling its process tree's RSS."""
     try:
@@ -400,20 +435,28 @@ def measure(
         command += ["--format", fmt] + ([] if translation else ["--no-translation"])
         if samples_dir is not None:
             command += ["--samples", str(samples_dir)]
+        if config is not None:
+            command += ["--config", str(config)]
         child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         watched = psutil.Process(child.pid) if psutil else None
         peak = 0
         deadline = time.monotonic() + timeout
         with child:
-            while child.poll() is None:
-                if time.monotonic() > deadline:
-                    child.kill()
+            try:
+                while child.poll() is None:
+                    if time.monotonic() > deadline:
+                        raise DigestError(
+                            f"bench: {n} articles did not finish within {timeout:.0f} s (stopped; "
+                            f"peak RSS so far {peak / 2**20:.0f} MB)"
+                        )
+                    if watched is not None:
+                        with contextlib.suppress(psutil.Error):
+                            peak = max(peak, _tree_rss(watched))
+                    time.sleep(0.2)
+            finally:
+                if child.poll() is None:  # stopped, interrupted or timed out: leave nothing running
+                    _kill_tree(child.pid)
                     child.wait()
-                    raise DigestError(f"bench: {n} articles did not finish within {timeout:.0f} s (stopped)")
-                if watched is not None:
-                    with contextlib.suppress(psutil.Error):
-                        peak = max(peak, _tree_rss(watched))
-                time.sleep(0.2)
             out = child.stdout.read() if child.stdout else ""
         if child.returncode != 0:
             raise DigestError(f"bench: the run with {n} articles failed (exit {child.returncode}; see above)")
@@ -436,6 +479,8 @@ def to_text(results: dict[str, dict[str, Any]]) -> str:
     rows += [("stories", [str(results[k]["stories"]) for k in sizes])]
     rows += [(f"{s} s", [f"{results[k]['stages_s'].get(s, 0):.2f}" for k in sizes]) for s in stage_names]
     rows += [("total s", [f"{results[k]['total_s']:.2f}" for k in sizes])]
+    rows += [(f"{s} CPU s", [f"{results[k]['stages_cpu_s'].get(s, 0):.2f}" for k in sizes]) for s in stage_names]
+    rows += [("total CPU s", [f"{results[k]['total_cpu_s']:.2f}" for k in sizes])]
     rows += [("articles/s", [str(results[k]["articles_per_s"]) for k in sizes])]
     rows += [("peak RSS MB (tree)", [str(results[k].get("rss_peak_tree_mb")) for k in sizes])]
     rows += [("peak RSS MB (main)", [str(results[k]["rss_peak_self_mb"]) for k in sizes])]
@@ -464,6 +509,7 @@ def run(
     translation: bool = True,
     timeout: float = 1800.0,
     progress: Any = None,
+    config: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every N in its own subprocess, in order; figures keyed by N (as a string, for JSON)."""
     if not (data_dir / "stance").is_dir():
@@ -472,7 +518,7 @@ def run(
     for n in sizes:
         if progress:
             progress(f"bench: {n} articles...")
-        results[str(n)] = measure(n, data_dir, samples_dir, fmt, translation, timeout)
+        results[str(n)] = measure(n, data_dir, samples_dir, fmt, translation, timeout, config)
     return results
 
 
@@ -484,9 +530,12 @@ def _child_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--samples", type=Path)
     parser.add_argument("--format", default="txt", choices=("txt", "jsonl"))
     parser.add_argument("--no-translation", action="store_true")
+    parser.add_argument("--config", type=Path)
     args = parser.parse_args(argv)
     try:
-        figures = run_one(args.articles, args.data, args.samples, args.work, args.format, not args.no_translation)
+        figures = run_one(
+            args.articles, args.data, args.samples, args.work, args.format, not args.no_translation, args.config
+        )
     except DigestError as exc:
         print(f"digest bench: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -531,6 +580,7 @@ def _sizes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl"]), default="txt", help="Input files written.")
 @click.option("--no-translation", is_flag=True, help="Skip the separate translation timing.")
 @click.option("--timeout", type=float, default=1800.0, show_default=True, help="Seconds allowed per size.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Options file (TOML) for the runs.")
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line: the figures keyed by size.")
 def command(
     sizes: tuple[int, ...],
@@ -539,10 +589,13 @@ def command(
     fmt: str,
     no_translation: bool,
     timeout: float,
+    config: Path | None,
     as_json: bool,
 ) -> None:
     """Time every stage and the peak memory on days of N articles made from real ones."""
     data_dir = data_dir or default_data_dir()
+    # A `timeout` or `kill` of this command must also stop the measured run (see `measure`).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     samples = samples_dir or repo_root() / "samples"
     results = run(
         sizes,
@@ -552,6 +605,7 @@ def command(
         not no_translation,
         timeout,
         progress=lambda message: click.echo(message, err=True),
+        config=config,
     )
     click.echo(to_text(results))
     if as_json:
