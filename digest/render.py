@@ -185,8 +185,8 @@ def _article(article: Article, lang: str) -> dict[str, Any]:
     }
 
 
-def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sources: int = 0) -> dict[str, Any]:
-    """What the templates need of one story in one language (at most `max_sources` articles listed; 0: all)."""
+def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], options: RenderOptions) -> dict[str, Any]:
+    """What the templates need of one story in one language (lists capped as `options` says)."""
     status = story.translation.get(lang) if lang != "ar" else None
     headline, headline_lang = _in(story.headline, lang)
     summary = story.summary.get(lang, ())
@@ -211,7 +211,9 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
                 "mentions_text": counted(actor.mentions, "mentions", lang),
                 "romanized": actor.romanized and lang != "ar",
                 # Spellings met in the press, other than the names already shown.
-                "variants": [v for v in actor.variants if v not in (name, original, actor.name.get("ar"))],
+                "variants": _other_spellings(
+                    actor.variants, (name, original, actor.name.get("ar")), options.max_variants
+                ),
             }
         )
     conflicts = []
@@ -240,7 +242,7 @@ def _edition_story(story: Story, lang: str, outlet_of: dict[str, str], max_sourc
                 "claims": sides,
             }
         )
-    listed = story.articles[:max_sources] if max_sources > 0 else story.articles
+    listed = story.articles[: options.max_sources] if options.max_sources > 0 else story.articles
     venue = None
     if story.venue:
         venue_name, _ = _in(story.venue.name, lang)
@@ -274,16 +276,36 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def edition(briefing: Briefing, lang: str, max_stories: int = 0, max_sources: int = 0) -> dict[str, Any]:
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def _other_spellings(variants: Iterable[str], shown: Iterable[str | None], limit: int) -> list[str]:
+    """Spellings met in the press that differ in their letters (not quotes or spaces) from the names shown.
+
+    At most `limit` of them (0: all).
+    """
+    seen = {_NOT_A_LETTER.sub("", name) for name in shown if name}
+    kept = []
+    for variant in variants:
+        key = _NOT_A_LETTER.sub("", variant)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(variant.strip(" \"'“”«»"))
+    return kept[:limit] if limit > 0 else kept
+
+
+def edition(briefing: Briefing, lang: str, options: RenderOptions | None = None, medium: str = "web") -> dict[str, Any]:
     """One language edition of the briefing, fully localised, as the templates read it.
 
-    `max_stories` keeps the first stories (the pipeline puts the biggest first) and says how many more there
-    are; `max_sources` caps the articles listed under each story. 0 means all.
+    In print, `options.print_stories` keeps the first stories (the pipeline puts the biggest first) and the
+    edition says how many more there are; `max_sources` and `max_variants` cap lists. 0 means all.
     """
+    options = options or RenderOptions()
+    max_stories = options.print_stories if medium == "print" else 0
     outlet_of = {a.id: a.outlet or a.id for s in briefing.stories for a in s.articles}
     words = labels(lang)
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
-    stories = [_edition_story(s, lang, outlet_of, max_sources) for s in kept]
+    stories = [_edition_story(s, lang, outlet_of, options) for s in kept]
     left_out = len(briefing.stories) - len(kept)
     duplicates = briefing.inputs.duplicates
     return {
@@ -325,10 +347,8 @@ def context(
     """
     if medium not in MEDIA:
         raise ConfigError(f"unknown medium {medium!r}; choose from {', '.join(MEDIA)}")
-    options = options or RenderOptions()
-    limits = {"max_stories": options.print_stories if medium == "print" else 0, "max_sources": options.max_sources}
-    editions = [edition(briefing, lang, **limits) for lang in _languages(briefing, languages)]
-    first = editions[0] if editions else edition(briefing, "ar", **limits)
+    editions = [edition(briefing, lang, options, medium) for lang in _languages(briefing, languages)]
+    first = editions[0] if editions else edition(briefing, "ar", options, medium)
     return {
         "editions": editions,
         "first": first,

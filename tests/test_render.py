@@ -406,3 +406,9 @@ def test_every_edition_has_the_same_labels() -> None:
     for what in table["en"]["counts"]:
         assert all("other" in table[lang]["counts"][what] for lang in table)
     assert set(table["ar"]["attributes"]) == set(table["en"]["attributes"]) == set(table["es"]["attributes"])
+
+
+def test_other_spellings_skip_the_shown_names_and_punctuation_variants() -> None:
+    variants = ("بوريطة", "\u201cبوريطة\u201d", "ناصر بوريطة", "Bourita", "بوريطه", "بوريضة")
+    assert render._other_spellings(variants, ("Nasser Bourita", "ناصر بوريطة"), 2) == ["بوريطة", "Bourita"]
+    assert len(render._other_spellings(variants, (), 0)) == 5
