@@ -278,8 +278,8 @@ def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tupl
 def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[Candidate]:
     """One candidate per group of near-identical sentences (token Jaccard >= threshold), crediting all sources.
 
-    The first candidate of a group (oldest article, reading order) keeps its text and place; when a later
-    copy comes from a newer article, the group takes the newer recency.
+    The first candidate of a group (oldest article, reading order) keeps its text; the group takes the newest
+    recency and the most prominent position among its copies.
     """
     parent = list(range(len(items)))
 
@@ -302,6 +302,9 @@ def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[
         head = members[0]
         head.sources = list(dict.fromkeys(s for m in members for s in m.sources))
         head.recency = max(m.recency for m in members)
+        # its most prominent placement: a sentence one outlet leads with counts as a lead
+        head.position = min(m.position for m in members)
+        head.relative_position = min(m.relative_position for m in members)
         head.support = set(head.sources)
         merged.append(head)
     return merged
