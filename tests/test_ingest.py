@@ -337,7 +337,7 @@ def test_near_duplicates_are_folded_with_their_outlets(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------ properties
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".html", ".rss", ".jsonl", ".bin"]))
 def test_any_bytes_give_an_article_or_a_reason(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"input{suffix}"
