@@ -334,6 +334,14 @@ def test_fold_is_normalize_for_arabic_news(path: Path) -> None:
             assert conflicts.fold(line) == arabic.normalize(line)
 
 
+def test_every_extractor_has_literal_words_to_skip_sentences() -> None:
+    """A pattern with no literal word of two letters would make its extractor read every sentence."""
+    for family, words in conflicts.lexicon().keywords.items():
+        assert words is not None, family
+    assert conflicts.required_literals(["س?[يتن]شارك", "الغ[يا]\\w* (?:زيار|مشارك)"]) == ("شارك", "الغ")
+    assert conflicts.required_literals(["(?:ما|لا)"]) is None
+
+
 def test_options_limit_conflicts() -> None:
     analyses = [analysis("x", ATTEND, APRIL_20), analysis("y", ABSENT, MAY_10)]
     assert find_conflicts(analyses, ConflictOptions(max_conflicts=0)) == ()
