@@ -336,7 +336,8 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
                 s.add(_Span(k, name_end, "person", None, title))
             elif name_next and k == end and not s.tokens[k].norm.startswith(_VERB_PREFIX):
                 strict_end = _strict_name_end(s, k, cues, limit=3)
-                if strict_end > k:
+                # one word alone after a title is a name only when punctuation closes it ("السفير X،")
+                if strict_end - k >= 2 or (strict_end > k and (strict_end == n or s.breaks[strict_end])):
                     s.add(_Span(k, strict_end, "person", None, title))
         i = end
     # Apposition after the name: "عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي"
@@ -707,7 +708,19 @@ def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
 
 
 def _join_surnames(groups: dict[str, _Group]) -> None:
-    """A name written alone ("لاندبيرغ") joins the one full name of the story that ends with it."""
+    """A name written alone ("لاندبيرغ") joins the one full name of the story that ends with it; unknown full
+    names with the same first and last words ("خالد سحلوب", "خالد محمد عبد الرؤوف سحلوب") are one person."""
+    by_ends: dict[tuple[str, str], str] = {}
+    for key, group in sorted(groups.items(), key=lambda kv: -max(len(name_key(n)) for n in kv[1].surfaces)):
+        if group.kind != "person" or group.entry is not None:
+            continue
+        tokens = max((name_key(n) for n in group.surfaces), key=len)
+        if len(tokens) < 2:
+            continue
+        owner = by_ends.setdefault((tokens[0], tokens[-1]), key)
+        if owner != key:
+            groups[owner].absorb(group)
+            del groups[key]
     ends: dict[str, list[str]] = defaultdict(list)
     for key, group in groups.items():
         if group.kind != "person":
@@ -717,13 +730,23 @@ def _join_surnames(groups: dict[str, _Group]) -> None:
             tokens = name_key(name)
             if len(tokens) > 1:
                 ends[tokens[-1]].append(key)
+    starts: dict[str, set[str]] = defaultdict(set)
+    for key, group in groups.items():
+        if group.kind == "person" and group.entry is None:
+            for name in group.surfaces:
+                tokens = name_key(name)
+                if len(tokens) > 1:
+                    starts[tokens[0]].add(key)
     for key, group in list(groups.items()):
         if group.entry is not None or group.kind != "person":
             continue
         tokens = name_key(next(iter(group.surfaces)))
-        owners = sorted(set(ends.get(tokens[-1], ()))) if tokens else []
-        owners = [o for o in owners if o != key]
-        if len(tokens) == 1 and len(owners) == 1:
+        if len(tokens) != 1:
+            continue
+        owners = sorted(set(ends.get(tokens[0], ())) - {key})
+        if not owners:  # a first name alone joins the one unknown full name that starts with it
+            owners = sorted(starts.get(tokens[0], set()) - {key})
+        if len(owners) == 1:
             groups[owners[0]].absorb(group)
             del groups[key]
 
@@ -762,10 +785,8 @@ def _actor(group: _Group) -> Actor:
             mentions=group.mentions,
             key=group.entry.key,
         )
-    # The fullest of the most written forms.
-    top = max(group.surfaces.values())
-    arabic_name = max((n for n, c in group.surfaces.items() if c == top), key=lambda n: (len(n.split()), n))
-    arabic_name = max(variants, key=lambda n: (len(name_key(n)), group.surfaces[n], n))
+    # The most written full name (a surname alone is not a display name), the fullest on a tie.
+    arabic_name = max(variants, key=lambda n: (len(name_key(n)) > 1, group.surfaces[n], len(name_key(n)), n))
     latin = romanize(arabic_name)
     return Actor(
         name={"ar": arabic_name, "en": latin, "es": latin},
