@@ -5,19 +5,23 @@ Entry point: `summarize(analyses, options) -> Summary`. In order:
 1. candidates  every sentence of every article of the story, except those the rules of
                `data/summary/<lang>.json` and the options reject (page furniture, bylines, prompts, date
                lines, captions in another script, titles repeated in the body, unterminated short lines);
-2. merge       near-identical sentences across articles (token Jaccard, found through a prefix-filtering
-               index, not by comparing all pairs) become one candidate credited to every article;
+               a leading dateline ("إيلاف من الرباط:") is cut off;
+2. merge       near-identical sentences across articles (token Jaccard on light stems, found through a
+               prefix-filtering index, not by comparing all pairs) become one candidate credited to every
+               article; paraphrases (a lower Jaccard) count as support without being merged;
 3. score       a linear mix of normalised features: centrality from a sumy summarizer (LexRank, TextRank or
-               LSA, fed with our tokens and stop words), a position prior (lead sentences matter), similarity
-               to the story centroid (terms shared by several articles; off-topic sentences such as an
-               appended op-ed are dropped below a floor), support (how many articles carry it) and recency
-               (the latest state of the story first);
+               LSA, fed with our tokens and stop words), a position prior (the lead, then the share of the
+               article read before the sentence), similarity to the story centroid (terms shared by several
+               articles; a run of off-topic sentences such as an appended op-ed is dropped), support (how
+               many articles say it) and recency (the latest state of the story first). Single articles and
+               stories have their own centroid and position weights (`SummaryOptions`, tuned on EASC);
 4. select      best first, skipping redundant sentences, within the budget in sentences and words;
-5. order       news first (newest article first, in reading order), background (foundation dates,
-               pluperfect reminders) last.
+5. order       the best news sentence first, then news (newest article first, in reading order), then
+               background (foundation dates, pluperfect reminders).
 
-The headline is the title (or, without titles, the lead sentence) closest to the story centroid, newer
-preferred; date lines and section banners are never headlines.
+The headline is the title closest to the story's vocabulary, newer preferred; date lines, section banners
+and foreign captions are never headlines. Without titles, the most representative lead sentence stands
+in, cut after a clause when long; nothing is composed that the articles do not say.
 """
 
 from __future__ import annotations
