@@ -78,6 +78,8 @@ class _Cues:
     brand_heads: frozenset[str]  # heads that may take a proper name directly ("شركة نوكيا")
     wrapper_heads: frozenset[str]  # heads that are not part of the name ("صحيفة الأهرام" → "الأهرام")
     person_nouns: frozenset[str]  # nouns that introduce a person's name ("اللاعب", "الكاتبة", "زوجة")
+    speech_verbs: frozenset[str]  # "قال", "أضاف": a name often follows
+    speech_subject_stops: frozenset[str]  # ... but not these subjects ("قال مصدر", "قال شهود")
     place_heads: frozenset[str]  # "مدينة مراكش": the place is "مراكش"
     place_heads_in_name: frozenset[str]  # "نهر النيل", "إقليم كردستان": the head is part of the name
     event_nouns: frozenset[str]
@@ -118,6 +120,8 @@ def _cues() -> _Cues:
         brand_heads=_bare_set(data["brand_heads"]),
         wrapper_heads=_bare_set(data["wrapper_heads"]),
         person_nouns=_exact_set(data["person_nouns"]),
+        speech_verbs=_exact_set(data["speech_verbs"]),
+        speech_subject_stops=_bare_set(data["speech_subject_stops"]),
         place_heads=_exact_set(data["place_heads"]),
         place_heads_in_name=_exact_set(data["place_heads_in_name"]),
         event_nouns=_bare_set(data["event_nouns"]),
@@ -446,6 +450,30 @@ def _introduced_names(s: _Sentence, cues: _Cues) -> None:
         i = k
 
 
+def _cued_names(s: _Sentence, cues: _Cues) -> None:
+    """Unknown names after a verb of saying, closed by punctuation or a function word:
+    "قال سولانا إن ...", "وأضاف الحريري:" (not "قال مصدر", "قال متمردون")."""
+    n = len(s.tokens)
+    for i in range(n - 1):
+        token = s.tokens[i]
+        if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
+            continue
+        if token.norm not in cues.speech_verbs:
+            continue
+        k = i + 1
+        first = s.tokens[k].norm
+        if _is(s.tokens[k], cues.speech_subject_stops) or s.tokens[k].bare in cues.speech_subject_stops:
+            continue
+        if first.endswith(("ا", "ون")) and len(first) > 3:
+            continue  # an adverb or a plural: "قال قائلا", "قال متمردون"
+        end = _strict_name_end(s, k, cues, limit=3)
+        if end == k and first.startswith("ال") and first.endswith("ي"):
+            end = k + 1 if _name_like(s, k, cues) else k  # "قال الحريري"
+        closed = end == n or (end < n and (s.breaks[end] or bool(s.flags[end] & STOP)))
+        if end > k and closed:
+            s.add(_Span(k, end, "person"))
+
+
 def _given_names(s: _Sentence, cues: _Cues) -> None:
     n = len(s.tokens)
     i = 0
@@ -592,6 +620,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
         _honorific_names(s, cues)
         _given_names(s, cues)
         _introduced_names(s, cues)
+        _cued_names(s, cues)
         _titles(s, cues)  # titles of the persons the name rules just found
         _head_nouns(s, cues)
         if backend == "camel":

@@ -56,6 +56,11 @@ def _mentions(text: str) -> list[tuple[str, str, str | None, str | None]]:
         ),
         # "على" (the preposition) is not the name "علي"; a nationality adjective is not a place mention.
         ("وشدد الوزير على ضرورة التعاون مع الجانب الإسباني.", []),
+        # After a verb of saying, a name closed by a function word; not a generic subject.
+        ("وقال ويلكنسون إن الاتحاد مستعد.", [("ويلكنسون", "person", None, None)]),
+        ("وقال مصدر إن الاجتماع تأجل.", []),
+        # A given name and a family name with the article.
+        ("والتقى حسين الفردان بالوفد.", [("حسين الفردان", "person", None, None)]),
         # Organisation heads: a generic "الجماعة الإرهابية" is not a name; "حزب العدالة والتنمية" is.
         ("وانتقد حزب العدالة والتنمية الجماعة الإرهابية.", [("حزب العدالة والتنمية", "organization", "org:pjd", None)]),
     ],
@@ -263,3 +268,14 @@ def test_camel_backend_without_its_model_says_how_to_install(tmp_path: Path, mon
     assert not (tmp_path / ".camel_tools").exists() and not (tmp_path / "camel").exists()  # nothing created
     with pytest.raises(ConfigError, match="unknown"):
         extract.find_mentions(article, sentences, backend="spacy")
+
+
+def test_unknown_full_names_with_the_same_ends_merge() -> None:
+    text = (
+        "وطالب النشطاء بالإفراج عن المصور خالد محمد عبد الرؤوف سحلوب. "
+        "وقال المحامي إن خالد سحلوب مضرب عن الطعام. وأعلن سحلوب الإضراب قبل أسبوع."
+    )
+    analysis = analyze.analyze(Article(id="x", text=text, published=datetime(2017, 1, 1)))
+    persons = [a for a in extract.extract([analysis], ExtractOptions()).actors if a.kind == "person"]
+    assert len(persons) == 1
+    assert persons[0].name["ar"] in {"خالد سحلوب", "خالد محمد عبد الرؤوف سحلوب"} and persons[0].mentions == 3
