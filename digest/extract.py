@@ -464,8 +464,8 @@ def _cued_names(s: _Sentence, cues: _Cues) -> None:
         first = s.tokens[k].norm
         if _is(s.tokens[k], cues.speech_subject_stops) or s.tokens[k].bare in cues.speech_subject_stops:
             continue
-        if first.endswith(("ا", "ون")) and len(first) > 3:
-            continue  # an adverb or a plural: "قال قائلا", "قال متمردون"
+        if first.endswith("ا") and len(first) > 3:
+            continue  # an adverb: "قال قائلا", "أضاف مؤكدا"
         end = _strict_name_end(s, k, cues, limit=3)
         if end == k and first.startswith("ال") and first.endswith("ي"):
             end = k + 1 if _name_like(s, k, cues) else k  # "قال الحريري"
