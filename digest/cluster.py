@@ -35,6 +35,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -226,7 +227,7 @@ def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> sparse.cs
     return _top_terms(sparse.hstack(groups, format="csr"), options.vector_terms)
 
 
-def _top_terms(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+def _top_terms(matrix: sparse.csr_matrix, keep: int, normalise: bool = True) -> sparse.csr_matrix:
     """Keep each row's `keep` largest entries (ties by column), renormalised to unit length."""
     matrix.sort_indices()
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
@@ -240,7 +241,7 @@ def _top_terms(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
             order = np.lexsort((cols, -vals))[:keep]
             order.sort()
             cols, vals = cols[order], vals[order]
-        norm = float(np.sqrt(np.dot(vals, vals))) or 1.0
+        norm = (float(np.sqrt(np.dot(vals, vals))) or 1.0) if normalise else 1.0
         new_indices.append(cols)
         new_data.append(vals / norm)
         new_indptr.append(new_indptr[-1] + len(vals))
@@ -281,40 +282,96 @@ def _close_in_time(a: tuple[int, ...], b: tuple[int, ...], max_days: int) -> boo
     return False
 
 
-def _candidate_edges(
-    vectors: sparse.csr_matrix, days: list[tuple[int, ...]], options: ClusterOptions
-) -> dict[tuple[int, int], int]:
-    """Similar pairs (i < j) with integer similarities, at most `neighbors` per article, found by blocking.
-
-    The similarity is the cosine over the features held by at most `max_posting` articles: the commoner
-    ones weigh little (low IDF) and would make the product quadratic."""
-    n = vectors.shape[0]
+def _blocking_keys(vectors: sparse.csr_matrix, options: ClusterOptions) -> sparse.csr_matrix:
+    """Each article's `block_terms` heaviest features among those held by at most `max_posting` articles."""
     postings = np.diff(vectors.tocsc().indptr)
-    blocking = (vectors @ sparse.diags((postings <= options.max_posting).astype(np.float64))).tocsr()
-    blocking.eliminate_zeros()
-    transposed = blocking.T.tocsr()
-    edges: dict[tuple[int, int], int] = {}
-    floor = options.min_similarity
-    chunk = 1000
+    usable = (vectors @ sparse.diags((postings <= options.max_posting).astype(np.float64))).tocsr()
+    usable.eliminate_zeros()
+    return _top_terms(usable, options.block_terms, normalise=False)
+
+
+def _candidate_pairs(vectors: sparse.csr_matrix, options: ClusterOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (first, second), at most `candidates` per article, sorted by first.
+
+    Candidates share blocking keys (an inverted index as a sparse product, so each article meets at most
+    `block_terms * max_posting` others); the ones sharing the most weight are kept."""
+    n = vectors.shape[0]
+    keys = _blocking_keys(vectors, options)
+    keys_t = keys.T.tocsr()
+    firsts: list[np.ndarray] = []
+    seconds: list[np.ndarray] = []
+    chunk = 500
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
-        shared = (blocking[start:stop] @ transposed).tocsr()
+        shared = (keys[start:stop] @ keys_t).tocsr()
         for local in range(stop - start):
             i = start + local
             lo, hi = shared.indptr[local], shared.indptr[local + 1]
-            others, sims = shared.indices[lo:hi], shared.data[lo:hi]
-            keep = (sims >= floor) & (others != i)
-            others, sims = others[keep], sims[keep]
-            taken = 0
-            for k in np.lexsort((others, -sims)):
-                if taken >= options.neighbors:
-                    break
-                j = int(others[k])
-                if not _close_in_time(days[i], days[j], options.max_days):
-                    continue
-                edges[(i, j) if i < j else (j, i)] = round(float(sims[k]) * _SCALE)
-                taken += 1
+            others, scores = shared.indices[lo:hi], shared.data[lo:hi]
+            mask = others != i
+            others, scores = others[mask], scores[mask]
+            if len(others) > options.candidates:
+                others = np.sort(others[np.lexsort((others, -scores))[: options.candidates]])
+            firsts.append(np.full(len(others), i, dtype=np.int64))
+            seconds.append(others.astype(np.int64))
+    if not firsts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def _edges(
+    vectors: sparse.csr_matrix,
+    pairs: tuple[np.ndarray, np.ndarray],
+    days: list[tuple[int, ...]],
+    options: ClusterOptions,
+) -> dict[tuple[int, int], int]:
+    """The candidate pairs' exact cosines as integer links (i < j), at most `neighbors` per article."""
+    first, second = pairs
+    n = vectors.shape[0]
+    edges: dict[tuple[int, int], int] = {}
+    bounds = np.searchsorted(first, np.arange(n + 1))
+    step = 20_000  # pairs per vectorised product, to bound memory
+    sims = np.concatenate(
+        [
+            np.asarray(vectors[first[k : k + step]].multiply(vectors[second[k : k + step]]).sum(axis=1)).ravel()
+            for k in range(0, len(first), step)
+        ]
+        or [np.zeros(0)]
+    )
+    for i in range(n):
+        lo, hi = bounds[i], bounds[i + 1]
+        row_others, row_sims = second[lo:hi], sims[lo:hi]
+        taken = 0
+        for k in np.lexsort((row_others, -row_sims)):
+            sim = float(row_sims[k])
+            if sim < options.min_similarity or taken >= options.neighbors:
+                break
+            j = int(row_others[k])
+            if not _close_in_time(days[i], days[j], options.max_days):
+                continue
+            edges[(i, j) if i < j else (j, i)] = round(sim * _SCALE)
+            taken += 1
     return edges
+
+
+def _cross_language_edges(
+    analyses: Sequence[Analysis], days: list[tuple[int, ...]], options: ClusterOptions
+) -> dict[tuple[int, int], int]:
+    """Links between articles in different languages, from what does not need translating: gazetteer keys
+    (one key for "بلينكن" and "Blinken") and numbers, each group TF-IDF weighted."""
+    keys = [Counter(f for f in _name_features(a) if f.startswith("k:")) for a in analyses]
+    numbers = [Counter(_number_features(a)) for a in analyses]
+    shared = sparse.hstack(
+        [_group(keys, 1.0, options)[0], _group(numbers, options.cross_language_numbers, options)[0]], format="csr"
+    )
+    shared = _top_terms(shared, options.vector_terms)
+    first, second = _candidate_pairs(shared, options)
+    languages = np.array([a.article.language for a in analyses], dtype=object)
+    differ = languages[first] != languages[second]
+    found = _edges(
+        shared, (first[differ], second[differ]), days, replace(options, min_similarity=options.cross_language_min)
+    )
+    return {pair: round(sim * options.cross_language_weight) for pair, sim in found.items()}
 
 
 def _smoothed(
@@ -406,10 +463,13 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     ordered = [analyses[i] for i in order]
     vectors = _vectors(ordered, options)
     days = [_days(a, options) for a in ordered]
-    edges = _candidate_edges(vectors, days, options)
+    pairs = _candidate_pairs(vectors, options)
+    edges = _edges(vectors, pairs, days, options)
+    if options.cross_language_weight > 0 and len({a.article.language for a in ordered}) > 1:
+        for pair, sim in _cross_language_edges(ordered, days, options).items():
+            edges[pair] = max(sim, edges.get(pair, 0))
     if options.smoothing_weight > 0 and edges:
-        vectors = _smoothed(vectors, edges, options)
-        edges = _candidate_edges(vectors, days, options)
+        edges = _edges(_smoothed(vectors, edges, options), pairs, days, options)
     labels = _average_link(n, edges, options)
     groups: dict[int, list[int]] = defaultdict(list)
     for position, group in enumerate(labels):

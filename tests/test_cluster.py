@@ -1,0 +1,169 @@
+"""Story clustering: a partition always, independent of input order; the samples are one story; another story
+stays apart; an article in English on the samples' story joins it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest import analyze, ingest
+from digest.cluster import cluster
+from digest.model import Analysis, Article, Sentence
+from digest.options import ClusterOptions, Options
+
+from .conftest import SAMPLES
+
+# A different story (the CAF Champions League final), told three ways.
+FOOTBALL = (
+    "توج فريق الوداد الرياضي بلقب دوري أبطال أفريقيا لكرة القدم بعد فوزه على النادي الأهلي المصري بهدفين "
+    "دون رد في المباراة النهائية التي احتضنها ملعب محمد الخامس بالدار البيضاء. وسجل زهير المترجي هدفي "
+    "الوداد في الشوطين الأول والثاني، ليحرز الفريق الأحمر اللقب القاري للمرة الثالثة في تاريخه. "
+    "واحتفل آلاف المشجعين في شوارع الدار البيضاء حتى ساعة متأخرة من الليل.",
+    "أحرز الوداد البيضاوي كأس دوري أبطال أفريقيا إثر تغلبه على الأهلي بنتيجة 2-0 في النهائي على أرضية "
+    "ملعب محمد الخامس. وأمضى المهاجم زهير المترجي هدفين قادا الوداد إلى التتويج الثالث في المسابقة. "
+    "وقال مدرب الوداد إن لاعبيه قدموا مباراة كبيرة أمام جماهيرهم في الدار البيضاء.",
+    "فاز الوداد على الأهلي المصري بهدفين نظيفين في نهائي دوري أبطال أفريقيا بالدار البيضاء، "
+    "وتوج باللقب للمرة الثالثة. وسجل المترجي الهدفين، فيما عجز الأهلي عن العودة في النتيجة رغم "
+    "محاولاته في الشوط الثاني. وخرجت جماهير الوداد للاحتفال بالتتويج في شوارع المدينة.",
+)
+
+# The samples' story in English (a wire-style report written for this test).
+ENGLISH = (
+    "Marrakesh hosts Global Coalition against ISIS ministerial meeting\n\n"
+    "MARRAKESH, May 11 (Reuters) - Foreign ministers and senior officials of the Global Coalition to Defeat ISIS "
+    "met in Marrakesh on Wednesday, the first time the coalition's ministerial meeting has been held in Africa, "
+    "Moroccan Foreign Minister Nasser Bourita said.\n"
+    "U.S. Secretary of State Antony Blinken, who tested positive for COVID-19, was represented by Under Secretary "
+    "Victoria Nuland, the State Department said.\n"
+    "Bourita told reporters the meeting would focus on the threat posed by Daesh affiliates in the Sahel and West "
+    "Africa, where attacks have risen sharply.\n"
+    "Spain's foreign minister Jose Manuel Albares and Norway's Anniken Huitfeldt also attended the meeting."
+)
+
+
+def _analysed(article_id: str, text: str, language: str = "ar", published: datetime | None = None) -> Analysis:
+    return analyze.analyze(Article(id=article_id, text=text, language=language, published=published))
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Analysis]:
+    result = ingest.ingest([SAMPLES], Options().ingest)
+    return [analyze.analyze(a) for a in result.articles]
+
+
+@pytest.fixture(scope="module")
+def football() -> list[Analysis]:
+    return [_analysed(f"football-{k}", text, published=datetime(2022, 5, 30)) for k, text in enumerate(FOOTBALL)]
+
+
+def _partition(analyses: list[Analysis], options: ClusterOptions) -> set[frozenset[str]]:
+    return {frozenset(analyses[i].article.id for i in group) for group in cluster(analyses, options)}
+
+
+def test_the_samples_are_one_story(samples: list[Analysis]) -> None:
+    assert len(samples) == 5
+    assert cluster(samples, ClusterOptions()) == [[0, 1, 2, 3, 4]]
+
+
+def test_a_different_story_stays_apart(samples: list[Analysis], football: list[Analysis]) -> None:
+    day = samples + football
+    stories = _partition(day, ClusterOptions())
+    assert stories == {frozenset(a.article.id for a in samples), frozenset(a.article.id for a in football)}
+
+
+def test_an_english_article_joins_the_arabic_story(samples: list[Analysis], football: list[Analysis]) -> None:
+    english = _analysed("en-reuters", ENGLISH, language="en", published=datetime(2022, 5, 11, 18))
+    day = [*samples, *football, english]
+    stories = _partition(day, ClusterOptions())
+    assert frozenset([*(a.article.id for a in samples), "en-reuters"]) in stories
+    assert frozenset(a.article.id for a in football) in stories
+
+
+def test_without_cross_language_links_it_stays_alone(samples: list[Analysis]) -> None:
+    english = _analysed("en-reuters", ENGLISH, language="en", published=datetime(2022, 5, 11, 18))
+    stories = _partition([*samples, english], replace(ClusterOptions(), cross_language_weight=0.0))
+    assert frozenset(["en-reuters"]) in stories
+
+
+def test_time_bounds_a_story(football: list[Analysis]) -> None:
+    """The same text a month later is another story; undated, it may join."""
+    late = replace(football[0].article, id="late", published=datetime(2022, 7, 1))
+    undated = replace(football[0].article, id="undated", published=None)
+    day = [*football, analyze.analyze(late), analyze.analyze(undated)]
+    stories = _partition(day, ClusterOptions())
+    assert frozenset(["late"]) in stories
+    assert any("undated" in story and "football-0" in story for story in stories)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shuffled_input_gives_the_same_partition(samples: list[Analysis], football: list[Analysis], seed: int) -> None:
+    day = samples + football + _synthetic_day(30, seed=seed)
+    expected = _partition(day, ClusterOptions())
+    shuffled = list(day)
+    random.Random(seed).shuffle(shuffled)
+    assert _partition(shuffled, ClusterOptions()) == expected
+
+
+def _synthetic_day(n: int, seed: int) -> list[Analysis]:
+    """Articles made of story words and common words (no analysis needed: fast)."""
+    rng = random.Random(seed)
+    common = [f"عام{k}" for k in range(200)]
+    analyses = []
+    for k in range(n):
+        story = k % 6
+        words = [f"قصة{story}كلمة{w}" for w in range(25)]
+        tokens = tuple(rng.choice(words) for _ in range(40)) + tuple(rng.choice(common) for _ in range(60))
+        article = Article(id=f"syn-{seed}-{k:03d}", text=" ".join(tokens), outlet=f"outlet{k % 7}")
+        analyses.append(Analysis(article, (Sentence(article.id, 0, article.text, tokens),), tokens))
+    return analyses
+
+
+def test_synthetic_stories_are_found() -> None:
+    day = _synthetic_day(36, seed=7)
+    stories = _partition(day, ClusterOptions())
+    expected = {frozenset(a.article.id for k, a in enumerate(day) if k % 6 == s) for s in range(6)}
+    assert stories == expected
+
+
+_words = st.sampled_from(["مراكش", "بلينكن", "التحالف", "الوداد", "الأهلي", "اجتماع", "هدف", "وزير", "داعش", "كرة"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(_words, min_size=0, max_size=30),
+            st.sampled_from(["a.ma", "b.ma", None]),
+            st.one_of(st.none(), st.integers(1, 60)),
+        ),
+        min_size=0,
+        max_size=25,
+    )
+)
+def test_every_article_is_in_exactly_one_story(items: list[tuple[list[str], str | None, int | None]]) -> None:
+    analyses = []
+    for k, (tokens, outlet, day) in enumerate(items):
+        published = datetime(2022, 1, 1).replace(day=1 + (day or 1) % 28, month=1 + (day or 1) // 28) if day else None
+        article = Article(id=f"a{k}", text=" ".join(tokens), outlet=outlet, published=published)
+        analyses.append(Analysis(article, (Sentence(article.id, 0, article.text, tuple(tokens)),), tuple(tokens)))
+    groups = cluster(analyses, ClusterOptions())
+    flat = sorted(i for g in groups for i in g)
+    assert flat == list(range(len(analyses)))
+    assert all(g == sorted(g) and g for g in groups)
+    assert [g[0] for g in groups] == sorted(g[0] for g in groups)
+
+
+def test_options_are_read_from_the_options_file(tmp_path: Path) -> None:
+    from digest.options import load_options
+
+    config = tmp_path / "digest.toml"
+    config.write_text("[cluster]\nthreshold = 0.5\nlinkage = 'centroid'\n", encoding="utf-8")
+    options = load_options(config)
+    assert options.cluster.threshold == 0.5
+    assert options.cluster.linkage == "centroid"

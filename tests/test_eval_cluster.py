@@ -1,0 +1,96 @@
+"""`digest eval cluster`: B-cubed scoring, the baseline, and the command on a tiny hand-made stance folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digest.cli import main
+from digest.evaluation import cluster as evaluation
+from digest.options import Options
+
+from .test_cluster import FOOTBALL
+
+COALITION = (
+    "احتضنت مدينة مراكش اجتماع التحالف الدولي ضد داعش بحضور وزير الخارجية ناصر بوريطة ونائبة وزير الخارجية "
+    "الأمريكي فيكتوريا نولاند، وناقش الوزراء تهديد التنظيم في منطقة الساحل وغرب أفريقيا.",
+    "انعقد في مراكش الاجتماع الوزاري للتحالف الدولي لمحاربة داعش، وقال ناصر بوريطة إن التهديد الإرهابي في "
+    "الساحل وغرب أفريقيا يتزايد، فيما مثلت فيكتوريا نولاند الولايات المتحدة في الاجتماع.",
+    "اختتم الاجتماع الوزاري للتحالف الدولي ضد داعش أشغاله في مراكش، وأكد ناصر بوريطة أن منطقة الساحل "
+    "أصبحت بؤرة للتنظيم، بينما أعلنت فيكتوريا نولاند عن تمويل جديد لجهود التحالف في أفريقيا.",
+)
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "precision", "recall"),
+    [
+        ([1, 1, 2, 2], ["a", "a", "b", "b"], 1.0, 1.0),
+        ([1, 2, 3, 4], ["a", "a", "b", "b"], 1.0, 0.5),
+        ([1, 1, 1, 1], ["a", "a", "b", "b"], 0.5, 1.0),
+        # Bagga and Baldwin: one wrong article in a group of three.
+        ([1, 1, 1, 2], ["a", "a", "b", "b"], (2 / 3 + 2 / 3 + 1 / 3 + 1) / 4, (1 + 1 + 1 / 2 + 1 / 2) / 4),
+    ],
+)
+def test_bcubed(predicted: list[int], gold: list[str], precision: float, recall: float) -> None:
+    scores = evaluation.bcubed(predicted, gold)
+    assert scores.precision == pytest.approx(precision)
+    assert scores.recall == pytest.approx(recall)
+    assert scores.f1 == pytest.approx(2 * precision * recall / (precision + recall))
+    assert scores.gold == len(set(gold))
+    assert scores.predicted == len(set(predicted))
+
+
+@pytest.mark.parametrize(("groups", "message"), [([[0, 1], [1, 2]], "in two stories"), ([[0], [2]], "in no story")])
+def test_labels_of_refuses_what_is_not_a_partition(groups: list[list[int]], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        evaluation.labels_of(groups, 3)
+
+
+def write_claim(folder: Path, claim_id: str, articles: list[tuple[str, str]]) -> None:
+    data = {
+        "id": claim_id,
+        "claim": "ادعاء",
+        "fact": "true",
+        "article": [text for text, _ in articles],
+        "url": [f"https://outlet{i}.example/{claim_id}/{i}" for i in range(len(articles))],
+        "stance": [stance for _, stance in articles],
+        "rationale": [[0] for _ in articles],
+    }
+    (folder / f"{claim_id}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def stance_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stance")
+    write_claim(folder, "R-1", [(t, "agree") for t in COALITION] + [(FOOTBALL[0], "unrelated")])
+    write_claim(folder, "R-2", [(FOOTBALL[0], "agree"), (FOOTBALL[1], "discuss"), (FOOTBALL[2], "disagree")])
+    return folder
+
+
+def test_evaluate_on_two_clear_stories(stance_folder: Path) -> None:
+    report = evaluation.evaluate(stance_folder, Options())
+    metrics = report.metrics
+    assert metrics["articles"] == 6  # the unrelated article is not part of the day
+    assert metrics["gold_clusters"] == 2
+    assert metrics["predicted_clusters"] == 2
+    assert metrics["bcubed_precision"] == metrics["bcubed_recall"] == metrics["bcubed_f1"] == 1.0
+    assert metrics["baseline_singletons_f1"] < 1.0
+    assert len(metrics["halves"]) == 2
+    assert "baseline, word TF-IDF average-link" in report.to_text()
+
+
+def test_cli_json_last_line(stance_folder: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "cluster", str(stance_folder), "--json"])
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.output.strip().splitlines()[-1])
+    for key in ("bcubed_precision", "bcubed_recall", "bcubed_f1", "articles", "gold_clusters", "predicted_clusters"):
+        assert key in last
+
+
+def test_an_empty_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "cluster", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "no claim files" in result.output or "no claim files" in str(result.exception)
