@@ -78,6 +78,7 @@ class _Cues:
     brand_heads: frozenset[str]  # heads that may take a proper name directly ("شركة نوكيا")
     wrapper_heads: frozenset[str]  # heads that are not part of the name ("صحيفة الأهرام" → "الأهرام")
     person_nouns: frozenset[str]  # nouns that introduce a person's name ("اللاعب", "الكاتبة", "زوجة")
+    state_heads: frozenset[str]  # "الحكومة", "الشرطة" + a nationality adjective: a state body
     speech_verbs: frozenset[str]  # "قال", "أضاف": a name often follows
     speech_subject_stops: frozenset[str]  # ... but not these subjects ("قال مصدر", "قال شهود")
     place_heads: frozenset[str]  # "مدينة مراكش": the place is "مراكش"
@@ -121,6 +122,7 @@ def _cues() -> _Cues:
         wrapper_heads=_bare_set(data["wrapper_heads"]),
         person_nouns=_exact_set(data["person_nouns"]),
         speech_verbs=_exact_set(data["speech_verbs"]),
+        state_heads=_exact_set(data["state_heads"]),
         speech_subject_stops=_bare_set(data["speech_subject_stops"]),
         place_heads=_exact_set(data["place_heads"]),
         place_heads_in_name=_exact_set(data["place_heads_in_name"]),
@@ -598,6 +600,16 @@ def _camel_spans(s: _Sentence) -> None:
             start, kind = i, _CAMEL_KINDS.get(cls)
 
 
+def _state_bodies(s: _Sentence, cues: _Cues) -> None:
+    """ "الحكومة اللبنانية", "والشرطة البريطانية": a state body named by its country's adjective."""
+    gaz = gazetteer()
+    for i in range(len(s.tokens) - 1):
+        if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
+            continue
+        if _member(s.tokens[i].norm, cues.state_heads) and gaz.adjective_country(s.tokens[i + 1].norm):
+            s.add(_Span(i, i + 2, "organization"))
+
+
 def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str = "rules") -> tuple[Mention, ...]:
     """Persons, organisations and places named in the article (offsets are in each sentence's text).
 
@@ -623,6 +635,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
         _cued_names(s, cues)
         _titles(s, cues)  # titles of the persons the name rules just found
         _head_nouns(s, cues)
+        _state_bodies(s, cues)
         if backend == "camel":
             _camel_spans(s)
         read.append(s)
