@@ -66,7 +66,7 @@ class StoryFacts:
     event_date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Cues:
     title_heads: frozenset[str]
     title_words: frozenset[str]  # words that carry a title on ("المكلفة شؤون ...", "السابق")
@@ -863,11 +863,15 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Acto
 # Venue and event date ------------------------------------------------------------------------------------------
 
 
-def _sentence_cues(text: str, cues: _Cues) -> tuple[list[Token], set[int], set[int], set[int]]:
+@lru_cache(maxsize=4096)
+def _sentence_cues(text: str, cues: _Cues) -> tuple[list[Token], frozenset[int], frozenset[int], frozenset[int]]:
+    """A sentence's words and where its event nouns, venue cues and date cues are (cached: a sentence that
+    names several places or dates is read once)."""
     tokens = tokenize(text)
-    events = {i for i, t in enumerate(tokens) if _is(t, cues.event_nouns)}
-    venue = {i for i, t in enumerate(tokens) if _is(t, cues.venue_cues)}
-    when = {i for i, t in enumerate(tokens) if _is(t, cues.date_cues)}
+    flags = [_word_info(text[t.start : t.end], t.norm)[0] for t in tokens]
+    events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
+    venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)
+    when = frozenset(i for i, f in enumerate(flags) if f & DATE_CUE)
     return tokens, events, venue, when
 
 
