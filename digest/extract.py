@@ -103,7 +103,9 @@ def _exact_set(words: Sequence[str]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = read_json("extract_ar.json")
-    given, ambiguous, weak = set(), set(), set()
+    given: set[str] = set()
+    ambiguous: set[str] = set()
+    weak: set[str] = set()
     for line in read_lines("gazetteer/given_names.txt"):
         written = line.split("\t")[0].strip()
         key = " ".join(name_key(written.rstrip("*")))
@@ -886,11 +888,11 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
     """The venue, and where it is named (article id, sentence) → token index."""
     gaz = gazetteer()
     cues = _cues()
-    scores: Counter[str] = Counter()
+    scores: defaultdict[str, float] = defaultdict(float)
     named: dict[tuple[str, int], int] = {}
     for analysis in analyses:
         texts = {s.index: s.text for s in analysis.sentences}
-        per_article: Counter[str] = Counter()
+        per_article: defaultdict[str, float] = defaultdict(float)
         for m in analysis.mentions:
             if m.kind != "place" or not m.key or m.sentence not in texts:
                 continue
@@ -942,11 +944,11 @@ def _event_date(
     analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
 ) -> date | None:
     cues = _cues()
-    votes: Counter[date] = Counter()
+    votes: defaultdict[date, float] = defaultdict(float)
     for analysis in analyses:
         published = analysis.article.published.date() if analysis.article.published else None
         texts = {s.index: s.text for s in analysis.sentences}
-        per_article: Counter[date] = Counter()
+        per_article: defaultdict[date, float] = defaultdict(float)
         for d in analysis.dates:
             if d.precision != "day" or d.sentence not in texts:
                 continue
