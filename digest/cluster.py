@@ -8,23 +8,32 @@ order, stories ordered by their first article).
 2. Boilerplate: word shingles that recur in two articles of the same outlet (menus, sidebars, related
    headlines of a scraped page) or in very many articles are dropped from the evidence; an article that
    would lose almost everything keeps its text.
-3. Features, each group TF-IDF weighted (sublinear tf) and unit-normalised, then weighted and summed into
-   one sparse vector per article: content words after Arabic normalisation (`digest.arabic`); character
-   n-grams of the rarer words (spelling variants: بلينكن / بلينكين); names (gazetteer keys and entity
-   mentions when analysis provides them, capitalised Latin words); numbers. Only the `vector_terms`
-   heaviest features of each article are kept, which also drops the long tail of page noise.
-4. Candidates (blocking): the sparse product of the vectors restricted to features held by at most
-   `max_posting` articles; each article keeps its `neighbors` best candidates above `min_similarity`,
-   and a pair is never linked when both articles are dated and no day of one (its publication day, or a
-   day it names within `event_days` of it: a preview names the event's day) is within `max_days` of one of
-   the other's; an undated article is never blocked by time.
-5. Average-link agglomeration over that sparse graph (a missing edge counts as 0): two groups merge only
+3. Features, each group TF-IDF weighted (sublinear tf; IDF as if the day held `background_articles` more
+   articles, so that a small day on one story keeps its own words) and unit-normalised, then weighted and
+   summed into one sparse vector per article: content words after Arabic normalisation (`digest.arabic`),
+   the title and lead counted once more; character n-grams of each article's heaviest rarer words
+   (spelling variants: بلينكن / بلينكين); names (gazetteer keys and entity mentions from analysis;
+   capitalised words of Latin-script articles); numbers. Only the `vector_terms` heaviest features of an
+   article are kept, which also drops the long tail of page noise.
+4. Candidates (blocking): articles sharing one of each other's `block_terms` heaviest features held by at
+   most `max_posting` articles (an inverted index, as a sparse product); the `candidates` best get their
+   exact cosine, and each article keeps its `neighbors` best links above `min_similarity`. A pair is never
+   linked when both articles are dated and no day of one (its publication day, or a day it names within
+   `event_days` of it: a preview names the event's day) is within `max_days` of one of the other's; an
+   undated article is never blocked by time.
+5. Across languages, articles are linked by the cosine of what needs no translation: gazetteer keys (one
+   key for "بلينكن" and "Blinken") and numbers.
+6. Smoothing: each vector gets its `smoothing_neighbors` nearest neighbours' vectors added (weighted by
+   similarity), and the candidate links are scored again: a story's shared vocabulary gains weight over
+   what one page says besides, so a noisy page still meets its story (and a foreign-language article
+   inherits its neighbours' words).
+7. Average-link agglomeration over that sparse graph (a missing link counts as 0): two groups merge only
    while the mean similarity over all their article pairs is at least `threshold` (or, with
    `linkage = "centroid"`, the cosine of their summed vectors). This is what keeps one strong link from
    chaining two stories together, the failure of single-link.
 
-Cost: features and blocking are linear in the number of articles times the capped posting lengths; the
-agglomeration is O(E log E) over at most `neighbors` edges per article.
+Cost: linear in the number of articles (each article meets at most `candidates` others); the
+agglomeration is O(E log E) over at most `neighbors` links per article.
 """
 
 from __future__ import annotations
@@ -84,11 +93,8 @@ def _boilerplate_free(analyses: Sequence[Analysis], options: ClusterOptions) -> 
     streams = [_token_stream(a) for a in analyses]
     if size <= 0 or not streams:
         return streams
-    token_ids: dict[str, int] = {}
-    shingles = [
-        _shingle_hashes(np.fromiter((token_ids.setdefault(t, len(token_ids)) for t in tokens), np.int64), size)
-        for tokens in streams
-    ]
+    # Token hashes are salted per process, but only their equality matters here (64-bit: no collisions to fear).
+    shingles = [_shingle_hashes(np.fromiter(map(hash, tokens), np.int64, len(tokens)), size) for tokens in streams]
     outlet_ids: dict[str, int] = {}
     outlets = [outlet_ids.setdefault(a.article.outlet, len(outlet_ids)) if a.article.outlet else -1 for a in analyses]
     distinct = [np.unique(h) for h in shingles]
@@ -100,11 +106,14 @@ def _boilerplate_free(analyses: Sequence[Analysis], options: ClusterOptions) -> 
     order = np.lexsort((owner_outlet, every))
     h_sorted, o_sorted = every[order], owner_outlet[order]
     repeated = (h_sorted[1:] == h_sorted[:-1]) & (o_sorted[1:] == o_sorted[:-1]) & (o_sorted[1:] >= 0)
-    furniture = set(furniture.tolist()) | set(h_sorted[1:][repeated].tolist())
+    furniture = np.union1d(furniture, h_sorted[1:][repeated])
     kept_streams = []
     window = np.ones(size, dtype=np.int64)
     for tokens, hashes in zip(streams, shingles, strict=True):
-        marked = np.fromiter((h in furniture for h in hashes.tolist()), dtype=bool, count=len(hashes))
+        if len(furniture) == 0 or len(hashes) == 0:
+            kept_streams.append(tokens)
+            continue
+        marked = furniture[np.minimum(np.searchsorted(furniture, hashes), len(furniture) - 1)] == hashes
         if not marked.any():
             kept_streams.append(tokens)
             continue
@@ -454,6 +463,12 @@ def _average_link(n: int, edges: dict[tuple[int, int], int], options: ClusterOpt
     return label
 
 
+def _merged(edges: dict[tuple[int, int], int], extra: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+    for pair, sim in extra.items():
+        edges[pair] = max(sim, edges.get(pair, 0))
+    return edges
+
+
 def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[int]]:
     """Group articles about the same story; every article ends up in exactly one story."""
     n = len(analyses)
@@ -464,12 +479,12 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     vectors = _vectors(ordered, options)
     days = [_days(a, options) for a in ordered]
     pairs = _candidate_pairs(vectors, options)
-    edges = _edges(vectors, pairs, days, options)
+    cross: dict[tuple[int, int], int] = {}
     if options.cross_language_weight > 0 and len({a.article.language for a in ordered}) > 1:
-        for pair, sim in _cross_language_edges(ordered, days, options).items():
-            edges[pair] = max(sim, edges.get(pair, 0))
+        cross = _cross_language_edges(ordered, days, options)
+    edges = _merged(_edges(vectors, pairs, days, options), cross)
     if options.smoothing_weight > 0 and edges:
-        edges = _edges(_smoothed(vectors, edges, options), pairs, days, options)
+        edges = _merged(_edges(_smoothed(vectors, edges, options), pairs, days, options), cross)
     labels = _average_link(n, edges, options)
     groups: dict[int, list[int]] = defaultdict(list)
     for position, group in enumerate(labels):

@@ -47,6 +47,15 @@ ENGLISH = (
 )
 
 
+# Another story in English: it must not join the coalition story for sharing a country or a date.
+ENGLISH_FOOTBALL = (
+    "Wydad Casablanca win African Champions League\n\n"
+    "CASABLANCA, May 30 - Wydad Casablanca beat Egypt's Al Ahly 2-0 in the African Champions League final at the "
+    "Mohammed V stadium in Morocco on Monday, with Zouhair El Moutaraji scoring both goals.\n"
+    "It is the third continental title for the Moroccan club, whose fans celebrated late into the night."
+)
+
+
 def _analysed(article_id: str, text: str, language: str = "ar", published: datetime | None = None) -> Analysis:
     return analyze.analyze(Article(id=article_id, text=text, language=language, published=published))
 
@@ -79,10 +88,11 @@ def test_a_different_story_stays_apart(samples: list[Analysis], football: list[A
 
 def test_an_english_article_joins_the_arabic_story(samples: list[Analysis], football: list[Analysis]) -> None:
     english = _analysed("en-reuters", ENGLISH, language="en", published=datetime(2022, 5, 11, 18))
-    day = [*samples, *football, english]
+    other = _analysed("en-football", ENGLISH_FOOTBALL, language="en", published=datetime(2022, 5, 30, 22))
+    day = [*samples, *football, english, other]
     stories = _partition(day, ClusterOptions())
     assert frozenset([*(a.article.id for a in samples), "en-reuters"]) in stories
-    assert frozenset(a.article.id for a in football) in stories
+    assert not any("en-football" in story and "en-reuters" in story for story in stories)
 
 
 def test_without_cross_language_links_it_stays_alone(samples: list[Analysis]) -> None:
