@@ -37,7 +37,7 @@ from babel.dates import format_date
 from digest import arabic, gazetteer
 from digest.model import Analysis, Article, Claim, Conflict, ConflictSide, DateMention, Localized, Mention, Sentence
 from digest.options import ConflictOptions
-from digest.resources import read_tsv
+from digest.resources import read_lines, read_tsv
 
 # A trigger starts a word, after optional clitics: conjunction, preposition, article.
 _START = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|لل)?"
@@ -138,6 +138,9 @@ class Lexicon:
     aims: tuple[_Rule, ...]
     past: tuple[_Rule, ...]
     values: dict[str, Localized]
+    denials: tuple[_Rule, ...] = ()
+    report_fillers: frozenset[str] = frozenset()
+    report_speakers: frozenset[str] = frozenset()
 
 
 def _top_level(pattern: str, separator: str = "|") -> list[str]:
@@ -226,7 +229,7 @@ def lexicon() -> Lexicon:
     # words it contains (plain substring tests, far cheaper than the patterns themselves).
     families = {
         name: [row["pattern"] for row in read_tsv(f"claims/{name}.tsv")]
-        for name in ("attendance", "representation", "status", "control")
+        for name in ("attendance", "representation", "status", "control", "denials")
     }
     families["events"] = [row["pattern"] for row in read_tsv("claims/events.tsv") if row["kind"] != "noun"]
     keywords = {name: required_literals(patterns) for name, patterns in families.items()}
@@ -263,6 +266,9 @@ def lexicon() -> Lexicon:
         aims=_rules("aims.tsv"),
         past=_rules("past.tsv"),
         values={row["key"]: {lang: row[lang] for lang in ("ar", "en", "es")} for row in read_tsv("claims/values.tsv")},
+        denials=_rules("denials.tsv"),
+        report_fillers=frozenset(read_lines("claims/report_fillers.txt")),
+        report_speakers=frozenset(read_lines("claims/report_speakers.txt")),
     )
 
 
@@ -795,7 +801,7 @@ def _control(ctx: _Context) -> Iterator[Claim]:
             place = _before(ctx.entities, start, ("place",), 40)
             group = _after(ctx.entities, end, groups, 30)
         else:
-            place = _right_after(ctx, end, "place")
+            place = _right_after(ctx, end, "place") or _named_place(ctx, end)
             inside = _after(ctx.entities, start, groups, end - start)
             # The group is the verb's subject, named right before it or inside the match ("سيطرت قسد على");
             # a group named further away is too often another clause's ("خلو الرقة من داعش، ... السيطرة على").
@@ -821,6 +827,143 @@ def _control(ctx: _Context) -> Iterator[Claim]:
         yield ctx.claim(place, "control", value, normalized, _modality(ctx, start))
 
 
+# Reports and their denials. A denial names what it denies in its own words ("نفت مصادر عراقية الأنباء التي
+# ترددت حول مقتل زعيم التنظيم"); those words, folded and without fillers, are the claim's subject. Which other
+# articles report the same thing is only known per story (`_report_conflicts`).
+
+_CLAUSE_END = re.compile(r"[.,،;؛:!?؟\"«»“”()]")
+_CLAUSE_OPENERS = frozenset({"ان", "انه", "انها", "بان", "قايلا", "قايله", "مؤكدا", "مؤكده", "مشيرا", "مشيره"})
+_PRONOUN_AFTER = re.compile(r"(?:ه|ها|هم|هما)(?!\w)")
+_WHAT_BEFORE = re.compile(r"(?<!\w)(?:ما|وهو ما|وهذا ما)\s*$")
+_DISPUTE = re.compile(r"(?<!\w)[وف]?(?:لم|لن|ليس|لا|عدم|دون)(?!\w)")
+_MAX_OBJECT_WORDS = 14
+_OBJECT_HEADS = frozenset(
+    {
+        "ان",
+        "انه",
+        "انها",
+        "بان",
+        "ما",
+        "اي",
+        "حول",
+        "بشان",
+        "عن",
+        "التي",
+        "الذي",
+        "انباء",
+        "تقارير",
+        "اخبار",
+        "معلومات",
+        "مزاعم",
+        "شايعات",
+        "ادعاءات",
+        "اتهامات",
+        "خبر",
+        "روايه",
+        "صحه",
+        "وجود",
+        "حدوث",
+        "وقوع",
+    }
+)
+
+
+def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
+    """Content words of a folded text that can tie a denial to a report: stop words, fillers ("الأنباء التي
+    ترددت"), numbers and words of fewer than three letters dropped, clitics and the article stripped."""
+    lex = lex or lexicon()
+    stops = arabic.stop_words("ar")
+    found = set()
+    for word in _WORD.findall(text):
+        if word in stops or word.isdigit():
+            continue
+        bare = arabic.strip_article(word)
+        if len(bare) >= 3 and bare not in stops and bare not in lex.report_fillers and not bare.isdigit():
+            found.add(bare)
+    return frozenset(found)
+
+
+def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, int]:
+    """Where the denied report is written: the words after the trigger up to the clause's end, or before it back
+    to the clause's start (or a "that"), at most `_MAX_OBJECT_WORDS` words."""
+    if position == "before":
+        stop = _CLAUSE_END.search(norm, end)
+        limit = stop.start() if stop else len(norm)
+        words = list(_WORD.finditer(norm, end, limit))
+        # "نفت مصادر عراقية الأنباء التي ترددت حول مقتل...": the report starts after its head noun or "that".
+        heads = [i for i, w in enumerate(words[:7]) if arabic.strip_article(w.group()) in _OBJECT_HEADS]
+        if heads:
+            words = words[heads[-1] + 1 :]
+        words = words[:_MAX_OBJECT_WORDS]
+        return (words[0].start(), words[-1].end()) if words else (end, end)
+    begin = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, start)), default=0)
+    words = list(_WORD.finditer(norm, begin, start))
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].group() in _CLAUSE_OPENERS:
+            words = words[i + 1 :]
+            break
+    words = words[-_MAX_OBJECT_WORDS:]
+    return (words[0].start(), words[-1].end()) if words else (start, start)
+
+
+def _after_speaker(ctx: _Context, lo: int, hi: int) -> int:
+    """Where the denied report starts once the verb's subject is passed: the denier's name, the words that open
+    it ("حكومة رئيس الوزراء") and the nisbas after them ("العراقي") — "نفت الحكومة السورية قصفها..."."""
+    skipping = False
+    for word in _WORD.finditer(ctx.norm, lo, hi):
+        inside = next((e for e in ctx.entities if e.start <= word.start() < e.end), None)
+        bare = arabic.strip_article(word.group())
+        nisba = skipping and word.group().startswith("ال") and bare.endswith(("ي", "يه", "يين", "ين"))
+        if inside is not None and inside.kind in ("person", "organization", "place"):
+            skipping = inside.kind != "place" or skipping
+            if not skipping:
+                return word.start()
+            continue
+        if nisba or not ctx.lex.report_speakers.isdisjoint((word.group(), bare, word.group().removeprefix("ال"))):
+            skipping = True
+            continue
+        return word.start()
+    return hi
+
+
+def _surface(ctx: _Context, start: int, end: int) -> str:
+    """The original spelling of the folded span [start, end) of the sentence (same words, same order)."""
+    folded = ctx.norm.split()
+    original = [w for w in ctx.sentence.text.split() if fold(w)]
+    if len(folded) != len(original):
+        return ctx.norm[start:end]
+    first = len(ctx.norm[:start].split())
+    count = len(ctx.norm[start:end].split())
+    return " ".join(original[first : first + count]).strip(".,،:؛;\"'«»“”()")
+
+
+def _denials(ctx: _Context) -> Iterator[Claim]:
+    matches = [(m.start(), m.end(), r) for r in ctx.lex.denials for m in r.finditer(ctx.norm)]
+    for start, end, rule in _overlapping(matches):
+        pointing_back = _PRONOUN_AFTER.match(ctx.norm, end) or _WHAT_BEFORE.search(ctx.norm, 0, start)
+        if pointing_back and rule.row["position"] == "before" and rule.row["kind"] == "denied":
+            continue  # "وهو ما ينفيه النظام", "نفاه": what is denied was said in an earlier clause
+        lo, hi = _object_span(ctx.norm, start, end, rule.row["position"])
+        if rule.row["position"] == "before":
+            lo = _after_speaker(ctx, lo, hi)
+        words = report_words(ctx.norm[lo:hi], ctx.lex)
+        if len(words) < ctx.options.report_min_words:
+            continue  # "نفت الوزارة ذلك": the report is not named
+        kind = rule.row["kind"]
+        value = _value(f"report:{kind}")
+        denier = _adjacent_before(ctx.entities, ctx.norm, start, ("person", "organization")) or _before(
+            ctx.entities, start, ("person", "organization"), 30
+        )
+        if rule.row["position"] == "before" and denier is None:
+            denier = _after(ctx.entities, end, ("person", "organization"), 3)
+        if denier is not None and not (lo <= denier.start < hi):
+            by = _value("report:by")
+            value = {lang: f"{value[lang]} {by[lang]} {denier.names[lang]}" for lang in ("ar", "en", "es")}
+        phrase = _surface(ctx, lo, hi)
+        subject = ("report:" + " ".join(sorted(words)), {lang: phrase for lang in ("ar", "en", "es")})
+        yield ctx.claim(subject, "report", value, kind, "denied")
+
+
 _PLACE_NOUN = re.compile(
     r"\s*(?:(?:ال)?(?:مدينه|بلده|قريه|حي|تله|منطقه|محافظه|ريف|مطار|قاعده|العاصمه|عاصمه)(?:\s+(?:ال)?\w+ه)?\s+)?"
 )
@@ -834,6 +977,25 @@ def _right_after(ctx: _Context, pos: int, kind: str) -> _Entity | None:
     gap = ctx.norm[pos : entity.start]
     gap = re.sub(r"^\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?", "", gap)  # the rest of the trigger's word, a preposition
     return entity if _PLACE_NOUN.fullmatch(gap) else None
+
+
+_NAMED_PLACE = re.compile(
+    r"\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?(?:ال)?(?:مدينه|بلده|قريه|تله|تل|حي|مطار|قاعده|جبل|معبر|سد)\s+"
+    r"((?:ال)?\w{2,})(?:\s+(?!(?:من|في|علي|الي|عن|بعد|منذ|بين|مع|قبل|خلال|التي|الذي|اثر|عقب)(?!\w))([^\Wبلوف]\w+))?"
+)
+
+
+def _named_place(ctx: _Context, pos: int) -> _Entity | None:
+    """A place the gazetteer does not know, named by a place noun right after `pos` ("على تلة العيس", "قرية
+    الشيخ حسن"): its key is its folded name, so two sources that spell it alike compare."""
+    match = _NAMED_PLACE.match(ctx.norm, pos)
+    if match is None or any(e.start < match.end() and match.start(1) < e.end for e in ctx.entities):
+        return None
+    name = " ".join(part for part in match.groups() if part)
+    surface = ctx.norm[match.start(1) : match.end()]
+    return _Entity(
+        "~place:" + name, "place", {lang: surface for lang in ("ar", "en", "es")}, match.start(1), match.end()
+    )
 
 
 def _clause(norm: str, start: int, end: int) -> str:
@@ -905,6 +1067,7 @@ _EXTRACTORS = (
     ("events", _events),
     ("status", _status),
     ("control", _control),
+    ("denials", _denials),
 )
 
 
@@ -985,6 +1148,18 @@ def count_interval(normalized: str, tolerance: float = 0.1) -> Interval:
     return Interval(amount, amount)
 
 
+def _round_figure_of(bare: str, bounded: str, base: int) -> bool:
+    """Whether `bare` is a round figure ("eq:80", a multiple of `base`) and `bounded` a bound or estimate of the
+    same figure ("gt:80", "approx:80"): a source that writes "80" for "more than 80" rounds, it does not disagree.
+    "80" against "84" stays a discrepancy: 84 is an exact figure, not a rounding of 80."""
+    op, _, amount = bare.partition(":")
+    other_op, _, other_amount = bounded.partition(":")
+    if op != "eq" or other_op == "eq" or amount != other_amount or base <= 0:
+        return False
+    value = float(amount)
+    return value >= base and value % base == 0
+
+
 def date_interval(normalized: str) -> tuple[date, date]:
     """The days an ISO prefix allows: "2014" is the whole year, "2022-05" all of May, "2022-05-11" one day."""
     parts = [int(p) for p in normalized.split("-")]
@@ -1012,6 +1187,8 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
         x, y = count_interval(a, options.approx_tolerance), count_interval(b, options.approx_tolerance)
         if x.low <= y.high and y.low <= x.high:
             return True
+        if _round_figure_of(a, b, options.round_figure) or _round_figure_of(b, a, options.round_figure):
+            return True
         if max(x.low, y.low) / max(min(x.high, y.high), 1e-9) > options.max_count_ratio:
             return None
         return False
@@ -1031,6 +1208,8 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
         if negative_a or negative_b:
             return a.removeprefix("not:") != b.removeprefix("not:")
         return False
+    if attribute == "report":
+        return (a == "reported") == (b == "reported")  # denied and questioned stand together against reported
     if attribute == "venue":
         place_a, _, country_a = a.partition("|")
         place_b, _, country_b = b.partition("|")
@@ -1144,16 +1323,117 @@ def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) 
     return ("discrepancy" if attribute in DETAIL_ATTRIBUTES else "contradiction"), None
 
 
+def _conflict(
+    subject_key: str,
+    attribute: str,
+    buckets: list[_Bucket],
+    extras: dict[tuple[str, str], list[Claim]],
+    options: ConflictOptions,
+) -> Conflict | None:
+    """The conflict between the values of one subject and attribute, if they clash across articles."""
+    if len(buckets) < 2:
+        return None
+    sides = _sides(attribute, buckets, options)
+    if len(sides) < 2:
+        return None
+    articles = {a for side in sides for b in side for a in b.articles}
+    if len(articles) < 2:
+        return None  # one article's own change of mind is not a disagreement between sources
+    sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
+    kind, latest = _kind(attribute, sides, options)
+    built = [_side(subject_key, attribute, side, extras, options) for side in sides]
+    if latest is not None:
+        built[latest] = replace(built[latest], latest=True)
+    subject = sides[0][0].claims[0].subject
+    return Conflict(subject=dict(subject), attribute=attribute, kind=kind, claims=tuple(built))
+
+
+def _report_words(claim: Claim) -> frozenset[str]:
+    return frozenset(claim.subject_key.removeprefix("report:").split())
+
+
+def _shares(words: frozenset[str], denied: frozenset[str], options: ConflictOptions) -> bool:
+    """Whether `words` hold enough of a denial's content words to be about the same report."""
+    shared = len(words & denied)
+    return shared >= options.report_min_words and shared >= options.report_min_overlap * len(denied)
+
+
+def _report_conflicts(
+    analyses: Sequence[Analysis], denials: list[Claim], options: ConflictOptions
+) -> list[tuple[str, Conflict]]:
+    """Reports against their denials: each group of denials of one report (shared content words), and the other
+    articles' sentences that state it (enough of its content words, no denial or negation of their own)."""
+    lex = lexicon()
+    groups: list[list[Claim]] = []
+    for claim in sorted(denials, key=lambda c: (-len(_report_words(c)), c.article_id, c.subject_key)):
+        words = _report_words(claim)
+        for group in groups:
+            first = _report_words(group[0])
+            if _shares(words, first, options) or _shares(first, words, options):
+                group.append(claim)
+                break
+        else:
+            groups.append([claim])
+    read: dict[tuple[str, int], frozenset[str] | None] = {}
+
+    def words_of(article_id: str, sentence: Sentence) -> frozenset[str] | None:
+        key = (article_id, sentence.index)
+        if key not in read:
+            norm = fold(sentence.text) if len(sentence.text) <= options.max_sentence_chars else ""
+            disputed = not norm or _DISPUTE.search(norm) or any(r.search(norm) for r in lex.denials)
+            read[key] = None if disputed else report_words(norm, lex)
+        return read[key]
+
+    found = []
+    for group in groups:
+        deniers = {c.article_id for c in group}
+        targets = [_report_words(c) for c in group]
+        reports = []
+        for analysis in analyses:
+            article = analysis.article
+            if article.id in deniers:
+                continue  # an article that reports and denies tells both sides: it is not one of them
+            for sentence in analysis.sentences:
+                words = words_of(article.id, sentence)
+                if words is not None and any(_shares(words, target, options) for target in targets):
+                    reports.append(
+                        replace(
+                            group[0],
+                            value=_value("report:reported"),
+                            normalized="reported",
+                            article_id=article.id,
+                            published=article.published,
+                            evidence=sentence.text,
+                            outlet=article.outlet,
+                            modality="asserted",
+                        )
+                    )
+                    break
+        if not reports:
+            continue
+        buckets: dict[str, _Bucket] = {"reported": _Bucket("reported", reports)}
+        for claim in group:
+            buckets.setdefault(claim.normalized, _Bucket(claim.normalized, [])).claims.append(claim)
+        conflict = _conflict(group[0].subject_key, "report", list(buckets.values()), {}, options)
+        if conflict is not None:
+            found.append((group[0].subject_key, conflict))
+    return found
+
+
 def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None = None) -> tuple[Conflict, ...]:
     """Where the story's articles disagree, grouped by subject and attribute, sides in time order."""
     options = options or ConflictOptions()
     claims = [c for a in analyses for c in a.claims]
     groups: dict[tuple[str, str], dict[str, _Bucket]] = defaultdict(dict)
     extras: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    denials: list[Claim] = []
     for claim in claims:
         if claim.attribute == "representation":
             extras[(claim.subject_key, claim.article_id)].append(claim)
         if claim.attribute == "title" and not options.compare_titles:
+            continue
+        if claim.attribute == "report":
+            denials.append(claim)
             continue
         bucket = groups[(claim.subject_key, claim.attribute)].setdefault(
             claim.normalized, _Bucket(claim.normalized, [])
@@ -1161,22 +1441,11 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
         bucket.claims.append(claim)
     conflicts = []
     for (subject_key, attribute), by_value in groups.items():
-        buckets = list(by_value.values())
-        if len(buckets) < 2:
-            continue
-        sides = _sides(attribute, buckets, options)
-        if len(sides) < 2:
-            continue
-        articles = {a for side in sides for b in side for a in b.articles}
-        if len(articles) < 2:
-            continue  # one article's own change of mind is not a disagreement between sources
-        sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
-        kind, latest = _kind(attribute, sides, options)
-        built = [_side(subject_key, attribute, side, extras, options) for side in sides]
-        if latest is not None:
-            built[latest] = replace(built[latest], latest=True)
-        subject = sides[0][0].claims[0].subject
-        conflicts.append(Conflict(subject=dict(subject), attribute=attribute, kind=kind, claims=tuple(built)))
-    order = {"attendance": 0, "representation": 1, "status": 2, "date": 3, "venue": 4, "count": 5}
+        conflict = _conflict(subject_key, attribute, list(by_value.values()), extras, options)
+        if conflict is not None:
+            conflicts.append(conflict)
+    if denials:
+        conflicts.extend(conflict for _, conflict in _report_conflicts(analyses, denials, options))
+    order = {"attendance": 0, "representation": 1, "status": 2, "report": 3, "date": 4, "venue": 5, "count": 6}
     conflicts.sort(key=lambda c: (order.get(c.attribute, 9), c.subject.get("en", "")))
     return tuple(conflicts[: options.max_conflicts])

@@ -31,6 +31,14 @@ class IngestOptions:
     workers: int = 0  # processes for reading many files (0: one per core)
     anchor_similarity: float = 0.35  # cosine at which a dated article dates a weekday-only one (>1: off)
     anchor_terms: int = 60  # heaviest terms per article for that comparison
+    date_lead_chars: int = 1500  # "اليوم الأحد (2 تموز 2017)" dates an article only in its body's first characters
+    event_min_shared: int = 3  # a weekday statement reports the same event as a dated sentence sharing this many
+    event_overlap: float = 0.2  # content words, and this share of the smaller sentence's
+    event_max_days: int = 3  # an event link dates an article at most this far from its anchor's date
+    nearest_weekday: bool = True  # also the weekday nearest similar dated articles' date, within a news cycle:
+    batch_window_days: int = 31  # the batch's own dates (batch_window_share of them) span at most this many days
+    batch_window_share: float = 0.8
+    batch_window_slack: int = 3  # days the window extends beyond them
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,9 @@ class ConflictOptions:
     max_conflicts: int = 12  # per story
     max_evidence: int = 3  # evidence sentences shown per side
     max_sentence_chars: int = 1500  # longer "sentences" are page furniture run together, not read
+    round_figure: int = 10  # a bare multiple of this ("80") is compatible with "more than 80", "about 80"
+    report_min_words: int = 3  # content words a denied report must share with a sentence that reports it
+    report_min_overlap: float = 0.6  # and the share of the denial's content words that sentence must hold
 
 
 @dataclass(frozen=True)
