@@ -45,7 +45,14 @@ from typing import Any
 
 from digest.resources import read_tsv
 
-__all__ = ["FoundDate", "WeekdayStatement", "find_dates", "parse_datetime", "weekday_statements"]
+__all__ = [
+    "FoundDate",
+    "WeekdayStatement",
+    "find_dates",
+    "nearest_weekday",
+    "parse_datetime",
+    "weekday_statements",
+]
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _nearest_weekday(anchor: date, weekday: int) -> date:
+def nearest_weekday(anchor: date, weekday: int) -> date:
     """The date with `weekday` nearest to `anchor` (ties go to the past)."""
     back = (anchor.weekday() - weekday) % 7
     return anchor - timedelta(days=back) if back <= 3 else anchor + timedelta(days=7 - back)
@@ -312,6 +319,12 @@ def _time_after(text: str, end: int) -> tuple[time | None, int]:
     return time(hour, minute), m.end()
 
 
+def _same_script(word: str, weekday: str) -> bool:
+    """A relative word and the weekday after it belong together only in one script: "السودان اليوم Sunday
+    21 January 2018" is a site's name beside its date widget, not "today, Sunday"."""
+    return word[0].isascii() == weekday[0].isascii()
+
+
 def _resolve(lex: _Lexicon, m: re.Match[str], text: str, ref: date | None) -> tuple[date, str, bool] | None:
     """(value, precision, relative) for one match, or None when it cannot be supported."""
     g = m.groupdict()
@@ -351,8 +364,8 @@ def _resolve(lex: _Lexicon, m: re.Match[str], text: str, ref: date | None) -> tu
         if ref is None:
             return None
         anchor = ref + timedelta(days=lex.relative[_key(g["rel_w"])])
-        if g["rel_wd"]:
-            anchor = _nearest_weekday(anchor, lex.weekdays[_key(g["rel_wd"])])
+        if g["rel_wd"] and _same_script(g["rel_w"], g["rel_wd"]):
+            anchor = nearest_weekday(anchor, lex.weekdays[_key(g["rel_wd"])])
         return anchor, "day", True
     if g["wd"]:
         if ref is None:
@@ -396,7 +409,7 @@ def weekday_statements(text: str) -> list[WeekdayStatement]:
     out = []
     work = text.translate(_DIGITS) if _INDIC.search(text) else text
     for m in _matches(lex, work, lex.relative_triggers, False):
-        if m["rel"] and m["rel_wd"]:
+        if m["rel"] and m["rel_wd"] and _same_script(m["rel_w"], m["rel_wd"]):
             offset = lex.relative[_key(m["rel_w"])]
             out.append(WeekdayStatement(m["rel"], m.start(), m.end(), offset, lex.weekdays[_key(m["rel_wd"])]))
     return out

@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -776,13 +776,41 @@ class PublicationEvidence:
     statements: tuple[str, ...] = ()
 
 
-def publication_evidence(cleaned: Cleaned, removals: Sequence[Removal]) -> PublicationEvidence:
+_SEPARATOR_BEFORE = re.compile(r"[|:\-–—•·/]\s*$")
+_SENTENCE_STOP = re.compile(r"[.!?؟|]")
+
+
+def _in_running_text(text: str, start: int) -> bool:
+    """An expression inside a sentence of running text: at least two words before it since the start of its
+    line or sentence, and no separator right before it. A site's date widget ("اليوم الأحد 2 تموز 2017")
+    opens a line or follows a separator; a dateline inside a sentence ("قال ... اليوم الأحد (2 تموز 2017)")
+    follows the words of its sentence."""
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    stops = list(_SENTENCE_STOP.finditer(before))
+    if stops:
+        before = before[stops[-1].end() :]
+    return _SEPARATOR_BEFORE.search(before) is None and len(before.split()) >= 2
+
+
+def _is_widget_line(line: str, value: date) -> bool:
+    """A header date line that says "today is ..." ("اليوم الأحد 2 تموز 2017"): a site's date widget, which
+    shows the day the page was viewed, not the article's dateline."""
+    return any(f.relative for f in dates.find_dates(line, value))
+
+
+def publication_evidence(
+    cleaned: Cleaned, removals: Sequence[Removal], lead_chars: int = 1500, next_to_chars: int = 30
+) -> PublicationEvidence:
     """The publication datetime an article's text supports, by these rules, in order:
 
     1. a date line: a header line (above the body) that is mostly an explicit date with day, month
-       and year, with its time when written ("السبت 23 أبريل 2022 على الساعة 00:05");
-    2. a relative day word naming a weekday right next to an explicit date that agrees with it
-       ("اليوم الأحد (2 تموز/يوليو 2017)"): the date minus the word's offset;
+       and year, with its time when written ("السبت 23 أبريل 2022 على الساعة 00:05"); not a date widget
+       (a line that also holds "today", "اليوم");
+    2. a relative day word naming a weekday within `next_to_chars` of an explicit date that agrees with it
+       ("قال ... اليوم الأحد (2 تموز/يوليو 2017)"): the date minus the word's offset; only in the lead (the
+       first `lead_chars` of the body: later dates are often other articles' teasers), only inside running text
+       (not a widget opening a line or following a separator), and only when every such pair in the lead gives
+       the same day (a page listing several dated items gives several: then the date is unknown);
     3. an embedded post's date E (a tweet's "May 10, 2022"): the article is written on or after it; the day in
        [E, E+2] on which most weekday statements ("غدا الأربعاء" = written on a Tuesday) hold, if one holds;
     4. otherwise, when every weekday statement agrees on one writing weekday, only that weekday is known
@@ -791,7 +819,7 @@ def publication_evidence(cleaned: Cleaned, removals: Sequence[Removal]) -> Publi
     """
     for line in cleaned.header:
         found = [f for f in dates.find_dates(line) if f.precision == "day" and not f.relative]
-        if found and _is_date_line(line):
+        if found and _is_date_line(line) and not _is_widget_line(line, found[0].value):
             first = found[0]
             return PublicationEvidence(
                 datetime.combine(first.value, first.time or datetime.min.time()),
@@ -800,16 +828,32 @@ def publication_evidence(cleaned: Cleaned, removals: Sequence[Removal]) -> Publi
     body = "\n".join(cleaned.body)
     statements = dates.weekday_statements(body)
     if statements:
-        explicit = [f for f in dates.find_dates(body) if f.precision == "day" and not f.relative]
+        lead = body[:lead_chars]
+        explicit = [f for f in dates.find_dates(lead) if f.precision == "day" and not f.relative]
+        pairs: dict[date, tuple[str, str]] = {}
         for s in statements:
+            if s.end > lead_chars or not _in_running_text(body, s.start):
+                continue
             for f in explicit:
-                near = 0 <= f.start - s.end <= 30 or 0 <= s.start - f.end <= 30
+                near = 0 <= f.start - s.end <= next_to_chars or 0 <= s.start - f.end <= next_to_chars
                 if near and f.value.weekday() == s.weekday:
-                    written = f.value - timedelta(days=s.offset)
-                    return PublicationEvidence(
-                        datetime.combine(written, datetime.min.time()),
-                        f"relative word {s.text!r} next to the date {f.text!r} that agrees with it (date only)",
-                    )
+                    pairs.setdefault(f.value - timedelta(days=s.offset), (s.text, f.text))
+        if len(pairs) == 1:
+            (written, (word, explicit_text)), *_ = pairs.items()
+            against = [s.text for s in statements if s.end <= lead_chars and s.writing_weekday != written.weekday()]
+            if against:
+                return PublicationEvidence(
+                    None,
+                    f"unknown: {word!r} next to {explicit_text!r} gives {written.isoformat()}, but "
+                    f"{', '.join(map(repr, against))} in the lead disagrees (a site's date widget?)",
+                )
+            return PublicationEvidence(
+                datetime.combine(written, datetime.min.time()),
+                f"relative word {word!r} next to the date {explicit_text!r} that agrees with it (date only)",
+            )
+        if len(pairs) > 1:
+            listed = ", ".join(f"{w!r} {e!r}" for w, e in pairs.values())
+            return PublicationEvidence(None, f"unknown: relative words next to different dates ({listed})")
     posts = [
         f
         for r in removals
@@ -939,7 +983,7 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
         published = _to_local(doc.published, _zone(options.timezone))
         inferred.append(("published", doc.origin))
     else:
-        evidence = publication_evidence(cleaned, cleaned.removed)
+        evidence = publication_evidence(cleaned, cleaned.removed, options.date_lead_chars)
         published, weekday = evidence.published, evidence.weekday
         note = f"given date {doc.unreadable_date!r} unreadable; " if doc.unreadable_date else ""
         inferred.append(("published", note + evidence.how))
@@ -984,54 +1028,237 @@ def _term_vector(text: str, language: str, keep: int) -> dict[str, float]:
     return {w: x / norm for w, x in weights.items()}
 
 
-def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = None) -> list[Article]:
-    """Date the articles whose text fixes only the writing weekday, from the batch's other articles on the story.
+@dataclass(frozen=True)
+class _EventMention:
+    """A sentence that names a day: its content words (date words left out), the day's weekday, and either the
+    day itself (in an article whose date is known) or its offset from the writing day (a weekday statement,
+    "امس الثلاثاء" = -1; None for an explicit date)."""
 
-    An article that says "امس الثلاثاء" was written on a Wednesday. Which Wednesday comes from the articles of
-    the batch whose publication date is established (given, a date line, rules 2-3 of `publication_evidence`)
-    and that report the same story (cosine of content words at least `anchor_similarity`): the
-    Wednesday nearest the newest of their dates (within 3 days of it). This assumes the batch is one news
-    cycle, as a desk's daily input is; on an archive spanning years it dates old articles into the newest
-    week (on the stance corpus 11 of 16 such dates checked against dates in URLs were off by more than a
-    day), so `anchor_similarity` above 1 turns it off. The article's `inferred` names the anchor article and
-    its date; with no anchor the date stays unknown.
+    words: frozenset[str]
+    weekday: int
+    text: str
+    day: date | None = None
+    offset: int | None = None
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?؟])\s+|\n")
+
+
+def _sentences(text: str) -> Iterator[str]:
+    return (s for s in _SENTENCE_BREAK.split(text) if s.strip())
+
+
+def _without(sentence: str, spans: Iterable[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        sentence = sentence[:start] + " " + sentence[end:]
+    return sentence
+
+
+def _mention_words(sentence: str, spans: Iterable[tuple[int, int]], language: str) -> frozenset[str]:
+    return frozenset(_content_words(_without(sentence, spans), language))
+
+
+def _dated_mentions(article: Article, written: date) -> list[_EventMention]:
+    """Sentences of a dated article that pin an event's day: an explicit date, or a weekday statement that agrees
+    with the article's date ("اليوم الثلاثاء" in an article of Tuesday 10 May). A bare "اليوم" or a weekday
+    alone ("السبت الماضي") does not pin the day surely enough to date another article by it; a statement that
+    contradicts the article's date (a live page updated the next day) is left out."""
+    out = []
+    for sentence in _sentences(article.text):
+        explicit = [f for f in dates.find_dates(sentence) if f.precision == "day" and not f.relative]
+        statements = dates.weekday_statements(sentence)
+        if not explicit and not statements:
+            continue
+        spans = [(f.start, f.end) for f in explicit] + [(s.start, s.end) for s in statements]
+        words = _mention_words(sentence, spans, article.language)
+        out.extend(_EventMention(words, f.value.weekday(), f.text, day=f.value) for f in explicit)
+        for s in statements:
+            day = written + timedelta(days=s.offset)
+            if day.weekday() == s.weekday:
+                out.append(_EventMention(words, s.weekday, s.text, day=day, offset=s.offset))
+    return out
+
+
+def _statement_mentions(article: Article) -> list[_EventMention]:
+    """Sentences of an undated article holding a weekday statement ("امس الثلاثاء"): the day it names is the
+    writing day plus the statement's offset."""
+    out = []
+    for sentence in _sentences(article.text):
+        found = dates.weekday_statements(sentence)
+        if found:
+            words = _mention_words(sentence, ((s.start, s.end) for s in found), article.language)
+            out.extend(_EventMention(words, s.weekday, s.text, offset=s.offset) for s in found)
+    return out
+
+
+def _same_event(statement: _EventMention, dated: _EventMention, options: IngestOptions) -> float:
+    """How surely a weekday statement and a dated sentence report the same event on the same day (0: not).
+
+    They name the same weekday and share at least `event_min_shared` content words: at least `event_overlap`
+    of the smaller sentence's, or `event_overlap_same_words` when both say it with the same relative word
+    ("يوم غد الأربعاء" and "غدا الأربعاء": two articles on one story that call the same Wednesday "tomorrow"
+    were written on the same day). The score is the share."""
+    if statement.weekday != dated.weekday or not statement.words or not dated.words:
+        return 0.0
+    shared = len(statement.words & dated.words)
+    overlap = shared / min(len(statement.words), len(dated.words))
+    bar = options.event_overlap_same_words if statement.offset == dated.offset else options.event_overlap
+    return overlap if shared >= options.event_min_shared and overlap >= bar else 0.0
+
+
+def batch_window(days: Sequence[date], options: IngestOptions) -> tuple[date, date] | None:
+    """The days a batch covers: the shortest interval holding `batch_window_share` of its own-dated articles,
+    widened by `date_slack_days`, when it spans at most `batch_window_days` (a desk's intake of a
+    few days); None for an archive spanning months or years, or with no dated article."""
+    if not days:
+        return None
+    ordered = sorted(days)
+    need = max(1, math.ceil(options.batch_window_share * len(ordered)))
+    lo, hi = min(
+        ((ordered[k], ordered[k + need - 1]) for k in range(len(ordered) - need + 1)),
+        key=lambda pair: ((pair[1] - pair[0]).days, pair[0]),
+    )
+    if (hi - lo).days > options.batch_window_days:
+        return None
+    slack = timedelta(days=options.date_slack_days)
+    return lo - slack, hi + slack
+
+
+def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = None) -> list[Article]:
+    """Date the articles whose text fixes only the writing weekday, from the batch's other articles.
+
+    An article that says "امس الثلاثاء" was written on a Wednesday; which Wednesday can only come from other
+    articles, and a wrong date is worse than none, so two rules, both refusing when their evidence disagrees:
+
+    a. same event: a sentence of the article with its weekday statement reports the same event as a sentence
+       of an article on the same story (cosine of content words at least `anchor_similarity`) that names the
+       event's day, on the same weekday (`_same_event`), and that article's date is known. The day is then
+       exact: "أجرى بوريطة، امس الثلاثاء، محادثة هاتفية" against "أجرى بوريطة، اليوم الثلاثاء، محادثة هاتفية"
+       written on Tuesday 10 May gives Wednesday 11 May. Articles dated this way date others in turn (a chain
+       is as sure as its links: each link checks the weekday). Every link must give the same day.
+    b. weekday in window (`weekday_in_window`): in a daily intake, the articles whose own text dates them
+       (given, date line, rules 2-3 of `publication_evidence`) span a few days (`batch_window`); an article of
+       the intake on the same story as one of them (cosine at least `anchor_similarity`) was written in those
+       days; when exactly one of them has its weekday, that is its date. An intake spread over a week or more
+       has two such days or more: the date stays unknown (the weekday nearest a similar article's date is a
+       guess: on the stance corpus cut into 14-day intakes it was a week off for 4 of 16 articles).
+    Only dates found in an article's own text anchor; the article's `inferred` names the anchor and its date;
+    otherwise the date stays unknown and `inferred` says why.
     """
     options = options or IngestOptions()
-    waiting = [i for i, b in enumerate(built) if b.weekday is not None and b.article.published is None]
     articles = [b.article for b in built]
-    dated = [i for i, a in enumerate(articles) if a.published is not None]
-    if not waiting or not dated:
+    waiting = [i for i, b in enumerate(built) if b.weekday is not None and b.article.published is None]
+    own = [i for i, a in enumerate(articles) if a.published is not None]
+    if not waiting or not own:
         return articles
-    vectors = {i: _term_vector(articles[i].text, articles[i].language, options.anchor_terms) for i in waiting + dated}
+    window = batch_window([articles[i].published.date() for i in own], options)  # type: ignore[union-attr]
+    pool = waiting + own
+    vectors = {i: _term_vector(articles[i].text, articles[i].language, options.anchor_terms) for i in pool}
     postings: dict[str, list[int]] = defaultdict(list)
-    for i in dated:
+    for i in pool:
         for term in vectors[i]:
             postings[term].append(i)
-    common = max(1000, len(dated) // 20)  # terms this frequent find no candidates (keeps it near linear)
+    common = max(1000, len(pool) // 20)  # terms this frequent find no candidates (keeps it near linear)
+    similar: dict[int, list[tuple[float, int]]] = {}
     for i in waiting:
-        candidates = {j for term in vectors[i] if len(p := postings.get(term, ())) <= common for j in p}
-        similar = [
-            (sim, j)
-            for j in candidates
-            if (sim := sum(x * vectors[j].get(w, 0.0) for w, x in vectors[i].items())) >= options.anchor_similarity
-        ]
-        if not similar:
+        candidates = {j for term in vectors[i] if len(p := postings.get(term, ())) <= common for j in p} - {i}
+        similar[i] = sorted(
+            (
+                (sim, j)
+                for j in candidates
+                if (sim := sum(x * vectors[j].get(w, 0.0) for w, x in vectors[i].items())) >= options.anchor_similarity
+            ),
+            key=lambda sj: (-sj[0], sj[1]),
+        )
+    known: dict[int, date] = {i: articles[i].published.date() for i in own}  # type: ignore[union-attr]
+    how: dict[int, str] = {}
+    dated_mentions: dict[int, list[_EventMention]] = {}
+    statements = {i: _statement_mentions(articles[i]) for i in waiting}
+    refused: dict[int, str] = {}
+    # a. same event, in rounds: an article dated in one round can anchor another in the next
+    changed = True
+    while changed:
+        changed = False
+        for i in waiting:
+            if i in known or i in refused:
+                continue
+            links: dict[date, tuple[int, str, str]] = {}
+            for _, j in similar[i]:
+                if j not in known:
+                    continue
+                if j not in dated_mentions:
+                    dated_mentions[j] = _dated_mentions(articles[j], known[j])
+                for s in statements[i]:
+                    for m in dated_mentions[j]:
+                        if m.day is None or not (score := _same_event(s, m, options)):
+                            continue
+                        day = m.day - timedelta(days=s.offset)
+                        if abs((day - known[j]).days) <= options.event_max_days:
+                            links.setdefault(day, (j, s.text, f"{m.text!r}, overlap {score:.2f}"))
+            if len(links) > 1:
+                listed = ", ".join(f"{d.isoformat()} (via {articles[j].id})" for d, (j, _, _) in sorted(links.items()))
+                refused[i] = f"same-event links disagree: {listed}"
+            elif links:
+                (day, (j, said, named)), *_ = links.items()
+                known[i] = day
+                how[i] = (
+                    f"inferred: {said!r} reports the event that {articles[j].id} (dated {known[j].isoformat()}, "
+                    f"{_provenance(articles[j], how.get(j))}) dates with {named}: same event, same weekday "
+                    "(date only)"
+                )
+                changed = True
+    # b. the only day with that weekday in the days of the story's dated articles, inside a news cycle
+    for i in waiting:
+        if i in known or i in refused or not options.weekday_in_window:
             continue
-        anchor_sim, anchor = max(similar, key=lambda sj: (articles[sj[1]].published, sj[0]))
-        newest = articles[anchor].published.date()  # type: ignore[union-attr]
         weekday = built[i].weekday
         assert weekday is not None
-        back = (newest.weekday() - weekday) % 7
-        day = newest - timedelta(days=back) if back <= 3 else newest + timedelta(days=7 - back)
+        anchors = [j for _, j in similar[i] if j in own]
+        if not anchors:
+            continue
+        if window is None:
+            refused[i] = "the batch's dated articles span more than a news cycle (batch_window_days)"
+            continue
+        first, last = window
+        days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+        days = [d for d in days if d.weekday() == weekday]
+        if len(days) != 1:
+            refused[i] = f"{len(days)} {WEEKDAY_NAMES[weekday]}s in the batch's days {first}..{last}"
+            continue
+        known[i] = days[0]
+        named = ", ".join(articles[j].id for j in anchors[:3]) + (" ..." if len(anchors) > 3 else "")
+        how[i] = (
+            f"inferred: the only {WEEKDAY_NAMES[weekday]} in the batch's days {first}..{last} (its dated "
+            f"articles give or take {options.date_slack_days} days); on the story of {named} (date only)"
+        )
+    for i in waiting:
         old = dict(articles[i].inferred)["published"]
         said = old.split(", but no date", 1)[0].removeprefix("unknown: ")
-        how = (
-            f"inferred: {said}; the {WEEKDAY_NAMES[weekday]} nearest {newest.isoformat()}, the newest date of the "
-            f"batch's articles on the same story (here {articles[anchor].id}, similarity {anchor_sim:.2f}) (date only)"
-        )
-        inferred = tuple((k, how if k == "published" else v) for k, v in articles[i].inferred)
-        articles[i] = replace(articles[i], published=datetime.combine(day, datetime.min.time()), inferred=inferred)
+        if i in how:
+            note = f"{how[i]}; {said}"
+            articles[i] = replace(articles[i], published=datetime.combine(known[i], datetime.min.time()))
+        elif i in refused:
+            note = f"{old}; refused: {refused[i]}"
+        else:
+            continue
+        inferred = tuple((k, note if k == "published" else v) for k, v in articles[i].inferred)
+        articles[i] = replace(articles[i], inferred=inferred)
     return articles
+
+
+_PROVENANCE = (
+    ("date line", "date line"),
+    ("next to the date", "relative word next to a date"),
+    ("embedded post", "embedded post"),
+)
+
+
+def _provenance(article: Article, how: str | None) -> str:
+    """How an anchor's date is known, in a few words."""
+    if how is not None:
+        return "itself dated by the same event"
+    said = dict(article.inferred).get("published", "")
+    return next((label for key, label in _PROVENANCE if key in said), f"given: {said}")
 
 
 # ---------------------------------------------------------------------------------------------- 6. duplicates

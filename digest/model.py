@@ -75,6 +75,7 @@ class Article:
             "author": self.author,
             "language": self.language,
             "copies": [copy.to_dict() for copy in self.copies],
+            "inferred": dict(self.inferred),  # how each field was found: {"published": "date line ...", ...}
         }
 
     @classmethod
@@ -88,6 +89,7 @@ class Article:
             published=_parse_datetime(data.get("published")),
             url=data.get("url"),
             language=data.get("language") or "ar",
+            inferred=tuple((data.get("inferred") or {}).items()),
             copies=tuple(cls.from_dict(c) for c in data.get("copies", ())),
         )
 

@@ -33,12 +33,13 @@ class IngestOptions:
     anchor_terms: int = 60  # heaviest terms per article for that comparison
     date_lead_chars: int = 1500  # "اليوم الأحد (2 تموز 2017)" dates an article only in its body's first characters
     event_min_shared: int = 3  # a weekday statement reports the same event as a dated sentence sharing this many
-    event_overlap: float = 0.2  # content words, and this share of the smaller sentence's
+    event_overlap: float = 0.5  # content words, and this share of the smaller sentence's...
+    event_overlap_same_words: float = 0.2  # ...or this share when both use the same relative word and weekday
     event_max_days: int = 3  # an event link dates an article at most this far from its anchor's date
-    nearest_weekday: bool = True  # also the weekday nearest similar dated articles' date, within a news cycle:
-    batch_window_days: int = 31  # the batch's own dates (batch_window_share of them) span at most this many days
-    batch_window_share: float = 0.8
-    batch_window_slack: int = 3  # days the window extends beyond them
+    weekday_in_window: bool = True  # also the only day with its weekday in the batch's days, when the batch's
+    batch_window_days: int = 7  # own dates (batch_window_share of them) span at most this many days
+    batch_window_share: float = 1.0  # below 1, outliers are left out (and an article written among them misdated)
+    date_slack_days: int = 2  # an undated article is written this close to its story's dated articles
 
 
 @dataclass(frozen=True)
