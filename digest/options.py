@@ -45,7 +45,7 @@ class IngestOptions:
 @dataclass(frozen=True)
 class ClusterOptions:
     linkage: str = "average"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
-    threshold: float = 0.27  # average-link: groups merge while their mean pairwise similarity is at least this
+    threshold: float = 0.3  # average-link: groups merge while their mean pairwise similarity is at least this
     max_days: int = 4  # two articles are linked only if their days (published, or named) come this close...
     event_days: int = 45  # ...counting the dates an article names this near its publication (unknown: no limit)
     word_weight: float = 1.0  # feature groups, each TF-IDF and unit length, summed with these weights
