@@ -38,17 +38,19 @@ def bench_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_bench_json_has_a_key_per_size_with_every_figure(bench_data: Path) -> None:
     result = CliRunner().invoke(
-        main, ["bench", "--articles", "20", "--articles", "12", "--json", "--data", str(bench_data), "--no-translation"]
+        main, ["bench", "--articles", "9", "--articles", "5", "--json", "--data", str(bench_data), "--no-translation"]
     )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
-    assert set(figures) == {"20", "12"}
+    assert set(figures) == {"9", "5"}
     for size, run in figures.items():
         assert run["articles"] == int(size)
         assert run["read"] + run["skipped"] >= int(size) - run["duplicates"]
         assert set(run["stages_s"]) == set(bench.STAGE_ORDER)
         assert all(isinstance(v, float | int) and v >= 0 for v in run["stages_s"].values())
         assert run["total_s"] == pytest.approx(sum(run["stages_s"].values()), abs=0.01)
+        assert set(run["stages_cpu_s"]) == set(bench.STAGE_ORDER)
+        assert run["total_cpu_s"] == pytest.approx(sum(run["stages_cpu_s"].values()), abs=0.01)
         assert run["rss_peak_self_mb"] > 0
         assert run["pdf_top_stories"] <= bench.PDF_STORIES
         assert set(run["outputs_bytes"]) == {"html", "pdf", "json"}
