@@ -771,12 +771,17 @@ def _value_event(noun: _Rule) -> Localized:
     return {lang: noun.row[lang] for lang in ("ar", "en", "es")}
 
 
+_HIM = re.compile(r"\s*(?:علي|عن|ب|ل)(?:ه|ها|هم)(?!\w)")
+
+
 def _status(ctx: _Context) -> Iterator[Claim]:
+    persons = ("person",)
     for rule in ctx.lex.status:
         for match in rule.finditer(ctx.norm):
-            subject = _after(ctx.entities, match.end(), ("person",), 40) or _adjacent_before(
-                ctx.entities, ctx.norm, match.start(), ("person",)
-            )
+            # "اعتقاله", "ألقت القبض عليه": the pronoun is the one it happened to; a name further on is someone else.
+            pointing_back = _PRONOUN_AFTER.match(ctx.norm, match.end()) or _HIM.match(ctx.norm, match.end())
+            after = None if pointing_back else _after(ctx.entities, match.end(), persons, 40)
+            subject = after or _adjacent_before(ctx.entities, ctx.norm, match.start(), persons)
             if subject is None:
                 continue
             truth = rule.row["polarity"] == "true"
@@ -809,9 +814,7 @@ def _control(ctx: _Context) -> Iterator[Claim]:
             group = inside if inside is not None and inside.end <= end else None
             group = group or _adjacent_before(ctx.entities, ctx.norm, verb, groups)
             if group is None:  # "أطلقت قسد معركة بهدف السيطرة على": the subject of the same clause
-                nearest = _before(ctx.entities, start, groups, 60)
-                clause_start = max(ctx.norm.rfind(b, 0, start) for b in "،,;؛:")
-                group = nearest if nearest is not None and nearest.start > clause_start else None
+                group = _clause_subject(ctx, start, groups)
         if place is None or group is None or group.key.startswith("~"):
             continue  # groups unknown to the gazetteer are too often a word taken for a name
         clause = _clause(ctx.norm, start, end)
@@ -902,6 +905,10 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
         if words[i].group() in _CLAUSE_OPENERS:
             words = words[i + 1 :]
             break
+    # "ما تم تداوله حول انسحاب...": the report starts after its head noun.
+    heads = [i for i, w in enumerate(words[:7]) if arabic.strip_article(w.group()) in _OBJECT_HEADS]
+    if heads:
+        words = words[heads[-1] + 1 :]
     words = words[-_MAX_OBJECT_WORDS:]
     return (words[0].start(), words[-1].end()) if words else (start, start)
 
@@ -932,9 +939,9 @@ def _surface(ctx: _Context, start: int, end: int) -> str:
     original = [w for w in ctx.sentence.text.split() if fold(w)]
     if len(folded) != len(original):
         return ctx.norm[start:end]
-    first = len(ctx.norm[:start].split())
+    first = len(ctx.norm[:start].split()) - (start > 0 and not ctx.norm[start - 1].isspace())  # a word begun
     count = len(ctx.norm[start:end].split())
-    return " ".join(original[first : first + count]).strip(".,،:؛;\"'«»“”()")
+    return " ".join(original[first : first + count]).strip(".,،:؛;\"'«»“”()؟?!")
 
 
 def _denials(ctx: _Context) -> Iterator[Claim]:
@@ -979,8 +986,27 @@ def _right_after(ctx: _Context, pos: int, kind: str) -> _Entity | None:
     return entity if _PLACE_NOUN.fullmatch(gap) else None
 
 
+_OBJECT_OF = re.compile(r"(?<!\w)[وف]?(?:ضد|مع|من|علي|عن|الي|بين)(?:ه|ها|هم)?\s*[\"'«]?\s*$")
+
+
+def _clause_subject(ctx: _Context, start: int, kinds: Sequence[str]) -> _Entity | None:
+    """The group that does what the clause says: the nearest one named before `start` in the same clause, or
+    further back when an aim ("بدء معركة بهدف") stands between; never one governed by a preposition ("معركة ضد
+    تنظيم الدولة": ISIS is fought, not fighting)."""
+    clause_start = max(ctx.norm.rfind(b, 0, start) for b in "،,;؛:")
+    for entity in reversed(ctx.entities):
+        if entity.end > start or entity.kind not in kinds or _OBJECT_OF.search(ctx.norm, 0, entity.start):
+            continue
+        if start - entity.end > 2 * ctx.options.subject_window:
+            return None
+        if entity.start > clause_start or any(aim.search(ctx.norm, entity.end, start) for aim in ctx.lex.aims):
+            return entity
+        return None
+    return None
+
+
 _NAMED_PLACE = re.compile(
-    r"\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?(?:ال)?(?:مدينه|بلده|قريه|تله|تل|حي|مطار|قاعده|جبل|معبر|سد)\s+"
+    r"\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?((?:ال)?(?:مدينه|بلده|قريه|تله|تل|حي|مطار|قاعده|جبل|معبر|سد))\s+"
     r"((?:ال)?\w{2,})(?:\s+(?!(?:من|في|علي|الي|عن|بعد|منذ|بين|مع|قبل|خلال|التي|الذي|اثر|عقب)(?!\w))([^\Wبلوف]\w+))?"
 )
 
@@ -989,13 +1015,11 @@ def _named_place(ctx: _Context, pos: int) -> _Entity | None:
     """A place the gazetteer does not know, named by a place noun right after `pos` ("على تلة العيس", "قرية
     الشيخ حسن"): its key is its folded name, so two sources that spell it alike compare."""
     match = _NAMED_PLACE.match(ctx.norm, pos)
-    if match is None or any(e.start < match.end() and match.start(1) < e.end for e in ctx.entities):
+    if match is None or any(e.start < match.end() and match.start(2) < e.end for e in ctx.entities):
         return None
-    name = " ".join(part for part in match.groups() if part)
-    surface = ctx.norm[match.start(1) : match.end()]
-    return _Entity(
-        "~place:" + name, "place", {lang: surface for lang in ("ar", "en", "es")}, match.start(1), match.end()
-    )
+    name = " ".join(part for part in match.groups()[1:] if part)
+    names = {lang: _surface(ctx, match.start(1), match.end()) for lang in ("ar", "en", "es")}
+    return _Entity("~place:" + name, "place", names, match.start(2), match.end())
 
 
 def _clause(norm: str, start: int, end: int) -> str:
@@ -1208,6 +1232,9 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
         if negative_a or negative_b:
             return a.removeprefix("not:") != b.removeprefix("not:")
         return False
+    if attribute == "status":
+        # "killed" and "arrested" are different facts: only the same fact, true against false, clashes.
+        return None if a.partition(":")[0] != b.partition(":")[0] else False
     if attribute == "report":
         return (a == "reported") == (b == "reported")  # denied and questioned stand together against reported
     if attribute == "venue":
@@ -1445,7 +1472,14 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
         if conflict is not None:
             conflicts.append(conflict)
     if denials:
-        conflicts.extend(conflict for _, conflict in _report_conflicts(analyses, denials, options))
+        # A denial already read as a fact ("نفت مصادر مقتل البغدادي": alive) is not shown twice.
+        shown = {e for c in conflicts for side in c.claims for e in side.evidence}
+        for _, conflict in _report_conflicts(analyses, denials, options):
+            denied = [
+                e for side in conflict.claims if not side.value["en"].startswith("reported") for e in side.evidence
+            ]
+            if not shown.issuperset(denied):
+                conflicts.append(conflict)
     order = {"attendance": 0, "representation": 1, "status": 2, "report": 3, "date": 4, "venue": 5, "count": 6}
     conflicts.sort(key=lambda c: (order.get(c.attribute, 9), c.subject.get("en", "")))
     return tuple(conflicts[: options.max_conflicts])

@@ -58,6 +58,15 @@ def claims_of(text: str, attribute: str, published: datetime | None = MAY_10) ->
         ("count", "approx:80", "eq:84", True),
         ("count", "lt:1000", "eq:950", True),
         ("count", "eq:80", "gt:80", True),  # a round figure: "80" and "more than 80" agree
+        ("count", "eq:80", "approx:80", True),
+        ("count", "eq:80", "ge:80", True),
+        ("count", "eq:84", "gt:84", False),  # 84 is an exact figure: "84" and "more than 84" differ
+        ("count", "eq:80", "gt:90", False),  # a round figure of another size
+        ("count", "gt:80", "eq:84", True),
+        ("status", "dead:true", "dead:false", False),
+        ("status", "dead:true", "arrested:true", None),  # different facts are not compared
+        ("report", "reported", "denied", False),
+        ("report", "denied", "questioned", True),
         ("count", "eq:21", "eq:305", None),  # too far apart to be one quantity
         ("venue", "place:marrakesh|MA", "place:marrakesh|MA", True),
         ("venue", "place:marrakesh|MA", "place:africa|", True),  # a region is less precise, not different
@@ -153,6 +162,133 @@ def test_negation_of_another_verb_does_not_negate_attendance() -> None:
 )
 def test_who_holds_a_place(text: str, expected: list[str]) -> None:
     assert [normalized for _, normalized, _ in claims_of(text, "control")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A group governed by a preposition is fought, not fighting: the aim is the SDF's.
+        (
+            "وأعلنت قوات سوريا الديمقراطية، يوم السبت، بدء معركة ضد تنظيم داعش بهدف السيطرة على مدينة الرقة.",
+            ["not:org:sdf"],
+        ),
+        ("سيطرت قوات النظام على تلة العيس بريف حلب الجنوبي.", ["org:syrian-government-forces"]),  # a place noun
+        ("وأعلنت قوات سوريا الديمقراطية تحرير مدينة الرقة.", ["org:sdf"]),
+    ],
+)
+def test_who_holds_a_place_subjects(text: str, expected: list[str]) -> None:
+    assert [normalized for _, normalized, _ in claims_of(text, "control")] == expected
+
+
+def test_places_named_by_a_place_noun_compare_by_their_name() -> None:
+    (subject,) = {s for s, _, _ in claims_of("سيطرت قوات النظام على تلة العيس بريف حلب.", "control")}
+    assert subject == "تلة العيس"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أعلنت وزارة الدفاع الروسية مقتل زعيم تنظيم داعش أبو بكر البغدادي.", "dead:true"),
+        ("اعتقلت الشرطة سعد الحريري في الرياض.", "arrested:true"),
+        ("لم يستقل سعد الحريري من منصبه.", "resigned:false"),
+        ("أعلن سعد الحريري استقالته من رئاسة الحكومة.", "resigned:true"),
+        ("ونفت مصادر استقالة سعد الحريري.", "resigned:false"),
+        ("وقالت مصادر إن سعد الحريري مصاب بجروح خطرة.", "injured:true"),
+        ("وأكدت مصادر أن سعد الحريري بصحة جيدة.", "injured:false"),
+    ],
+)
+def test_status_of_a_person(text: str, expected: str) -> None:
+    assert [normalized for _, normalized, _ in claims_of(text, "status")] == [expected]
+
+
+def test_status_of_a_pronoun_is_not_given_to_the_next_name() -> None:
+    text = "قالوا إن الرجل الذي ألقت القوات القبض عليه متهم بالهجوم الذي أسفر عن مقتل السفير سعد الحريري."
+    assert [n for _, n, _ in claims_of(text, "status")] == ["dead:true"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "denied"),
+    [
+        (
+            "ونفت مصادر عراقية الأنباء التي ترددت مؤخرا حول مقتل زعيم تنظيم الدولة، أبي بكر البغدادي.",
+            "denied",
+            "مقتل زعيم تنظيم الدولة",
+        ),
+        ("ما حقيقة منح الجنسية السعودية لمواليد المملكة؟", "questioned", "منح الجنسية السعودية لمواليد المملكة"),
+        (
+            'وقال الناطق إن "ما تم تداوله حول انسحاب قوات النخبة من جبهة شرق الرقة غير صحيح".',
+            "denied",
+            "انسحاب قوات النخبة من جبهة شرق الرقة",
+        ),
+        # The denier named after the verb is not what it denies.
+        ("ونفت الحكومة السورية قصفها المدينة بمواد كيميائية.", "denied", "قصفها المدينة بمواد كيميائية"),
+    ],
+)
+def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
+    (claim,) = [c for c in analysis("a", text, MAY_10).claims if c.attribute == "report"]
+    assert claim.normalized == kind
+    assert claim.subject["ar"] == denied
+    assert claim.subject_key == "report:" + " ".join(sorted(conflicts.report_words(conflicts.fold(denied))))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ويتهم المجتمع الدولي قوات النظام بالمسؤولية عن الهجوم، وهو ما ينفيه النظام.",  # points back
+        "ونفت الوزارة ذلك.",  # what is denied is not named
+        "وقال إن الاجتماع سيعقد في موعده.",  # no denial
+    ],
+)
+def test_no_denial_claim(text: str) -> None:
+    assert [c for c in analysis("a", text, MAY_10).claims if c.attribute == "report"] == []
+
+
+ROYAL_ORDER = "صدر أمر ملكي جديد ينص على منح الجنسية السعودية للأجانب المولودين على أراضي المملكة."
+QUESTIONED = "ما حقيقة منح الجنسية السعودية لمواليد المملكة؟ قالت الصحيفة إن الخبر قديم."
+
+
+def test_a_report_and_its_denial_are_a_conflict() -> None:
+    analyses = [analysis("a", ROYAL_ORDER, APRIL_20), analysis("b", QUESTIONED, APRIL_20)]
+    (conflict,) = find_conflicts(analyses)
+    assert conflict.attribute == "report" and conflict.kind == "contradiction"
+    assert "الجنسية السعودية" in conflict.subject["ar"]
+    assert {side.value["en"] for side in conflict.claims} == {"reported", "questioned"}
+    assert {side.articles for side in conflict.claims} == {("a",), ("b",)}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "وأعلنت الوزارة افتتاح مستشفى جديد في المنطقة الشرقية.",  # about something else
+        "ولم يصدر أي أمر بمنح الجنسية السعودية لمواليد المملكة.",  # negated: it does not report it
+        "صدر أمر ملكي بمنح الجنسية. ما حقيقة منح الجنسية السعودية لمواليد المملكة؟",  # reports and questions
+    ],
+)
+def test_no_report_conflict_without_a_plain_report_elsewhere(other: str) -> None:
+    analyses = [analysis("a", other, APRIL_20), analysis("b", QUESTIONED, APRIL_20)]
+    assert [c for c in find_conflicts(analyses) if c.attribute == "report"] == []
+
+
+def test_a_denial_read_as_a_fact_is_not_shown_twice() -> None:
+    analyses = [
+        analysis("a", "أعلنت وزارة الدفاع الروسية مقتل زعيم تنظيم داعش أبو بكر البغدادي.", APRIL_20),
+        analysis("b", "ونفت مصادر عراقية مقتل زعيم تنظيم داعش أبو بكر البغدادي.", APRIL_20),
+    ]
+    assert [c.attribute for c in find_conflicts(analyses)] == ["status"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "conflict"),
+    [
+        ("وسيشارك في الاجتماع ممثلون من 80 دولة ومنظمة.", "وسيشهد الاجتماع حضور ممثلي أزيد من 80 دولة ومنظمة.", False),
+        ("وسيشارك في الاجتماع ممثلون من 80 دولة ومنظمة.", "وسيشارك في الاجتماع ممثلون من نحو 80 دولة ومنظمة.", False),
+        ("وسيشارك في الاجتماع ممثلون من 80 دولة ومنظمة.", "وسيشارك في الاجتماع ممثلون من 84 دولة ومنظمة.", True),
+        ("وسيشهد الاجتماع حضور ممثلي أزيد من 80 دولة ومنظمة.", "وسيشارك في الاجتماع ممثلون من 84 دولة ومنظمة.", False),
+    ],
+)
+def test_round_figures_in_a_story(first: str, second: str, conflict: bool) -> None:
+    found = find_conflicts([analysis("a", first, APRIL_20), analysis("b", second, APRIL_20)])
+    assert bool([c for c in found if c.attribute == "count"]) is conflict
 
 
 def test_represented_by_and_delegation() -> None:
@@ -382,6 +518,11 @@ WORDS = [
     "حلب",
     "بهدف",
     "كانت",
+    "نفت",
+    "ما حقيقة",
+    "غير صحيح",
+    "اعتقال",
+    "عليه",
     "x",
     "é",
     "\u200f",

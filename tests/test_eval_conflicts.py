@@ -73,3 +73,21 @@ def test_touches_means_a_shared_word_or_number(subject: str, value: str, claim: 
     side = ConflictSide(value={"ar": value}, articles=("a",), published=(), evidence=())
     conflict = Conflict(subject={"ar": subject}, attribute="status", kind="contradiction", claims=(side, side))
     assert evaluation.touches(conflict, claim) is expected
+
+
+def test_two_folds_split_the_stories(stance_folder: Path) -> None:
+    metrics = evaluation.evaluate(stance_folder, Options()).metrics
+    folds = (metrics["fold_1"], metrics["fold_2"])
+    for key in ("detected", "stories_with_disagreement", "false_alarms", "stories_without_disagreement"):
+        assert folds[0][key] + folds[1][key] == metrics[key]
+    assert folds[0]["stories_with_disagreement"] == 1  # V-1 (position 0), V-2 (position 1) in the other fold
+    assert folds[1]["stories_without_disagreement"] == 1
+
+
+def test_a_report_and_its_denial_are_detected(tmp_path: Path) -> None:
+    reported = "صدر أمر ملكي جديد ينص على منح الجنسية السعودية للأجانب المولودين على أراضي المملكة."
+    questioned = "ما حقيقة منح الجنسية السعودية لمواليد المملكة؟"
+    claim = "صدور أمر ملكي بمنح الجنسية السعودية للمولودين في المملكة"
+    write_claim(tmp_path, "V-9", claim, [(reported, "agree"), (questioned, "disagree")])
+    metrics = evaluation.evaluate(tmp_path, Options()).metrics
+    assert (metrics["detected"], metrics["stories_with_disagreement"]) == (1, 1)
