@@ -12,10 +12,12 @@ Entry point: `ingest(paths, options) -> IngestResult`.
    related-articles marker or a headline when they are not about the same story (lexical cohesion with the
    article's main block); every removed line is kept in `Article.removed`;
 4. metadata (`build_article`): title, outlet and author (given fields, byline, dateline, sign-offs and disclaimers that
-   name the site, the text's own "sources of X", the URL's domain), language, and the publication datetime
+   name the site, the text's own "sources of X", the URL's site: a known outlet's name from `ingest/outlets.tsv`,
+   else the domain), language, and the publication datetime
    (rules in `publication_evidence`); how each field was found goes to `Article.inferred`;
-5. date articles whose own text fixes only the weekday, from the batch's dated articles on the same story
-   (`date_from_batch`);
+5. date articles whose own text fixes only the weekday, from the batch's other articles (`date_from_batch`):
+   a sentence reporting the same event as a dated one, or the only day with that weekday in a batch that
+   spans a news cycle; refused when the evidence disagrees;
 6. fold near-duplicates (wire copies, the same page saved twice): bottom-k MinHash sketches of word shingles,
    candidates from an index of sketch values, Jaccard estimated from the sketches; the longest text is kept and
    the others become its `copies`.
@@ -895,7 +897,9 @@ def publication_evidence(
     return PublicationEvidence(None, "unknown: no date line, embedded post or relative day word")
 
 
-def _find_outlet(doc: Document, cleaned: Cleaned, removals: Sequence[Removal]) -> tuple[str | None, str | None, str]:
+def _find_outlet(
+    doc: Document, cleaned: Cleaned, removals: Sequence[Removal], language: str = "ar"
+) -> tuple[str | None, str | None, str]:
     """(outlet, author, how)."""
     author = None
     outlet = None
@@ -926,8 +930,40 @@ def _find_outlet(doc: Document, cleaned: Cleaned, removals: Sequence[Removal]) -
         return outlet, doc.author or author, how
     domain = domain_of(doc.url)
     if domain:
+        known = site_outlet(doc.url, language)
+        if known:
+            return known, doc.author or author, f"URL domain {domain} (outlets table)"
         return domain, doc.author or author, "URL domain"
     return None, doc.author or author, "unknown: the text does not name its outlet"
+
+
+@lru_cache(maxsize=1)
+def _outlet_sites() -> dict[str, tuple[str, str]]:
+    return {
+        r["site"].lower().removeprefix("www.").rstrip("/"): (r["ar"], r["latin"])
+        for r in read_tsv("ingest/outlets.tsv")
+    }
+
+
+def site_outlet(url: str | None, language: str = "ar") -> str | None:
+    """The display name of a known outlet's site (data file `ingest/outlets.tsv`), in Arabic for Arabic articles
+    and in its Latin form otherwise; None for a site not in the table. The most specific entry wins: the host
+    before its parent domains (ara.reuters.com, then reuters.com), a path prefix before the bare host
+    (bbc.com/arabic, then bbc.com)."""
+    if not url:
+        return None
+    parsed = urlparse(url if "//" in url else f"//{url}")
+    host = (parsed.hostname or "").removeprefix("www.")
+    segment = parsed.path.strip("/").split("/", 1)[0].lower()
+    sites = _outlet_sites()
+    labels = host.split(".")
+    for k in range(len(labels) - 1):
+        parent = ".".join(labels[k:])
+        for key in (f"{parent}/{segment}" if segment else None, parent):
+            if key and key in sites:
+                ar, latin = sites[key]
+                return ar if language == "ar" else latin
+    return None
 
 
 def _position(text: str, line: str) -> int:
@@ -974,7 +1010,7 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
     inferred: list[tuple[str, str]] = [("language", language_how)]
     title = doc.title or cleaned.title
     inferred.append(("title", doc.origin if doc.title else "headline above the body" if title else "unknown"))
-    outlet, author, outlet_how = _find_outlet(doc, cleaned, cleaned.removed)
+    outlet, author, outlet_how = _find_outlet(doc, cleaned, cleaned.removed, language)
     inferred.append(("outlet", outlet_how))
     if author:
         inferred.append(("author", doc.origin if doc.author else "byline"))
@@ -1063,7 +1099,7 @@ def _dated_mentions(article: Article, written: date) -> list[_EventMention]:
     with the article's date ("اليوم الثلاثاء" in an article of Tuesday 10 May). A bare "اليوم" or a weekday
     alone ("السبت الماضي") does not pin the day surely enough to date another article by it; a statement that
     contradicts the article's date (a live page updated the next day) is left out."""
-    out = []
+    out: list[_EventMention] = []
     for sentence in _sentences(article.text):
         explicit = [f for f in dates.find_dates(sentence) if f.precision == "day" and not f.relative]
         statements = dates.weekday_statements(sentence)
@@ -1082,7 +1118,7 @@ def _dated_mentions(article: Article, written: date) -> list[_EventMention]:
 def _statement_mentions(article: Article) -> list[_EventMention]:
     """Sentences of an undated article holding a weekday statement ("امس الثلاثاء"): the day it names is the
     writing day plus the statement's offset."""
-    out = []
+    out: list[_EventMention] = []
     for sentence in _sentences(article.text):
         found = dates.weekday_statements(sentence)
         if found:
@@ -1192,7 +1228,7 @@ def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = Non
                     for m in dated_mentions[j]:
                         if m.day is None or not (score := _same_event(s, m, options)):
                             continue
-                        day = m.day - timedelta(days=s.offset)
+                        day = m.day - timedelta(days=s.offset or 0)
                         if abs((day - known[j]).days) <= options.event_max_days:
                             links.setdefault(day, (j, s.text, f"{m.text!r}, overlap {score:.2f}"))
             if len(links) > 1:
