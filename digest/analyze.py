@@ -8,9 +8,10 @@ Because each call needs only its article, `analyze_all` can spread articles over
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from digest import arabic, conflicts, extract
@@ -41,8 +42,11 @@ _forked_articles: Sequence[Article] = ()  # what forked workers read, instead of
 
 def _detach(analysis: Analysis) -> tuple[Any, ...]:
     # A worker sends back everything but the article: the parent has it already, and its text is the
-    # largest part of the pickle.
-    return tuple(getattr(analysis, name) for name in _DETACHED)
+    # largest part of the pickle. Tokens are interned first, so that a chunk's pickle (and the parent's
+    # memory) holds each distinct word once rather than once per occurrence.
+    sentences = tuple(replace(s, tokens=tuple(map(sys.intern, s.tokens))) for s in analysis.sentences)
+    interned = replace(analysis, sentences=sentences, terms=tuple(map(sys.intern, analysis.terms)))
+    return tuple(getattr(interned, name) for name in _DETACHED)
 
 
 def _attach(article: Article, values: tuple[Any, ...]) -> Analysis:
