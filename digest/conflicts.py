@@ -213,7 +213,9 @@ def required_literals(patterns: Iterable[str]) -> tuple[str, ...] | None:
             if len(literal) < 2:
                 return None
             found.append(literal)
-    return tuple(dict.fromkeys(found))
+    unique = dict.fromkeys(found)
+    # A literal that holds a shorter one adds nothing to the test ("اعتقال" holds "اعتقل"): fewer tests per sentence.
+    return tuple(w for w in unique if not any(o != w and o in w for o in unique))
 
 
 def _alternation(patterns: Iterable[str]) -> str:
