@@ -13,11 +13,15 @@ Per story (called from `pipeline.synthesize`): `find_conflicts(analyses, options
    country's delegation), counts (the quantity is what is counted and in what respect: members of the coalition
    are not participants in its meeting; "more than", "about"; digits, Arabic-Indic digits and number words;
    casualties only with the place they happened in), the event's date and venue (dates from
-   `extract.find_dates`), founding dates, facts about a person (killed, released) that can be denied, who holds
-   a place (taken, held, lost; aims and history set apart), and titles.
+   `extract.find_dates`), founding dates, facts about a person (killed, released, arrested, resigned, injured...)
+   that can be denied, who holds a place (taken, held, lost; aims and history set apart; a place the gazetteer does
+   not know is named by its place noun, "تلة العيس"), titles, and denials of a report ("نفت مصادر ... مقتل زعيم
+   التنظيم", "ما حقيقة ...؟"), whose subject is the denied report's content words.
 4. Conflicts: per (subject, attribute), values are compared after normalisation (`compatible`: a date is an ISO
-   prefix as precise as the text, a count an interval); only values that clash with another article's value form
-   sides. The kind is `superseded` when one side's reports all come later than every other side's (by
+   prefix as precise as the text, a count an interval; a bare round figure, "80", is compatible with "more than
+   80" and "about 80", not with "84"); only values that clash with another article's value form sides. Denials
+   are matched per story with the other articles' sentences that state the denied report in enough of the same
+   content words (and deny or negate nothing): reported against denied. The kind is `superseded` when one side's reports all come later than every other side's (by
    `supersede_after_hours`; an article carrying both values counts as reporting the change), else
    `discrepancy` for details (numbers, dates, places, titles) and `contradiction` for facts.
 """
