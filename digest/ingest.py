@@ -1160,6 +1160,10 @@ def batch_window(days: Sequence[date], options: IngestOptions) -> tuple[date, da
     return lo - slack, hi + slack
 
 
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(a[w] * b[w] for w in a.keys() & b.keys())
+
+
 def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = None) -> list[Article]:
     """Date the articles whose text fixes only the writing weekday, from the batch's other articles.
 
@@ -1189,21 +1193,27 @@ def date_from_batch(built: Sequence[_Built], options: IngestOptions | None = Non
         return articles
     window = batch_window([articles[i].published.date() for i in own], options)  # type: ignore[union-attr]
     pool = waiting + own
-    vectors = {i: _term_vector(articles[i].text, articles[i].language, options.anchor_terms) for i in pool}
+    vectors = {
+        i: _term_vector(articles[i].text[: options.anchor_chars], articles[i].language, options.anchor_terms)
+        for i in pool
+    }
     postings: dict[str, list[int]] = defaultdict(list)
     for i in pool:
         for term in vectors[i]:
             postings[term].append(i)
-    common = max(1000, len(pool) // 20)  # terms this frequent find no candidates (keeps it near linear)
     similar: dict[int, list[tuple[float, int]]] = {}
     for i in waiting:
-        candidates = {j for term in vectors[i] if len(p := postings.get(term, ())) <= common for j in p} - {i}
+        # blocking: candidates share terms held by at most `anchor_max_posting` articles; the exact cosine is
+        # computed for the `anchor_candidates` sharing most of them (near linear in the batch)
+        shared: Counter[int] = Counter()
+        for term in vectors[i]:
+            held = postings.get(term, ())
+            if len(held) <= options.anchor_max_posting:
+                shared.update(held)
+        shared.pop(i, None)
+        candidates = [j for j, _ in shared.most_common(options.anchor_candidates)]
         similar[i] = sorted(
-            (
-                (sim, j)
-                for j in candidates
-                if (sim := sum(x * vectors[j].get(w, 0.0) for w, x in vectors[i].items())) >= options.anchor_similarity
-            ),
+            ((sim, j) for j in candidates if (sim := _dot(vectors[i], vectors[j])) >= options.anchor_similarity),
             key=lambda sj: (-sj[0], sj[1]),
         )
     known: dict[int, date] = {i: articles[i].published.date() for i in own}  # type: ignore[union-attr]

@@ -30,7 +30,10 @@ class IngestOptions:
     duplicate_min_shared: float = 0.5  # share of sketch values two articles must share to be compared
     workers: int = 0  # processes for reading many files (0: one per core)
     anchor_similarity: float = 0.35  # cosine at which a dated article dates a weekday-only one (>1: off)
-    anchor_terms: int = 60  # heaviest terms per article for that comparison
+    anchor_terms: int = 60  # heaviest terms per article for that comparison, from its first anchor_chars
+    anchor_chars: int = 4000
+    anchor_max_posting: int = 150  # candidates for it share terms held by at most this many articles...
+    anchor_candidates: int = 50  # ...and the exact cosine is computed for this many sharing most of them
     date_lead_chars: int = 1500  # "اليوم الأحد (2 تموز 2017)" dates an article only in its body's first characters
     event_min_shared: int = 3  # a weekday statement reports the same event as a dated sentence sharing this many
     event_overlap: float = 0.5  # content words, and this share of the smaller sentence's...
