@@ -21,9 +21,10 @@ Per story (called from `pipeline.synthesize`): `find_conflicts(analyses, options
    prefix as precise as the text, a count an interval; a bare round figure, "80", is compatible with "more than
    80" and "about 80", not with "84"); only values that clash with another article's value form sides. Denials
    are matched per story with the other articles' sentences that state the denied report in enough of the same
-   content words (and deny or negate nothing): reported against denied. The kind is `superseded` when one side's reports all come later than every other side's (by
-   `supersede_after_hours`; an article carrying both values counts as reporting the change), else
-   `discrepancy` for details (numbers, dates, places, titles) and `contradiction` for facts.
+   content words (and deny or negate nothing): reported against denied. The kind is `superseded` when one side's
+   reports all come later than every other side's (by `supersede_after_hours`; an article carrying both values
+   counts as reporting the change), else `discrepancy` for details (numbers, dates, places, titles) and
+   `contradiction` for facts.
 """
 
 from __future__ import annotations
