@@ -220,6 +220,7 @@ def test_status_of_a_pronoun_is_not_given_to_the_next_name() -> None:
             "denied",
             "انسحاب قوات النخبة من جبهة شرق الرقة",
         ),
+        ("وأكد المرصد السوري لحقوق الإنسان عدم وقوع أي غارات روسية على الرقة.", "denied", "غارات روسية على الرقة"),
         # The denier named after the verb is not what it denies.
         ("ونفت الحكومة السورية قصفها المدينة بمواد كيميائية.", "denied", "قصفها المدينة بمواد كيميائية"),
     ],
@@ -236,6 +237,7 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
     [
         "ويتهم المجتمع الدولي قوات النظام بالمسؤولية عن الهجوم، وهو ما ينفيه النظام.",  # points back
         "ونفت الوزارة ذلك.",  # what is denied is not named
+        "وهذا الكذب الواضح على الناس لا يخفى على أحد من المتابعين.",  # a lie is not a denial
         "وقال إن الاجتماع سيعقد في موعده.",  # no denial
     ],
 )
