@@ -43,15 +43,14 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
 from digest import arabic
-from digest.errors import DigestError
+from digest.gazetteer import gazetteer
 from digest.model import Analysis
 from digest.options import ClusterOptions
 
@@ -123,28 +122,14 @@ def _boilerplate_free(analyses: Sequence[Analysis], options: ClusterOptions) -> 
     return kept_streams
 
 
-@lru_cache(maxsize=1)
-def _gazetteer_finder() -> Callable[[str], Iterable[tuple[int, int, object]]] | None:
-    """`digest.gazetteer`'s finder when that module is installed; names then link across languages."""
-    try:
-        from digest import gazetteer  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return gazetteer.gazetteer().find  # type: ignore[no-any-return]
-    except DigestError:  # a broken data file: an optional enrichment must not stop clustering
-        return None
-
-
 def _name_features(analysis: Analysis) -> list[str]:
     """Names: gazetteer keys (the same in every language), else the mention's normalised text."""
     names = [f"k:{m.key}" if m.key else f"m:{arabic.normalize(m.text)}" for m in analysis.mentions]
     if analysis.article.language != "ar":
-        # Mentions come from Arabic cues; a foreign article gets its names from the gazetteer's Latin
-        # variants (so that "Blinken" meets "بلينكن") and from its capitalised words.
-        finder = _gazetteer_finder() if not any(m.key for m in analysis.mentions) else None
-        if finder is not None:
-            names.extend(f"k:{getattr(entry, 'key', entry)}" for _, _, entry in finder(analysis.article.text))
+        # A foreign article whose analysis keyed no name still gets the gazetteer's keys from its Latin
+        # variants (so that "Blinken" meets "بلينكن"), and its capitalised words.
+        if not any(m.key for m in analysis.mentions):
+            names.extend(f"k:{entry.key}" for _, _, entry in gazetteer().find(analysis.article.text))
         names.extend(f"m:{arabic.normalize(w)}" for w in _CAPITALISED.findall(analysis.article.text))
     return names
 
