@@ -893,6 +893,11 @@ def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
     return frozenset(found)
 
 
+def _is_head(word: str) -> bool:
+    """Whether a word heads the denied report ("الأنباء", "أن", "وقوع"), with or without its clitics."""
+    return word in _OBJECT_HEADS or arabic.strip_article(word) in _OBJECT_HEADS or word[1:] in _OBJECT_HEADS
+
+
 def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, int]:
     """Where the denied report is written: the words after the trigger up to the clause's end, or before it back
     to the clause's start (or a "that"), at most `_MAX_OBJECT_WORDS` words."""
@@ -901,7 +906,7 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
         limit = stop.start() if stop else len(norm)
         words = list(_WORD.finditer(norm, end, limit))
         # "نفت مصادر عراقية الأنباء التي ترددت حول مقتل...": the report starts after its head noun or "that".
-        heads = [i for i, w in enumerate(words[:7]) if arabic.strip_article(w.group()) in _OBJECT_HEADS]
+        heads = [i for i, w in enumerate(words[:7]) if _is_head(w.group())]
         if heads:
             words = words[heads[-1] + 1 :]
         words = words[:_MAX_OBJECT_WORDS]
@@ -913,7 +918,7 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
             words = words[i + 1 :]
             break
     # "ما تم تداوله حول انسحاب...": the report starts after its head noun.
-    heads = [i for i, w in enumerate(words[:7]) if arabic.strip_article(w.group()) in _OBJECT_HEADS]
+    heads = [i for i, w in enumerate(words[:7]) if _is_head(w.group())]
     if heads:
         words = words[heads[-1] + 1 :]
     words = words[-_MAX_OBJECT_WORDS:]
@@ -1428,8 +1433,8 @@ def _report_conflicts(
             if article.id in deniers:
                 continue  # an article that reports and denies tells both sides: it is not one of them
             for sentence in analysis.sentences:
-                words = words_of(article.id, sentence)
-                if words is not None and any(_shares(words, target, options) for target in targets):
+                stated = words_of(article.id, sentence)
+                if stated is not None and any(_shares(stated, target, options) for target in targets):
                     reports.append(
                         replace(
                             group[0],

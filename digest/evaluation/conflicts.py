@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from digest import analyze, arabic, conflicts
 from digest.evaluation import Report
@@ -110,7 +111,7 @@ def evaluate(path: Path, options: Options) -> Report:
         if found or "disagree" in stances:
             shown = "; ".join(f"{c.kind} {c.attribute} {c.subject.get('en', '')}" for c in found) or "-"
             lines.append(f"{claim.id:8} {mark:28} {shown}")
-    metrics = {
+    metrics: dict[str, Any] = {
         "detected": detected,
         "stories_with_disagreement": with_disagreement,
         "detection_rate": _rate(detected, with_disagreement),
