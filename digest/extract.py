@@ -31,7 +31,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, reduce
+from itertools import compress, count, repeat
+from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ from digest.gazetteer import (
     name_key,
     role_names,
     romanize,
+    split_words,
     surface_readings,
     tokenize,
 )
@@ -142,27 +145,37 @@ def _is(token: Token, words: frozenset[str]) -> bool:
     return _member(token.norm, words)
 
 
-@lru_cache(maxsize=500_000)
 def _member(norm: str, words: frozenset[str]) -> bool:
-    if norm in words or any(r in words for r in clitic_readings(norm)):
-        return True
+    return any(r in words for r in _readings(norm))
+
+
+@lru_cache(maxsize=300_000)
+def _readings(norm: str) -> tuple[str, ...]:
+    """What a written word can be once the article and clitics are off: as written, bare, without و/ف + ب/ل/ك
+    ("والشيخ" → "الشيخ", "للاعب" → "اللاعب"); cue lists are looked up with every reading."""
+    out = [norm, *clitic_readings(norm)]
     # a conjunction or preposition glued to a word listed with its article: "والشيخ", "للاعب"
     rest = norm[1:] if norm[:1] in "وف" and len(norm) > 3 else norm
     rest = rest[1:] if rest[:1] in "بك" and len(rest) > 3 else rest
-    return rest in words or (rest.startswith("لل") and "ال" + rest[2:] in words)
+    out.append(rest)
+    if rest.startswith("لل"):
+        out.append("ال" + rest[2:])
+    return tuple(dict.fromkeys(out))
 
 
 # What a word can be, computed once per distinct word (`_word_info`) as bit flags.
 TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN = (1 << k for k in range(8))
 PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
+TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB, PARTICLE_WRITTEN = (1 << k for k in range(15, 21))
+GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(21, 25))
+_GIVEN_KIND = {GIVEN: "given", GIVEN_AMBIGUOUS: "ambiguous", GIVEN_WEAK: "weak"}
 
 
-@lru_cache(maxsize=300_000)
-def _word_info(raw: str, norm: str) -> tuple[int, str | None]:
-    """Bit flags for a word as written, and its given-name kind ("given", "ambiguous", "weak" or None)."""
+@lru_cache(maxsize=1)
+def _cue_table() -> dict[str, int]:
+    """Every cue word form → the flags of the lists it is in (one dict lookup per reading of a word)."""
     cues = _cues()
-    token = Token(0, 0, norm, bare(norm))
-    flags = 0
+    table: dict[str, int] = defaultdict(int)
     for flag, words in (
         (TITLE, cues.title_heads),
         (HONORIFIC, cues.honorifics),
@@ -176,37 +189,71 @@ def _word_info(raw: str, norm: str) -> tuple[int, str | None]:
         (DATE_CUE, cues.date_cues),
         (WRAPPER, cues.wrapper_heads),
         (BRAND, cues.brand_heads),
+        (TITLE_WORD, cues.title_words),
+        (SPEECH_STOP, cues.speech_subject_stops),
+        (STATE_HEAD, cues.state_heads),
     ):
-        if _is(token, words):
-            flags |= flag
-    particle = norm in cues.particles or token.bare in cues.particles
+        for word in words:
+            table[word] |= flag
+    return dict(table)
+
+
+def _word_info(raw: str, norm: str) -> int:
+    """Bit flags for a word as written (cue lists it belongs to, given-name kind, whether it can be a name)."""
+    info = _INFO.get(raw)
+    if info is None:
+        if len(_INFO) > 300_000:
+            _INFO.clear()
+        info = _INFO[raw] = _compute_word_info(raw, norm)
+    return info
+
+
+_INFO: dict[str, int] = {}  # raw word → flags; a plain dict is faster than lru_cache on this hot path
+
+
+def _compute_word_info(raw: str, norm: str) -> int:
+    cues = _cues()
+    table = _cue_table()
+    word_bare = bare(norm)
+    flags = 0
+    for reading in _readings(norm):
+        flags |= table.get(reading, 0)
+    if norm in cues.speech_verbs:
+        flags |= SPEECH_VERB
+    if norm in cues.particles:
+        flags |= PARTICLE_WRITTEN
+    if gazetteer().starts_name(norm):
+        flags |= GAZETTEER_START
+    adjective = bool(gazetteer().adjective_country(norm))
+    if adjective:
+        flags |= NATIONALITY
+    particle = norm in cues.particles or word_bare in cues.particles
     if particle:
         flags |= PARTICLE
     alpha = norm.isalpha() and (len(norm) >= 2 or particle)
     if alpha and raw not in _PREPOSITIONS_WITH_YA:
-        blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or token.bare in cues.stops
-        if particle or not (blocked or gazetteer().adjective_country(norm)):
+        blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or word_bare in cues.stops
+        if particle or not (blocked or adjective):
             flags |= NAME_OK
     # After an ambiguous given name: "البرغوثي", "مشعل" yes; "الظن", "إقليمي" no.
     if norm.startswith("ال") != norm.endswith("ي") or norm.endswith(("يه", "يا")):
         flags |= STRICT_BAD
-    given = None
     if norm.startswith("عبدال") and len(norm) > 6:  # "عبدالمنعم", "عبد الرحيم" (joined by the tokenizer)
-        given = "given"
+        flags |= GIVEN
     elif norm.startswith(("ابو", "وابو")) and len(norm) > 5:  # a kunya: "أبو مازن", "أبو تريكة"
-        given = "ambiguous"
+        flags |= GIVEN_AMBIGUOUS
     elif norm not in cues.stops and not raw.endswith("ى"):
         readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
         for reading in readings:  # "ومحمد"; but "النصر" is not "نصر" and "بيان" is not "يان"
             if reading in cues.given:
-                given = "given"
+                flags |= GIVEN
             elif reading in cues.given_ambiguous:
-                given = "ambiguous"
+                flags |= GIVEN_AMBIGUOUS
             elif reading in cues.given_weak:
-                given = "weak"
-            if given:
+                flags |= GIVEN_WEAK
+            if flags & (GIVEN | GIVEN_AMBIGUOUS | GIVEN_WEAK):
                 break
-    return flags, given
+    return flags
 
 
 @dataclass
@@ -226,7 +273,7 @@ class _Sentence:
     tokens: list[Token]
     breaks: list[bool]  # breaks[i]: punctuation between token i-1 and token i
     flags: list[int]  # `_word_info` flags of each token
-    given: list[str | None]  # given-name kind of each token
+    mask: int  # the flags of all its tokens together: rules whose cue is absent skip the sentence
     owner: list[int | None] = field(default_factory=list)
     spans: list[_Span] = field(default_factory=list)
 
@@ -249,19 +296,40 @@ class _Sentence:
 
 
 def _read(text: str) -> _Sentence:
-    tokens = tokenize(text)
-    breaks = [False] * len(tokens)
-    for i in range(1, len(tokens)):
-        previous_end, start = tokens[i - 1][1], tokens[i][0]
-        if start - previous_end > 1 or text[previous_end] != " ":
-            breaks[i] = any(c in _HARD_BREAK for c in text[previous_end:start])
-    info = [_word_info(text[t.start : t.end], t.norm) for t in tokens]
-    return _Sentence(text, tokens, breaks, [f for f, _ in info], [g for _, g in info], [None] * len(tokens))
+    """A sentence's words, their flags and where punctuation breaks them; `map` over cached dicts, no loop in
+    Python for words already seen (this runs on every sentence of every article)."""
+    tokens, raws, separators = split_words(text)
+    breaks = list(map(_BREAKS.__getitem__, separators))
+    if breaks:
+        breaks[0] = False
+    flags = list(map(_INFO.get, raws))
+    if None in flags:
+        for i, raw in enumerate(raws):
+            if flags[i] is None:
+                flags[i] = _word_info(raw, tokens[i].norm)
+    mask = reduce(or_, flags, 0)  # type: ignore[arg-type]
+    return _Sentence(text, tokens, breaks, flags, mask, [None] * len(tokens))  # type: ignore[arg-type]
+
+
+class _Breaks(dict[str, bool]):
+    """The text between two words → whether it holds punctuation that ends a name or a title."""
+
+    def __missing__(self, separator: str) -> bool:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[separator] = any(c in _HARD_BREAK for c in separator)
+        return value
+
+
+_BREAKS = _Breaks()
 
 
 def _given_name(s: _Sentence, i: int, cues: _Cues) -> str | None:
     """ "given", "ambiguous", "weak" or None for token i; the preposition على is not the name علي."""
-    return s.given[i]
+    return _GIVEN_KIND.get(s.flags[i] & _ANY_GIVEN)
+
+
+_ANY_GIVEN = GIVEN | GIVEN_AMBIGUOUS | GIVEN_WEAK
 
 
 def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
@@ -289,20 +357,18 @@ def _title_end(s: _Sentence, start: int, cues: _Cues) -> tuple[int, bool]:
     article that cannot continue it ("السفير الأمريكي جيفري ...": after the head's construct partner, a title
     goes on only with definite words, places, organisations and nationalities).
     """
-    gaz = gazetteer()
     head_definite = bool(_DEFINITE.match(s.tokens[start].norm))
     k = start + 1
     while k < len(s.tokens) and k - start < 9 and not s.breaks[k]:
         span = s.span_at(k)
         if span is not None and span.kind == "person":
             break
-        token = s.tokens[k]
-        if _is(token, cues.honorifics) or _given_name(s, k, cues) == "given":
+        token, flags = s.tokens[k], s.flags[k]
+        if flags & (HONORIFIC | GIVEN):
             break
         construct = k == start + 1 and not head_definite
         continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(token.norm))
-        continues = continues or _is(token, cues.title_heads) or _is(token, cues.title_words)
-        continues = continues or bool(gaz.adjective_country(token.norm))
+        continues = continues or bool(flags & (TITLE | TITLE_WORD | NATIONALITY))
         if not continues and token.norm.isalpha():
             return k, _name_like(s, k, cues)
         k += 1
@@ -310,7 +376,7 @@ def _title_end(s: _Sentence, start: int, cues: _Cues) -> tuple[int, bool]:
 
 
 def _skip_honorifics(s: _Sentence, k: int, cues: _Cues) -> int:
-    while k < len(s.tokens) and _is(s.tokens[k], cues.honorifics) and s.owner[k] is None:
+    while k < len(s.tokens) and s.flags[k] & HONORIFIC and s.owner[k] is None:
         k += 1
     return k
 
@@ -338,7 +404,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             starts_given = _given_name(s, k, cues) == "given"
             name_end = _given_name_end(s, k, cues, strict=False) if starts_given else _name_end(s, k, cues)
             framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
-            closed = name_end == n or s.breaks[name_end] or _is(s.tokens[name_end], cues.stops)
+            closed = name_end == n or s.breaks[name_end] or bool(s.flags[name_end] & STOP)
             starts_given = _given_name(s, k, cues) == "given"
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
                 s.add(_Span(k, name_end, "person", None, title))
@@ -353,7 +419,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
         if span.kind != "person" or span.role or span.end >= n:
             continue
         k = span.end
-        if _is(s.tokens[k], cues.title_heads) and s.owner[k] is None:
+        if s.flags[k] & TITLE and s.owner[k] is None:
             end, _ = _title_end(s, k, cues)
             title = s.text[s.tokens[k].start : s.tokens[end - 1].end]
             if role_names(title) is not None:
@@ -430,7 +496,6 @@ def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
 
 def _introduced_names(s: _Sentence, cues: _Cues) -> None:
     """Names after a person noun or a nationality: "اللاعب المغربي X", "الروسي X Y", "زوجة X"."""
-    gaz = gazetteer()
     n = len(s.tokens)
     i = 0
     while i < n:
@@ -438,12 +503,7 @@ def _introduced_names(s: _Sentence, cues: _Cues) -> None:
             i += 1
             continue
         k = i + 1
-        while (
-            k < n
-            and not s.breaks[k]
-            and s.owner[k] is None
-            and (_is(s.tokens[k], cues.person_nouns) or gaz.adjective_country(s.tokens[k].norm))
-        ):
+        while k < n and not s.breaks[k] and s.owner[k] is None and s.flags[k] & (PERSON_NOUN | NATIONALITY):
             k += 1
         if k < n and not s.breaks[k] and s.owner[k] is None:
             end = _strict_name_end(s, k, cues)
@@ -459,14 +519,13 @@ def _cued_names(s: _Sentence, cues: _Cues) -> None:
     "قال سولانا إن ...", "وأضاف الحريري:" (not "قال مصدر", "قال متمردون")."""
     n = len(s.tokens)
     for i in range(n - 1):
-        token = s.tokens[i]
-        if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
+        if not s.flags[i] & SPEECH_VERB:
             continue
-        if token.norm not in cues.speech_verbs:
+        if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
             continue
         k = i + 1
         first = s.tokens[k].norm
-        if _is(s.tokens[k], cues.speech_subject_stops) or s.tokens[k].bare in cues.speech_subject_stops:
+        if s.flags[k] & SPEECH_STOP:
             continue
         if first.endswith("ا") and len(first) > 3:
             continue  # an adverb: "قال قائلا", "أضاف مؤكدا"
@@ -513,24 +572,24 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
             k = i + 1
             while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
                 t = s.tokens[k]
-                if _is(t, cues.stops) or t.bare in cues.stops or not t.norm.isalpha():
+                if s.flags[k] & STOP or not t.norm.isalpha():
                     break
                 definite = t.norm.startswith("ال") or t.norm.startswith("وال")
                 if k > i + 1 and not definite:
                     break
-                if k == i + 1 and not definite and not (_is(token, cues.brand_heads) and _proper_like(t)):
+                if k == i + 1 and not definite and not (s.flags[i] & BRAND and _proper_like(t)):
                     break
                 k += 1
             if k > i + 1:
-                first = i + 1 if _is(token, cues.wrapper_heads) and not token.norm.startswith("ال") else i
+                first = i + 1 if s.flags[i] & WRAPPER and not token.norm.startswith("ال") else i
                 s.add(_Span(first, k, "organization"))
-        elif (_is(token, cues.place_heads) or _is(token, cues.place_heads_in_name)) and i + 1 < n:
+        elif s.flags[i] & (PLACE_HEAD | PLACE_IN_NAME) and i + 1 < n:
             if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
                 continue
             end = i + 2
             if end < n and not s.breaks[end] and s.owner[end] is None and _name_like(s, end, cues, strict=True):
                 end += 1  # "سان فرانسيسكو"
-            first = i if _is(token, cues.place_heads_in_name) else i + 1
+            first = i if s.flags[i] & PLACE_IN_NAME else i + 1
             s.add(_Span(first, end, "place"))
 
 
@@ -550,9 +609,7 @@ def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: _Cues) -> int:
     """Leave a title or a generic head out of a known name when the rest still names the same entry:
     "الملك محمد السادس" → "محمد السادس", "حركة حماس" → "حماس" (the title is kept as a role elsewhere)."""
     k = i
-    while k + 1 < j and (
-        _is(s.tokens[k], cues.honorifics) or _is(s.tokens[k], cues.title_heads) or _is(s.tokens[k], cues.wrapper_heads)
-    ):
+    while k + 1 < j and (s.flags[k] & (HONORIFIC | TITLE | WRAPPER)):
         k += 1
     if k == i:
         return i
@@ -604,11 +661,10 @@ def _camel_spans(s: _Sentence) -> None:
 
 def _state_bodies(s: _Sentence, cues: _Cues) -> None:
     """ "الحكومة اللبنانية", "والشرطة البريطانية": a state body named by its country's adjective."""
-    gaz = gazetteer()
     for i in range(len(s.tokens) - 1):
         if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
             continue
-        if _member(s.tokens[i].norm, cues.state_heads) and gaz.adjective_country(s.tokens[i + 1].norm):
+        if s.flags[i] & STATE_HEAD and s.flags[i + 1] & NATIONALITY:
             s.add(_Span(i, i + 2, "organization"))
 
 
@@ -626,18 +682,28 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
     read: list[_Sentence] = []
     for sentence in sentences:
         s = _read(sentence.text)
-        for _, i, j, entry in gaz.find_tokens(s.tokens):
+        starts = compress(count(), map(and_, s.flags, repeat(GAZETTEER_START))) if s.mask & GAZETTEER_START else ()
+        for _, i, j, entry in gaz.find_tokens(s.tokens, starts):
             if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
                 i = _trim_front(s, i, j, entry, cues)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
-        _titles(s, cues)
-        _honorific_names(s, cues)
-        _given_names(s, cues)
-        _introduced_names(s, cues)
-        _cued_names(s, cues)
-        _titles(s, cues)  # titles of the persons the name rules just found
-        _head_nouns(s, cues)
-        _state_bodies(s, cues)
+        mask = s.mask
+        if mask & TITLE:
+            _titles(s, cues)
+        if mask & HONORIFIC:
+            _honorific_names(s, cues)
+        if mask & _ANY_GIVEN:
+            _given_names(s, cues)
+        if mask & PERSON_NOUN:
+            _introduced_names(s, cues)
+        if mask & SPEECH_VERB:
+            _cued_names(s, cues)
+        if mask & TITLE:
+            _titles(s, cues)  # titles of the persons the name rules just found
+        if mask & (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME):
+            _head_nouns(s, cues)
+        if mask & STATE_HEAD:
+            _state_bodies(s, cues)
         if backend == "camel":
             _camel_spans(s)
         read.append(s)
@@ -870,7 +936,7 @@ def _sentence_cues(text: str, cues: _Cues) -> tuple[list[Token], frozenset[int],
     """A sentence's words and where its event nouns, venue cues and date cues are (cached: a sentence that
     names several places or dates is read once)."""
     tokens = tokenize(text)
-    flags = [_word_info(text[t.start : t.end], t.norm)[0] for t in tokens]
+    flags = [_word_info(text[t.start : t.end], t.norm) for t in tokens]
     events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
     venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)
     when = frozenset(i for i, f in enumerate(flags) if f & DATE_CUE)

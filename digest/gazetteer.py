@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from camel_tools.utils.dediac import dediac_ar
@@ -100,23 +102,63 @@ def _bare_word(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
-    make, forms = tuple.__new__, _forms  # NamedTuple's own constructor is slow on this hot path
-    tokens = [make(Token, (*m.span(), *forms(m.group()))) for m in _WORD.finditer(text)]
-    if not any(t.norm in _JOIN_FIRST for t in tokens):
-        return tokens
-    joined: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.norm in _JOIN_FIRST and i + 1 < len(tokens) and tokens[i + 1].start - token.end <= 2:
-            nxt = tokens[i + 1].norm
-            if (token.norm == "عبد" and nxt.startswith("ال")) or token.norm in ("ابو", "بو"):
-                norm = token.norm + nxt
-                token = Token(token.start, tokens[i + 1].end, norm, _bare_word(norm))
-                i += 1
-        joined.append(token)
-        i += 1
-    return joined
+    return split_words(text)[0]
+
+
+class _Forms(dict[str, str]):
+    """word → its normalised form, computed on first sight (a dict subclass so that `map` stays in C)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 400_000:
+            self.clear()
+        value = self[word] = normalize(word)
+        return value
+
+
+class _Bare(dict[str, str]):
+    def __missing__(self, norm: str) -> str:
+        if len(self) > 400_000:
+            self.clear()
+        value = self[norm] = bare(norm)
+        return value
+
+
+_NORM, _BARE = _Forms(), _Bare()
+_NORM_OF = itemgetter(2)  # Token.norm, read in C
+_SPLIT = re.compile(f"({_WORD.pattern})")
+
+
+def split_words(text: str) -> tuple[list[Token], list[str], list[str]]:
+    """`tokenize`, with each token's text as written and the text before it (separators, for punctuation).
+
+    Built with `map` and `accumulate` over one `re.split`: this runs on every sentence of every article.
+    """
+    parts = _SPLIT.split(text)
+    raws = parts[1::2]
+    separators = parts[0:-1:2]
+    offsets = list(accumulate(map(len, parts)))
+    norms = list(map(_NORM.__getitem__, raws))
+    spans = zip(offsets[0:-1:2], offsets[1::2], norms, map(_BARE.__getitem__, norms), strict=True)
+    tokens = list(map(tuple.__new__, repeat(Token), spans))
+    if _JOIN_FIRST.isdisjoint(norms):
+        return tokens, raws, separators
+    pairs: list[int] = []  # left to right as the text reads: "أبو أبو X" joins the first two words
+    for i, norm in enumerate(norms):
+        if (
+            norm in _JOIN_FIRST
+            and i + 1 < len(tokens)
+            and (not pairs or pairs[-1] < i - 1)
+            and tokens[i + 1].start - tokens[i].end <= 2
+            and (norm in ("ابو", "بو") or norms[i + 1].startswith("ال"))
+        ):
+            pairs.append(i)
+    for i in reversed(pairs):  # from the end, so that earlier indices stay valid
+        first, second = tokens[i], tokens[i + 1]
+        norm = first.norm + second.norm
+        tokens[i : i + 2] = [Token(first.start, second.end, norm, _bare_word(norm))]
+        raws[i : i + 2] = [text[first.start : second.end]]
+        del separators[i + 1]
+    return tokens, raws, separators
 
 
 @lru_cache(maxsize=300_000)
@@ -220,6 +262,7 @@ class Gazetteer:
         self._names_of: dict[str, dict[str, str]] | None = None
         # the keys a written first word can start, filled as words are met (bounded by the vocabulary)
         self._candidates: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._tails: dict[str, tuple[tuple[int, list[str], Entry], ...]] = {}
         self._adjectives: dict[str, str] = {}
         for info in self.countries.values():
             for masc in info.nisba:
@@ -254,24 +297,44 @@ class Gazetteer:
         """Every known name in a text, leftmost longest, as (start, end, entry) character spans."""
         return [(tokens[i].start, tokens[j - 1].end, e) for tokens, i, j, e in self.find_tokens(tokenize(text))]
 
-    def find_tokens(self, tokens: list[Token]) -> list[tuple[list[Token], int, int, Entry]]:
-        """Known names in a token list: (tokens, first index, end index, entry), leftmost longest."""
+    def find_tokens(
+        self, tokens: list[Token], starts: Iterable[int] | None = None
+    ) -> list[tuple[list[Token], int, int, Entry]]:
+        """Known names in a token list: (tokens, first index, end index, entry), leftmost longest.
+
+        `starts`, when given, are the only indices (ascending) where a name may begin (see `starts_name`).
+        """
         found = []
-        cache, n, i = self._candidates, len(tokens), 0
-        while i < n:
-            norm = tokens[i].norm
+        cache, n, end = self._tails, len(tokens), 0
+        norms = list(map(_NORM_OF, tokens))
+        for i in range(n) if starts is None else starts:
+            if i < end:
+                continue
+            norm = norms[i]
             candidates = cache.get(norm)
             if candidates is None:
-                candidates = cache[norm] = self._candidates_of(norm)
-            end = 0
-            for key in candidates:
-                size = len(key)
-                if i + size <= n and all(tokens[i + k].norm == key[k] for k in range(1, size)):
+                candidates = self._tails_of(norm)
+            for size, tail, entry in candidates:
+                if size == 1 or (i + size <= n and norms[i + 1 : i + size] == tail):
                     end = i + size
-                    found.append((tokens, i, end, self._names[key]))
+                    found.append((tokens, i, end, entry))
                     break
-            i = end or i + 1
         return found
+
+    def _tails_of(self, norm: str) -> tuple[tuple[int, list[str], Entry], ...]:
+        """The names a written word can begin, longest first, as (length, their other words, entry)."""
+        candidates = self._candidates.get(norm)
+        if candidates is None:
+            candidates = self._candidates[norm] = self._candidates_of(norm)
+        tails = self._tails[norm] = tuple((len(key), list(key[1:]), self._names[key]) for key in candidates)
+        return tails
+
+    def starts_name(self, norm: str) -> bool:
+        """Whether a known name can begin with this normalised word (clitics allowed)."""
+        candidates = self._candidates.get(norm)
+        if candidates is None:
+            candidates = self._candidates[norm] = self._candidates_of(norm)
+        return bool(candidates)
 
     def _candidates_of(self, norm: str) -> tuple[tuple[str, ...], ...]:
         keys = [key for first in surface_readings(norm) for key in self._first.get(first, ())]
