@@ -45,6 +45,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -57,6 +58,82 @@ from digest.options import ClusterOptions
 _SCALE = 1_000_000  # similarities become integers, so that sums do not depend on the order of merges
 _NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF]{2,}(?:[-'][A-Za-z\u00C0-\u00FF]+)?")
+_CHUNK = 4_000_000  # array entries handled at once by the row-wise selections (bounds temporary memory)
+_DENSE = 1 << 24  # float32 cells of the dense block used to look up similarities
+_FAR = 10**8  # a padding "day" that is never close to any other
+
+
+# ---------------------------------------------------------------------------------------------- array helpers
+
+
+def _segment_sums(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The sum of each row's values (rows given by `indptr`; empty rows sum to 0)."""
+    totals = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    return totals[indptr[1:]] - totals[indptr[:-1]]
+
+
+def _top_mask(indptr: np.ndarray, values: np.ndarray, keep: int) -> np.ndarray:
+    """Which entries are among their row's `keep` largest (values >= 0; ties: the earlier entry)."""
+    lengths = np.diff(indptr)
+    mask = np.ones(len(values), dtype=bool)
+    if keep <= 0:
+        return ~mask
+    if len(lengths) == 0 or lengths.max() <= keep:
+        return mask
+    n = len(lengths)
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(indptr, indptr[first] + _CHUNK, side="right")) - 1
+        last = min(n, max(last, first + 1))
+        lo, hi = int(indptr[first]), int(indptr[last])
+        if hi > lo:
+            local = lengths[first:last]
+            rows = np.repeat(np.arange(last - first, dtype=np.float64), local)
+            chunk = values[lo:hi].astype(np.float64)
+            scale = float(chunk.max()) or 1.0
+            order = np.argsort(rows * 4.0 + (1.0 - chunk / scale), kind="stable")
+            starts = indptr[first:last] - lo
+            rank = np.arange(hi - lo) - np.repeat(starts, local)
+            kept = np.empty(hi - lo, dtype=bool)
+            kept[order] = rank < keep
+            mask[lo:hi] = kept
+        first = last
+    return mask
+
+
+def _filtered(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
+    """The matrix with only the entries where `mask` holds."""
+    counts = np.concatenate([[0], np.cumsum(mask)])
+    return sparse.csr_matrix((matrix.data[mask], matrix.indices[mask], counts[matrix.indptr]), shape=matrix.shape)
+
+
+def _unit_rows(matrix: sparse.csr_matrix, weight: float = 1.0) -> sparse.csr_matrix:
+    norms = np.sqrt(_segment_sums(matrix.indptr, matrix.data.astype(np.float64) ** 2))
+    return (sparse.diags(weight / np.where(norms > 0, norms, 1.0)) @ matrix).tocsr()
+
+
+def _top_terms(matrix: sparse.csr_matrix, keep: int, normalise: bool = True) -> sparse.csr_matrix:
+    """Keep each row's `keep` largest entries (ties by column), renormalised to unit length."""
+    matrix = matrix.tocsr()
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    kept = _filtered(matrix, _top_mask(matrix.indptr, matrix.data, keep))
+    return _unit_rows(kept) if normalise else kept
+
+
+def _rank_in_groups(groups: np.ndarray, scores: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Each item's rank within its group by descending score (ties by `ties`, then position); groups >= 0."""
+    by_tie = np.argsort(ties, kind="stable")
+    scale = float(scores.max()) if len(scores) else 1.0
+    key = groups[by_tie].astype(np.float64) * 4.0 + (1.0 - scores[by_tie] / (scale or 1.0))
+    order = by_tie[np.argsort(key, kind="stable")]
+    sorted_groups = groups[order]
+    first = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    starts = np.flatnonzero(first)
+    rank_sorted = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = rank_sorted
+    return rank
 
 
 # ---------------------------------------------------------------------------------------------- features
@@ -76,50 +153,54 @@ def _token_stream(analysis: Analysis) -> list[str]:
     return list(analysis.terms)
 
 
-def _shingle_hashes(ids: np.ndarray, size: int) -> np.ndarray:
-    """A hash of every run of `size` consecutive token ids (int64 arithmetic wraps around, as a hash may)."""
-    if len(ids) < size:
-        return np.zeros(0, dtype=np.int64)
-    hashes = np.zeros(len(ids) - size + 1, dtype=np.int64)
-    for offset in range(size):
-        hashes = hashes * np.int64(1_000_003) + ids[offset : len(ids) - size + 1 + offset]
-    return hashes
+def _ids(streams: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """All streams as one array of term ids (new terms join `vocabulary`) and each stream's start."""
+    lengths = np.fromiter(map(len, streams), np.int64, len(streams))
+    for term in chain.from_iterable(streams):  # the order of first sight: deterministic columns
+        if term not in vocabulary:
+            vocabulary[term] = len(vocabulary)
+    ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(streams)), np.int64, int(lengths.sum()))
+    return ids, np.concatenate([[0], np.cumsum(lengths)])
 
 
-def _boilerplate_free(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[str]]:
-    """Each article's content tokens, without shingles that recur within an outlet or across too many pages."""
+def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, options: ClusterOptions) -> np.ndarray:
+    """Which tokens to keep: not in a word shingle that recurs in two articles of the same outlet (menus,
+    sidebars, related headlines of a scraped page) or in very many articles; an article that would lose
+    almost everything keeps its text."""
     size = options.boilerplate_shingle
-    streams = [_token_stream(a) for a in analyses]
-    if size <= 0 or not streams:
-        return streams
-    # Token hashes are salted per process, but only their equality matters here (64-bit: no collisions to fear).
-    shingles = [_shingle_hashes(np.fromiter(map(hash, tokens), np.int64, len(tokens)), size) for tokens in streams]
-    outlet_ids: dict[str, int] = {}
-    outlets = [outlet_ids.setdefault(a.article.outlet, len(outlet_ids)) if a.article.outlet else -1 for a in analyses]
-    distinct = [np.unique(h) for h in shingles]
-    every = np.concatenate(distinct)
-    owner_outlet = np.concatenate([np.full(len(h), o, dtype=np.int64) for h, o in zip(distinct, outlets, strict=True)])
-    values, counts = np.unique(every, return_counts=True)
-    furniture = values[counts >= options.boilerplate_articles]
+    total, n = len(ids), len(starts) - 1
+    keep = np.ones(total, dtype=bool)
+    if size <= 0 or total < size or n == 0:
+        return keep
+    m = total - size + 1
+    hashes = np.zeros(m, dtype=np.int64)
+    for offset in range(size):  # int64 arithmetic wraps around, as a hash may
+        hashes = hashes * np.int64(1_000_003) + ids[offset : offset + m]
+    article = np.repeat(np.arange(n, dtype=np.int32), np.diff(starts))
+    position = np.flatnonzero(np.arange(size, m + size) <= starts[1:][article[:m]])  # within one article
+    order = position[np.argsort(hashes[position], kind="stable")]  # by hash, then by article
+    sorted_hashes, owners = hashes[order], article[order]
+    del hashes
+    new_hash = np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]]
+    group = np.cumsum(new_hash) - 1
+    del sorted_hashes
+    distinct = new_hash | np.r_[True, owners[1:] != owners[:-1]]  # first sight of (hash, article)
+    furniture = np.bincount(group[distinct]) >= options.boilerplate_articles
     # A shingle that a second page of the same outlet carries is that site's furniture.
-    order = np.lexsort((owner_outlet, every))
-    h_sorted, o_sorted = every[order], owner_outlet[order]
-    repeated = (h_sorted[1:] == h_sorted[:-1]) & (o_sorted[1:] == o_sorted[:-1]) & (o_sorted[1:] >= 0)
-    furniture = np.union1d(furniture, h_sorted[1:][repeated])
-    kept_streams = []
-    window = np.ones(size, dtype=np.int64)
-    for tokens, hashes in zip(streams, shingles, strict=True):
-        if len(furniture) == 0 or len(hashes) == 0:
-            kept_streams.append(tokens)
-            continue
-        marked = furniture[np.minimum(np.searchsorted(furniture, hashes), len(furniture) - 1)] == hashes
-        if not marked.any():
-            kept_streams.append(tokens)
-            continue
-        dropped = np.convolve(marked.astype(np.int64), window)[: len(tokens)] > 0
-        kept = [t for t, d in zip(tokens, dropped.tolist(), strict=True) if not d]
-        kept_streams.append(kept if len(kept) >= options.min_kept_tokens else tokens)
-    return kept_streams
+    outlet = outlets[owners[distinct]]
+    known = outlet >= 0
+    width = int(outlets.max()) + 1 if len(outlets) else 1
+    pair = np.sort(group[distinct][known].astype(np.int64) * width + outlet[known])
+    furniture[pair[1:][pair[1:] == pair[:-1]] // width] = True
+    marked = np.zeros(m, dtype=bool)
+    marked[order] = furniture[group]
+    del order, group, owners
+    covered = np.concatenate([[0], np.cumsum(marked)])
+    at = np.arange(total)
+    keep = covered[np.minimum(at, m - 1) + 1] - covered[np.clip(at - size + 1, 0, m)] == 0
+    kept = _segment_sums(starts, keep.astype(np.float64))
+    keep |= (kept < options.min_kept_tokens)[article]
+    return keep
 
 
 def _name_features(analysis: Analysis) -> list[str]:
@@ -139,111 +220,112 @@ def _number_features(analysis: Analysis) -> list[str]:
     return [n.replace(",", ".").removesuffix(".0") for n in _NUMBER.findall(text)]
 
 
-def _char_grams(token: str, n: int) -> list[str]:
-    padded = f"^{token}$"
-    return [padded[k : k + n] for k in range(len(padded) - n + 1)]
+def _counts(bags: Sequence[Counter[str]]) -> sparse.csr_matrix:
+    """Bags of features as a sparse count matrix (columns in the order of first sight)."""
+    vocabulary: dict[str, int] = {}
+    cols = [np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in bag), np.int64, len(bag)) for bag in bags]
+    values = [np.fromiter(bag.values(), np.float64, len(bag)) for bag in bags]
+    lengths = np.fromiter(map(len, cols), np.int64, len(cols))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    return sparse.csr_matrix(
+        (
+            np.concatenate(values) if values else np.zeros(0),
+            np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+            indptr,
+        ),
+        shape=(len(bags), max(len(vocabulary), 1)),
+    )
 
 
-def _group(
-    bags: Sequence[Counter[str]], weight: float, options: ClusterOptions
-) -> tuple[sparse.csr_matrix, np.ndarray, dict[str, int]]:
-    """Unit-length sublinear TF-IDF rows of one feature group, times `weight`; also its df and vocabulary.
+def _tfidf(counts: sparse.csr_matrix, weight: float, options: ClusterOptions) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Unit-length sublinear TF-IDF rows of one feature group, times `weight`; also its df.
 
     IDF counts `background_articles` more articles than the day holds, none with the feature."""
-    n = len(bags)
-    vocabulary: dict[str, int] = {}
-    col_parts: list[np.ndarray] = []
-    count_parts: list[np.ndarray] = []
-    for bag in bags:  # a Counter keeps the order of first sight: deterministic columns
-        col_parts.append(np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in bag), np.int64, len(bag)))
-        count_parts.append(np.fromiter(bag.values(), np.float64, len(bag)))
-    lengths = np.fromiter((len(c) for c in col_parts), np.int64, n)
-    row = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    col = np.concatenate(col_parts) if n else np.zeros(0, dtype=np.int64)
-    counts = np.concatenate(count_parts) if n else np.zeros(0)
-    del col_parts, count_parts
-    df = np.bincount(col, minlength=len(vocabulary))
+    counts = counts.tocsr()
+    counts.sum_duplicates()
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((n + options.background_articles + 1) / np.maximum(df, 1)) ** options.idf_power
     idf[df < options.min_df] = 0.0
-    values = (1.0 + np.log(counts)) * idf[col]
-    norms = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
-    values = weight * values / np.where(norms > 0, norms, 1.0)[row]
-    matrix = sparse.csr_matrix((values, (row, col)), shape=(n, max(len(vocabulary), 1)))
+    values = ((1.0 + np.log(counts.data)) * idf[counts.indices]).astype(np.float32)
+    matrix = _unit_rows(sparse.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape), weight)
     matrix.eliminate_zeros()
-    return matrix, df, vocabulary
+    return matrix, df
+
+
+def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[sparse.csr_matrix, list[str]]:
+    """Content words after boilerplate removal; the title and the first `lead_tokens` words count
+    `lead_boost` times more (they say what the story is; the rest of a page may wander)."""
+    n = len(analyses)
+    vocabulary: dict[str, int] = {}
+    ids, starts = _ids([_token_stream(a) for a in analyses], vocabulary)
+    outlet_ids: dict[str, int] = {}
+    outlets = np.array(
+        [outlet_ids.setdefault(a.article.outlet, len(outlet_ids)) if a.article.outlet else -1 for a in analyses],
+        dtype=np.int64,
+    )
+    keep = _furniture_free(ids, starts, outlets, options)
+    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    rank = kept_before[1:] - 1 - kept_before[starts[:-1]][article]  # place in the article's kept stream
+    weights = 1.0 + options.lead_boost * (rank < options.lead_tokens)
+    titles = [arabic.content_tokens(a.article.title, a.article.language) if a.article.title else [] for a in analyses]
+    title_ids, title_starts = _ids(titles, vocabulary)
+    rows = np.concatenate([article[keep], np.repeat(np.arange(n, dtype=np.int64), np.diff(title_starts))])
+    cols = np.concatenate([ids[keep], title_ids])
+    values = np.concatenate([weights[keep], np.full(len(title_ids), float(options.lead_boost))])
+    del ids, article, keep, rank, weights
+    counts = sparse.coo_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1))).tocsr()
+    counts.eliminate_zeros()
+    return counts, list(vocabulary)
+
+
+def _char_gram_counts(
+    words: sparse.csr_matrix, df: np.ndarray, terms: list[str], options: ClusterOptions
+) -> sparse.csr_matrix:
+    """Character n-grams of each article's `char_gram_terms` heaviest rarer words: the names and key terms,
+    whose spellings vary (بلينكن / بلينكين)."""
+    n = words.shape[0]
+    rare_limit = max(2, int(options.char_gram_max_df * (n + options.background_articles)))
+    lengths = np.fromiter(map(len, terms), np.int64, len(terms))
+    eligible = (df[: len(terms)] <= rare_limit) & (lengths >= options.char_gram_min_length)
+    words = words.tocsr()
+    words.sort_indices()
+    candidates = _filtered(words, eligible[words.indices])
+    chosen = _filtered(candidates, _top_mask(candidates.indptr, candidates.data, options.char_gram_terms))
+    used = np.unique(chosen.indices)
+    grams: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for k, term in enumerate(terms[t] for t in used.tolist()):
+        padded = f"^{term}$"
+        for start in range(len(padded) - options.char_gram_size + 1):
+            rows.append(k)
+            cols.append(grams.setdefault(padded[start : start + options.char_gram_size], len(grams)))
+    spelled = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(max(len(used), 1), max(len(grams), 1)))
+    local = np.searchsorted(used, chosen.indices)
+    selection = sparse.csr_matrix((np.ones(len(local)), local, chosen.indptr), shape=(n, max(len(used), 1)))
+    return (selection @ spelled).tocsr()
 
 
 def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> sparse.csr_matrix:
     """One unit-length sparse vector per article: the weighted sum of its feature groups, top terms kept."""
-    streams = _boilerplate_free(analyses, options)
-    words = []
-    for analysis, tokens in zip(analyses, streams, strict=True):
-        bag = Counter(tokens)
-        # The title and the lead say what the story is; the rest of a page may wander.
-        lead = tokens[: options.lead_tokens]
-        if analysis.article.title:
-            lead = lead + arabic.content_tokens(analysis.article.title, analysis.article.language)
-        for _ in range(options.lead_boost):
-            bag.update(lead)
-        words.append(bag)
-    word_matrix, df, vocabulary = _group(words, options.word_weight, options)
-    # Character n-grams of each article's heaviest rarer words: the names and key terms, whose spellings vary.
-    rare_limit = max(2, int(options.char_gram_max_df * (len(analyses) + options.background_articles)))
-    terms = list(vocabulary)
-    eligible = (df <= rare_limit) & np.fromiter(
-        (len(t) >= options.char_gram_min_length for t in terms), bool, len(terms)
-    )
-    grams_of: dict[int, list[str]] = {}
-    grams = []
-    for i in range(len(analyses)):
-        lo, hi = word_matrix.indptr[i], word_matrix.indptr[i + 1]
-        cols, vals = word_matrix.indices[lo:hi], word_matrix.data[lo:hi]
-        chosen = cols[eligible[cols]]
-        if len(chosen) > options.char_gram_terms:
-            weights = vals[eligible[cols]]
-            chosen = chosen[np.lexsort((chosen, -weights))[: options.char_gram_terms]]
-        gram_bag: Counter[str] = Counter()
-        for k in chosen.tolist():
-            if k not in grams_of:
-                grams_of[k] = _char_grams(terms[k], options.char_gram_size)
-            gram_bag.update(grams_of[k])
-        grams.append(gram_bag)
-    groups = [word_matrix] if options.word_weight > 0 else []
+    counts, terms = _word_counts(analyses, options)
+    words, df = _tfidf(counts, options.word_weight, options)
+    groups = [words] if options.word_weight > 0 else []
+    if options.char_weight > 0:
+        raw = words if options.word_weight > 0 else _tfidf(counts, 1.0, options)[0]
+        groups.append(_tfidf(_char_gram_counts(raw, df, terms, options), options.char_weight, options)[0])
+    del counts
     for weight, bags in (
-        (options.char_weight, grams),
-        (options.name_weight, [Counter(_name_features(a)) for a in analyses]),
-        (options.number_weight, [Counter(_number_features(a)) for a in analyses]),
+        (options.name_weight, [Counter(_name_features(a)) for a in analyses] if options.name_weight > 0 else []),
+        (options.number_weight, [Counter(_number_features(a)) for a in analyses] if options.number_weight > 0 else []),
     ):
         if weight > 0:
-            groups.append(_group(bags, weight, options)[0])
+            groups.append(_tfidf(_counts(bags), weight, options)[0])
     if not groups:
-        return sparse.csr_matrix((len(analyses), 1))
-    return _top_terms(sparse.hstack(groups, format="csr"), options.vector_terms)
-
-
-def _top_terms(matrix: sparse.csr_matrix, keep: int, normalise: bool = True) -> sparse.csr_matrix:
-    """Keep each row's `keep` largest entries (ties by column), renormalised to unit length."""
-    matrix.sort_indices()
-    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    new_indptr = [0]
-    new_indices: list[np.ndarray] = []
-    new_data: list[np.ndarray] = []
-    for i in range(matrix.shape[0]):
-        lo, hi = indptr[i], indptr[i + 1]
-        cols, vals = indices[lo:hi], data[lo:hi]
-        if len(vals) > keep:
-            order = np.lexsort((cols, -vals))[:keep]
-            order.sort()
-            cols, vals = cols[order], vals[order]
-        norm = (float(np.sqrt(np.dot(vals, vals))) or 1.0) if normalise else 1.0
-        new_indices.append(cols)
-        new_data.append(vals / norm)
-        new_indptr.append(new_indptr[-1] + len(vals))
-    if not new_indices:
-        return sparse.csr_matrix(matrix.shape)
-    return sparse.csr_matrix(
-        (np.concatenate(new_data), np.concatenate(new_indices), np.array(new_indptr)), shape=matrix.shape
-    )
+        return sparse.csr_matrix((len(analyses), 1), dtype=np.float32)
+    return _top_terms(sparse.hstack(groups, format="csr", dtype=np.float32), options.vector_terms)
 
 
 # ---------------------------------------------------------------------------------------------- candidates
@@ -264,141 +346,164 @@ def _days(analysis: Analysis, options: ClusterOptions) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def _close_in_time(a: tuple[int, ...], b: tuple[int, ...], max_days: int) -> bool:
-    if not a or not b:
-        return True
-    k = 0
-    for day in a:  # both sorted: walk b once
-        while k < len(b) and b[k] < day - max_days:
-            k += 1
-        if k < len(b) and b[k] <= day + max_days:
-            return True
-    return False
+def _day_table(days: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """The days of every article as one padded array (padding: a day far from any other)."""
+    width = max(1, max(map(len, days), default=1))
+    table = np.full((len(days), width), _FAR, dtype=np.int64)
+    for i, known in enumerate(days):
+        table[i, : len(known)] = known
+    return table
+
+
+def _close_in_time(table: np.ndarray, first: np.ndarray, second: np.ndarray, max_days: int) -> np.ndarray:
+    """Whether some day of one article of each pair is within `max_days` of some day of the other
+    (an undated article is never blocked by time)."""
+    close = np.empty(len(first), dtype=bool)
+    step = max(1, _CHUNK // (table.shape[1] ** 2))
+    for lo in range(0, len(first), step):
+        a, b = table[first[lo : lo + step]], table[second[lo : lo + step]]
+        apart = np.abs(a[:, :, None] - np.where(b == _FAR, -_FAR, b)[:, None, :])  # padding never meets
+        close[lo : lo + step] = (apart <= max_days).any(axis=(1, 2)) | (a[:, 0] == _FAR) | (b[:, 0] == _FAR)
+    return close
 
 
 def _blocking_keys(vectors: sparse.csr_matrix, options: ClusterOptions) -> sparse.csr_matrix:
     """Each article's `block_terms` heaviest features among those held by at most `max_posting` articles."""
-    postings = np.diff(vectors.tocsc().indptr)
-    usable = (vectors @ sparse.diags((postings <= options.max_posting).astype(np.float64))).tocsr()
-    usable.eliminate_zeros()
-    return _top_terms(usable, options.block_terms, normalise=False)
+    postings = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    usable = _filtered(vectors, postings[vectors.indices] <= options.max_posting)
+    return _filtered(usable, _top_mask(usable.indptr, usable.data, options.block_terms))
 
 
 def _candidate_pairs(vectors: sparse.csr_matrix, options: ClusterOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (first, second), at most `candidates` per article, sorted by first.
+    """Candidate pairs (first < second, sorted), the `candidates` best of each article.
 
     Candidates share blocking keys (an inverted index as a sparse product, so each article meets at most
     `block_terms * max_posting` others); the ones sharing the most weight are kept."""
     n = vectors.shape[0]
     keys = _blocking_keys(vectors, options)
     keys_t = keys.T.tocsr()
-    firsts: list[np.ndarray] = []
-    seconds: list[np.ndarray] = []
-    chunk = 500
+    found: list[np.ndarray] = []
+    chunk = 1000
     for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        shared = (keys[start:stop] @ keys_t).tocsr()
-        for local in range(stop - start):
-            i = start + local
-            lo, hi = shared.indptr[local], shared.indptr[local + 1]
-            others, scores = shared.indices[lo:hi], shared.data[lo:hi]
-            mask = others != i
-            others, scores = others[mask], scores[mask]
-            if len(others) > options.candidates:
-                # The best `candidates` in linear time (a selection, not a sort); the input order is canonical.
-                others = np.sort(others[np.argpartition(-scores, options.candidates - 1)[: options.candidates]])
-            firsts.append(np.full(len(others), i, dtype=np.int64))
-            seconds.append(others.astype(np.int64))
-    if not firsts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(firsts), np.concatenate(seconds)
+        shared = (keys[start : start + chunk] @ keys_t).tocsr()
+        shared.sort_indices()
+        rows = np.repeat(np.arange(start, start + shared.shape[0], dtype=np.int64), np.diff(shared.indptr))
+        other = shared.indices.astype(np.int64)
+        shared.data[other == rows] = 0.0  # not oneself
+        best = _top_mask(shared.indptr, shared.data, options.candidates) & (other != rows)
+        first, second = rows[best], other[best]
+        found.append(np.minimum(first, second) * n + np.maximum(first, second))
+    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return pairs // max(n, 1), pairs % max(n, 1)
+
+
+def _cosines(vectors: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The dot products of the pairs' rows (`first` sorted): each block of first rows is laid out densely,
+    and the entries of the second rows are looked up in it."""
+    n, width = vectors.shape
+    sims = np.zeros(len(first), dtype=np.float64)
+    block = max(1, min(256, _DENSE // max(width, 1)))
+    dense = np.zeros(block * width, dtype=np.float32)
+    bounds = np.searchsorted(first, np.arange(0, n + block, block))
+    for k in range(len(bounds) - 1):
+        lo, hi = int(bounds[k]), int(bounds[k + 1])
+        if lo == hi:
+            continue
+        rows = vectors[k * block : (k + 1) * block]
+        laid = np.repeat(np.arange(rows.shape[0], dtype=np.int64) * width, np.diff(rows.indptr)) + rows.indices
+        dense[laid] = rows.data
+        others = vectors[second[lo:hi]]
+        pair = np.repeat(np.arange(hi - lo), np.diff(others.indptr))
+        looked_up = dense[(first[lo:hi] - k * block)[pair] * width + others.indices]
+        sims[lo:hi] = np.bincount(pair, weights=looked_up * others.data, minlength=hi - lo)
+        dense[laid] = 0.0
+    return sims
 
 
 def _edges(
     vectors: sparse.csr_matrix,
     pairs: tuple[np.ndarray, np.ndarray],
-    days: list[tuple[int, ...]],
+    close: np.ndarray,
     options: ClusterOptions,
-) -> dict[tuple[int, int], int]:
-    """The candidate pairs' exact cosines as integer links (i < j), at most `neighbors` per article."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs' exact cosines as integer links (first < second): each article keeps its
+    `neighbors` best links above `min_similarity` that the time bound allows."""
     first, second = pairs
-    n = vectors.shape[0]
-    edges: dict[tuple[int, int], int] = {}
-    bounds = np.searchsorted(first, np.arange(n + 1))
-    step = 20_000  # pairs per vectorised product, to bound memory
-    sims = np.concatenate(
-        [
-            np.asarray(vectors[first[k : k + step]].multiply(vectors[second[k : k + step]]).sum(axis=1)).ravel()
-            for k in range(0, len(first), step)
-        ]
-        or [np.zeros(0)]
-    )
-    for i in range(n):
-        lo, hi = bounds[i], bounds[i + 1]
-        row_others, row_sims = second[lo:hi], sims[lo:hi]
-        taken = 0
-        for k in np.lexsort((row_others, -row_sims)):
-            sim = float(row_sims[k])
-            if sim < options.min_similarity or taken >= options.neighbors:
-                break
-            j = int(row_others[k])
-            if not _close_in_time(days[i], days[j], options.max_days):
-                continue
-            edges[(i, j) if i < j else (j, i)] = round(sim * _SCALE)
-            taken += 1
-    return edges
+    sims = _cosines(vectors, first, second)
+    ok = close & (sims >= options.min_similarity)
+    first, second, sims = first[ok], second[ok], sims[ok]
+    ends = np.concatenate([first, second])
+    others = np.concatenate([second, first])
+    rank = _rank_in_groups(ends, np.concatenate([sims, sims]), others)
+    chosen = np.zeros(len(first), dtype=bool)
+    best = rank < options.neighbors
+    chosen[np.tile(np.arange(len(first)), 2)[best]] = True
+    return first[chosen], second[chosen], np.round(sims[chosen] * _SCALE).astype(np.int64)
 
 
-def _cross_language_edges(
-    analyses: Sequence[Analysis], days: list[tuple[int, ...]], options: ClusterOptions
-) -> dict[tuple[int, int], int]:
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _merged(n: int, *parts: Edges) -> Edges:
+    """The union of sets of links; a pair found twice keeps its stronger link."""
+    first = np.concatenate([p[0] for p in parts])
+    second = np.concatenate([p[1] for p in parts])
+    sims = np.concatenate([p[2] for p in parts])
+    keys, where = np.unique(first * n + second, return_inverse=True)
+    strongest = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(strongest, where, sims)
+    return keys // n, keys % n, strongest
+
+
+def _cross_language_edges(analyses: Sequence[Analysis], table: np.ndarray, options: ClusterOptions) -> Edges:
     """Links between articles in different languages, from what does not need translating: gazetteer keys
     (one key for "بلينكن" and "Blinken") and numbers, each group TF-IDF weighted."""
     keys = [Counter(f for f in _name_features(a) if f.startswith("k:")) for a in analyses]
     numbers = [Counter(_number_features(a)) for a in analyses]
     shared = sparse.hstack(
-        [_group(keys, 1.0, options)[0], _group(numbers, options.cross_language_numbers, options)[0]], format="csr"
+        [_tfidf(_counts(keys), 1.0, options)[0], _tfidf(_counts(numbers), options.cross_language_numbers, options)[0]],
+        format="csr",
+        dtype=np.float32,
     )
     shared = _top_terms(shared, options.vector_terms)
     first, second = _candidate_pairs(shared, options)
     languages = np.array([a.article.language for a in analyses], dtype=object)
     differ = languages[first] != languages[second]
-    found = _edges(
-        shared, (first[differ], second[differ]), days, replace(options, min_similarity=options.cross_language_min)
-    )
-    return {pair: round(sim * options.cross_language_weight) for pair, sim in found.items()}
+    first, second = first[differ], second[differ]
+    close = _close_in_time(table, first, second, options.max_days)
+    a, b, sims = _edges(shared, (first, second), close, replace(options, min_similarity=options.cross_language_min))
+    return a, b, np.round(sims * options.cross_language_weight).astype(np.int64)
 
 
-def _smoothed(
-    vectors: sparse.csr_matrix, edges: dict[tuple[int, int], int], options: ClusterOptions
-) -> sparse.csr_matrix:
+def _smoothed(vectors: sparse.csr_matrix, edges: Edges, options: ClusterOptions) -> sparse.csr_matrix:
     """Each vector plus its closest neighbours' (weighted by similarity): the story's shared vocabulary
     gains weight over what one page says besides, so that a noisy page still meets its story."""
     n = vectors.shape[0]
-    best: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for (i, j), sim in edges.items():
-        best[i].append((sim, j))
-        best[j].append((sim, i))
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for i, pairs in enumerate(best):
-        for sim, j in sorted(pairs, key=lambda p: (-p[0], p[1]))[: options.smoothing_neighbors]:
-            rows.append(i)
-            cols.append(j)
-            vals.append(options.smoothing_weight * sim / _SCALE)
-    spread = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
-    return _top_terms((vectors + spread @ vectors).tocsr(), options.vector_terms)
+    first, second, sims = edges
+    ends = np.concatenate([first, second])
+    others = np.concatenate([second, first])
+    weights = np.concatenate([sims, sims]).astype(np.float64)
+    best = _rank_in_groups(ends, weights, others) < options.smoothing_neighbors
+    spread = sparse.csr_matrix(
+        (options.smoothing_weight * weights[best] / _SCALE, (ends[best], others[best])), shape=(n, n)
+    )
+    parts = []
+    step = 5000
+    for lo in range(0, n, step):
+        rows = vectors[lo : lo + step] + spread[lo : lo + step] @ vectors
+        parts.append(_top_terms(rows.astype(np.float32), options.vector_terms))
+    return sparse.vstack(parts, format="csr")
 
 
 # ---------------------------------------------------------------------------------------------- agglomeration
 
 
-def _average_link(n: int, edges: dict[tuple[int, int], int], options: ClusterOptions) -> list[int]:
+def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
     """Average-link merging over a sparse graph; returns a group label per article (canonical order)."""
     size = [1] * n
     links: list[dict[int, int]] = [{} for _ in range(n)]
-    for (i, j), sim in edges.items():
+    pairs = list(zip(edges[0].tolist(), edges[1].tolist(), strict=True))
+    for (i, j), sim in zip(pairs, edges[2].tolist(), strict=True):
         links[i][j] = sim
         links[j][i] = sim
     label = list(range(n))
@@ -419,7 +524,7 @@ def _average_link(n: int, edges: dict[tuple[int, int], int], options: ClusterOpt
         if mean >= options.threshold * (1 if centroid else _SCALE):
             heapq.heappush(heap, (-mean, min(a, b), max(a, b)))
 
-    for i, j in sorted(edges):
+    for i, j in pairs:  # sorted
         push(i, j)
     while heap:
         negative, a, b = heapq.heappop(heap)
@@ -449,12 +554,6 @@ def _average_link(n: int, edges: dict[tuple[int, int], int], options: ClusterOpt
     return label
 
 
-def _merged(edges: dict[tuple[int, int], int], extra: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
-    for pair, sim in extra.items():
-        edges[pair] = max(sim, edges.get(pair, 0))
-    return edges
-
-
 def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[int]]:
     """Group articles about the same story; every article ends up in exactly one story."""
     n = len(analyses)
@@ -463,14 +562,16 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     order = _canonical_order(analyses)
     ordered = [analyses[i] for i in order]
     vectors = _vectors(ordered, options)
-    days = [_days(a, options) for a in ordered]
+    table = _day_table([_days(a, options) for a in ordered])
     pairs = _candidate_pairs(vectors, options)
-    cross: dict[tuple[int, int], int] = {}
+    close = _close_in_time(table, *pairs, options.max_days)
+    none = np.zeros(0, dtype=np.int64)
+    cross: Edges = (none, none, none)
     if options.cross_language_weight > 0 and len({a.article.language for a in ordered}) > 1:
-        cross = _cross_language_edges(ordered, days, options)
-    edges = _merged(_edges(vectors, pairs, days, options), cross)
-    if options.smoothing_weight > 0 and edges:
-        edges = _merged(_edges(_smoothed(vectors, edges, options), pairs, days, options), cross)
+        cross = _cross_language_edges(ordered, table, options)
+    edges = _merged(n, _edges(vectors, pairs, close, options), cross)
+    if options.smoothing_weight > 0 and len(edges[0]):
+        edges = _merged(n, _edges(_smoothed(vectors, edges, options), pairs, close, options), cross)
     labels = _average_link(n, edges, options)
     groups: dict[int, list[int]] = defaultdict(list)
     for position, group in enumerate(labels):
