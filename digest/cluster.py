@@ -178,6 +178,8 @@ def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, op
         hashes = hashes * np.int64(1_000_003) + ids[offset : offset + m]
     article = np.repeat(np.arange(n, dtype=np.int32), np.diff(starts))
     position = np.flatnonzero(np.arange(size, m + size) <= starts[1:][article[:m]])  # within one article
+    if len(position) == 0:
+        return keep
     order = position[np.argsort(hashes[position], kind="stable")]  # by hash, then by article
     sorted_hashes, owners = hashes[order], article[order]
     del hashes
