@@ -122,6 +122,7 @@ class Mention:
     end: int = 0
     key: str | None = None  # gazetteer id when the name is known
     role: str | None = None  # the title written next to it (Arabic), if any
+    cue: str | None = None  # what marked an unknown name: "title", "honorific", "given", "noun", "speech"...
 
 
 @dataclass(frozen=True)
