@@ -114,7 +114,8 @@ def _cues() -> _Cues:
         key = " ".join(name_key(written.rstrip("*")))
         (weak if written.endswith("**") else ambiguous if written.endswith("*") else given).add(key)
     particles = _bare_set(data["name_particles"])
-    stops = (_bare_set(data["name_stops"]) | frozenset(bare(w) for w in stop_words("ar"))) - particles
+    stops = _bare_set(data["name_stops"]) | _bare_set(data["common_words"]) | frozenset(bare(w) for w in stop_words("ar"))
+    stops -= particles
     return _Cues(
         title_heads=_bare_set(data["title_heads"]),
         title_words=_bare_set(data["title_words"]),
@@ -263,6 +264,7 @@ class _Span:
     kind: str
     key: str | None = None
     role: str | None = None
+    cue: str | None = None  # the rule that found an unknown name (`Mention.cue`)
 
 
 @dataclass
@@ -407,12 +409,12 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             closed = name_end == n or s.breaks[name_end] or bool(s.flags[name_end] & STOP)
             starts_given = _given_name(s, k, cues) == "given"
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
-                s.add(_Span(k, name_end, "person", None, title))
+                s.add(_Span(k, name_end, "person", None, title, "title"))
             elif name_next and k == end and not s.tokens[k].norm.startswith(_VERB_PREFIX):
                 strict_end = _strict_name_end(s, k, cues, limit=3)
                 # one word alone after a title is a name only when punctuation closes it ("السفير X،")
                 if strict_end - k >= 2 or (strict_end > k and (strict_end == n or s.breaks[strict_end])):
-                    s.add(_Span(k, strict_end, "person", None, title))
+                    s.add(_Span(k, strict_end, "person", None, title, "title"))
         i = end
     # Apposition after the name: "عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي"
     for span in list(s.spans):
@@ -435,7 +437,7 @@ def _honorific_names(s: _Sentence, cues: _Cues) -> None:
         if k < n and s.owner[k] is None and not s.breaks[k]:
             end = _strict_name_end(s, k, cues, limit=3)
             if end > k:
-                s.add(_Span(k, end, "person"))
+                s.add(_Span(k, end, "person", cue="honorific"))
 
 
 def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
@@ -508,7 +510,7 @@ def _introduced_names(s: _Sentence, cues: _Cues) -> None:
         if k < n and not s.breaks[k] and s.owner[k] is None:
             end = _strict_name_end(s, k, cues)
             if end > k:
-                s.add(_Span(k, end, "person"))
+                s.add(_Span(k, end, "person", cue="noun"))
                 i = end
                 continue
         i = k
@@ -534,7 +536,7 @@ def _cued_names(s: _Sentence, cues: _Cues) -> None:
             end = k + 1 if _name_like(s, k, cues) else k  # "قال الحريري"
         closed = end == n or (end < n and (s.breaks[end] or bool(s.flags[end] & STOP)))
         if end > k and closed:
-            s.add(_Span(k, end, "person"))
+            s.add(_Span(k, end, "person", cue="speech"))
 
 
 def _given_names(s: _Sentence, cues: _Cues) -> None:
@@ -555,7 +557,7 @@ def _given_names(s: _Sentence, cues: _Cues) -> None:
                 continue
         end = _given_name_end(s, i, cues, strict=kind != "given")
         if end > i + 1 or kind == "given":
-            s.add(_Span(i, end, "person"))
+            s.add(_Span(i, end, "person", cue="given"))
         i = end
 
 
@@ -582,7 +584,7 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
                 k += 1
             if k > i + 1:
                 first = i + 1 if s.flags[i] & WRAPPER and not token.norm.startswith("ال") else i
-                s.add(_Span(first, k, "organization"))
+                s.add(_Span(first, k, "organization", cue="head"))
         elif s.flags[i] & (PLACE_HEAD | PLACE_IN_NAME) and i + 1 < n:
             if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
                 continue
@@ -590,7 +592,7 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
             if end < n and not s.breaks[end] and s.owner[end] is None and _name_like(s, end, cues, strict=True):
                 end += 1  # "سان فرانسيسكو"
             first = i if s.flags[i] & PLACE_IN_NAME else i + 1
-            s.add(_Span(first, end, "place"))
+            s.add(_Span(first, end, "place", cue="head"))
 
 
 def _org_head_ok(token: Token, cues: _Cues) -> bool:
@@ -653,7 +655,7 @@ def _camel_spans(s: _Sentence) -> None:
     for i, label in enumerate([*labels, "O"]):
         prefix, _, cls = label.partition("-")
         if kind is not None and not (prefix == "I" and _CAMEL_KINDS.get(cls) == kind):
-            s.add(_Span(start, i, kind))
+            s.add(_Span(start, i, kind, cue="camel"))
             kind = None
         if prefix == "B" or (prefix == "I" and kind is None):
             start, kind = i, _CAMEL_KINDS.get(cls)
@@ -665,7 +667,7 @@ def _state_bodies(s: _Sentence, cues: _Cues) -> None:
         if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
             continue
         if s.flags[i] & STATE_HEAD and s.flags[i + 1] & NATIONALITY:
-            s.add(_Span(i, i + 2, "organization"))
+            s.add(_Span(i, i + 2, "organization", cue="state"))
 
 
 def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str = "rules") -> tuple[Mention, ...]:
@@ -722,6 +724,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
                     end=end,
                     key=span.key,
                     role=span.role,
+                    cue=span.cue,
                 )
             )
     return tuple(mentions)
@@ -748,7 +751,7 @@ def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:
                 continue
             reading = next((r for r in surface_readings(token.norm) if r in surnames), None)
             if reading is not None:
-                s.add(_Span(i, i + 1, "person", surnames[reading]))
+                s.add(_Span(i, i + 1, "person", surnames[reading], cue="surname"))
 
 
 def find_dates(article: Article, sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
@@ -788,12 +791,15 @@ class _Group:
     articles: dict[str, None] = field(default_factory=dict)
     roles: list[str] = field(default_factory=list)
     mentions: int = 0
+    cued: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue → articles
 
     def absorb(self, other: _Group) -> None:
         self.surfaces.update(other.surfaces)
         self.articles.update(other.articles)
         self.roles.extend(other.roles)
         self.mentions += other.mentions
+        for cue, articles in other.cued.items():
+            self.cued[cue] |= articles
 
 
 def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
@@ -811,6 +817,7 @@ def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
             group.surfaces[m.text] += 1
             group.articles[m.article_id] = None
             group.mentions += 1
+            group.cued[m.cue or ""].add(m.article_id)
             if m.role:
                 group.roles.append(m.role)
     _join_surnames(groups)
@@ -921,8 +928,60 @@ def _salience(actor: Actor, options: ExtractOptions) -> float:
     return score
 
 
+# A word of an unknown name that is one of these cue words is a common word ("شؤون", "تم", "وزارة").
+_COMMON_WORD = (
+    STOP | TITLE | TITLE_WORD | EVENT | ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME | HONORIFIC | SPEECH_STOP | PERSON_NOUN
+)
+_COMMON_WORD |= SPEECH_VERB | STATE_HEAD | WRAPPER | NATIONALITY
+_STRONG_CUES = ("title", "honorific", "noun")  # a title, an honorific or a noun like "اللاعب" framed the name
+
+
+def _definite_vocabulary(analyses: Sequence[Analysis]) -> frozenset[str]:
+    """Words the story's articles write with the article ال ("الظروف" → "ظروف"): common nouns and adjectives,
+    which a name written without ال is not."""
+    words: set[str] = set()
+    for analysis in analyses:
+        for sentence in analysis.sentences:
+            for token in tokenize(sentence.text):
+                words.update(r[2:] for r in _readings(token.norm) if r.startswith("ال") and len(r) > 3)
+    return frozenset(words)
+
+
+def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> bool:
+    """Whether an unknown person's name looks like a name: every word may be part of a name (not a cue word,
+    not a common noun the story writes with ال, not a verb or a noun with a pronoun suffix) and the name has
+    evidence: it starts with a known given name, or a title, honorific or person noun framed it, or it was
+    read as a name in two articles."""
+    tokens, raws, _ = split_words(name)
+    if not tokens:
+        return False
+    flags = [_word_info(raw, t.norm) for t, raw in zip(tokens, raws, strict=True)]
+    for token, raw, f in zip(tokens, raws, flags, strict=True):
+        if f & _ANY_GIVEN or f & PARTICLE:
+            continue
+        if f & _COMMON_WORD or not token.norm.isalpha():
+            return False
+        if not token.norm.startswith("ال") and any(r in definite for r in _readings(token.norm)):
+            return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
+        if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
+            return False  # a pronoun suffix: "وقادها"
+    if flags[0] & (GIVEN | GIVEN_AMBIGUOUS) or (flags[0] & GIVEN_WEAK and len(tokens) > 1):
+        return True
+    if group.roles or any(group.cued.get(cue) for cue in _STRONG_CUES):
+        return True
+    named = set().union(*(articles for cue, articles in group.cued.items() if cue))
+    return len(named) >= 2
+
+
 def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Actor, ...]:
-    actors = [_actor(g) for g in _groups(analyses)]
+    groups = _groups(analyses)
+    definite = _definite_vocabulary(analyses) if any(g.entry is None for g in groups) else frozenset()
+    actors = []
+    for group in groups:
+        actor = _actor(group)
+        if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
+            continue
+        actors.append(actor)
     actors = [a for a in actors if a.mentions >= options.min_mentions or a.role.get("en")]
     actors.sort(key=lambda a: (-_salience(a, options), a.name.get("en") or "", a.name["ar"]))
     return tuple(actors[: options.max_actors])
