@@ -114,8 +114,8 @@ def _cues() -> _Cues:
         key = " ".join(name_key(written.rstrip("*")))
         (weak if written.endswith("**") else ambiguous if written.endswith("*") else given).add(key)
     particles = _bare_set(data["name_particles"])
-    stops = _bare_set(data["name_stops"]) | _bare_set(data["common_words"]) | frozenset(bare(w) for w in stop_words("ar"))
-    stops -= particles
+    stops = _bare_set(data["name_stops"]) | _bare_set(data["common_words"])
+    stops = (stops | frozenset(bare(w) for w in stop_words("ar"))) - particles
     return _Cues(
         title_heads=_bare_set(data["title_heads"]),
         title_words=_bare_set(data["title_words"]),
@@ -965,12 +965,18 @@ def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> boo
             return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
         if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
             return False  # a pronoun suffix: "وقادها"
-    if flags[0] & (GIVEN | GIVEN_AMBIGUOUS) or (flags[0] & GIVEN_WEAK and len(tokens) > 1):
+    if flags[0] & GIVEN or (flags[0] & GIVEN_WEAK and len(tokens) > 1 and flags[1] & (GIVEN | GIVEN_AMBIGUOUS)):
         return True
+    if flags[0] & GIVEN_AMBIGUOUS and len(tokens) > 1 and _NISBA.match(tokens[1].norm):
+        return True  # "حسن البرغوثي"; but "سلمي سيتطلب" (peaceful ... will require) needs more
     if group.roles or any(group.cued.get(cue) for cue in _STRONG_CUES):
         return True
-    named = set().union(*(articles for cue, articles in group.cued.items() if cue))
+    # read as a name (not only because it starts like a given name) in two articles
+    named = set().union(*(articles for cue, articles in group.cued.items() if cue and cue != "given"))
     return len(named) >= 2
+
+
+_NISBA = re.compile(r"^ال\w{2,}ي$")  # a family name like "البرغوثي", "الجعفري"
 
 
 def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Actor, ...]:

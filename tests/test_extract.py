@@ -279,3 +279,46 @@ def test_unknown_full_names_with_the_same_ends_merge() -> None:
     persons = [a for a in extract.extract([analysis], ExtractOptions()).actors if a.kind == "person"]
     assert len(persons) == 1
     assert persons[0].name["ar"] in {"خالد سحلوب", "خالد محمد عبد الرؤوف سحلوب"} and persons[0].mentions == 3
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Unknown names must look like names: junk candidates the rules used to read as persons.
+
+
+def _story_actors(*texts: str) -> list[str]:
+    analyses = [
+        analyze.analyze(Article(id=f"j{i}", text=text, published=datetime(2023, 1, 1))) for i, text in enumerate(texts)
+    ]
+    return [a.name["ar"] for a in extract.extract(analyses, ExtractOptions(min_mentions=1)).actors]
+
+
+@pytest.mark.parametrize(
+    ("texts", "junk"),
+    [
+        (("وقال آخر إن دخانا كثيفا يتصاعد فوق المدينة.", "وقال آخر إن الدخان يتصاعد."), "آخر"),
+        (("وقال الرئيس التركي بحث مع نظيره الأزمة.",), "بحث"),
+        (("أكد أن الوصول إلى حل سلمي سيتطلب تنازلات من كل الأطراف.",) * 2, "سلمي سيتطلب"),
+        (("وقال مستشار الوزير لشؤون الإعلام، تم الاتفاق على اللقاء.",), "تم"),
+        (("ونددت بتحسين ظروف العمال. وأضاف ظروف العمال صعبة.",), "ظروف"),
+        (("وقال وزير الخارجية، اتصل بنا.",), "اتصل بنا"),
+    ],
+)
+def test_no_junk_unknown_actor(texts: tuple[str, ...], junk: str) -> None:
+    assert not any(junk in name or name in junk for name in _story_actors(*texts))
+
+
+@pytest.mark.parametrize(
+    ("texts", "name"),
+    [
+        (("وقال المنسق الأممي، كمال الدين بوزيان، إن الحوار مستمر.",), "كمال الدين بوزيان"),  # title + given name
+        (("وقال السفير الكوري، كين يونغ، إن بلاده تدعم الاتفاق.",), "كين يونغ"),  # title, unknown given name
+        (("وصرح السيد كوفيتش للصحفيين بأن الوباء مستمر.",), "كوفيتش"),  # honorific
+        (("وقال سحلوب إن المفاوضات مستمرة.", "وأضاف سحلوب أن الاتفاق قريب."), "سحلوب"),  # named in two articles
+    ],
+)
+def test_plausible_unknown_actor_kept(texts: tuple[str, ...], name: str) -> None:
+    assert name in _story_actors(*texts)
+
+
+def test_unknown_name_named_once_by_a_verb_of_saying_is_not_an_actor() -> None:
+    assert "سحلوب" not in _story_actors("وقال سحلوب إن المفاوضات مستمرة.")
