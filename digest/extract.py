@@ -58,7 +58,7 @@ from digest.options import ExtractOptions
 from digest.resources import read_json, read_lines
 
 _DEFINITE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)")
-_HARD_BREAK = frozenset("،,.;؛:!?؟()[]{}|/–—-•\n")
+_HARD_BREAK = frozenset('،,.;؛:!?؟()[]{}|/–—-•\n"«»“”')
 _KIND_OF_ENTRY = {"person": "person", "organization": "organization", "place": "place", "country": "place"}
 
 
@@ -92,6 +92,9 @@ class _Cues:
     given: frozenset[str]
     given_ambiguous: frozenset[str]
     given_weak: frozenset[str]
+    team_heads: frozenset[str] = frozenset()
+    team_heads_in_name: frozenset[str] = frozenset()
+    agency_credits: dict[str, str] = field(default_factory=dict)  # normalised credit → organisation key
 
 
 def _bare_set(words: Sequence[str]) -> frozenset[str]:
@@ -138,6 +141,9 @@ def _cues() -> _Cues:
         given=frozenset(given),
         given_ambiguous=frozenset(ambiguous),
         given_weak=frozenset(weak),
+        team_heads=_exact_set(data["team_heads"]),
+        team_heads_in_name=_exact_set(data["team_heads_in_name"]),
+        agency_credits={normalize(k): v for k, v in data["agency_credits"].items()},
     )
 
 
@@ -169,6 +175,7 @@ TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN 
 PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
 TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB, PARTICLE_WRITTEN = (1 << k for k in range(15, 21))
 GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(21, 25))
+TEAM, TEAM_IN_NAME, CREDIT = (1 << k for k in range(25, 28))
 _GIVEN_KIND = {GIVEN: "given", GIVEN_AMBIGUOUS: "ambiguous", GIVEN_WEAK: "weak"}
 
 
@@ -193,6 +200,9 @@ def _cue_table() -> dict[str, int]:
         (TITLE_WORD, cues.title_words),
         (SPEECH_STOP, cues.speech_subject_stops),
         (STATE_HEAD, cues.state_heads),
+        (TEAM, cues.team_heads),
+        (TEAM_IN_NAME, cues.team_heads_in_name),
+        (CREDIT, frozenset(cues.agency_credits)),
     ):
         for word in words:
             table[word] |= flag
@@ -243,14 +253,14 @@ def _compute_word_info(raw: str, norm: str) -> int:
         flags |= GIVEN
     elif norm.startswith(("ابو", "وابو")) and len(norm) > 5:  # a kunya: "أبو مازن", "أبو تريكة"
         flags |= GIVEN_AMBIGUOUS
-    elif norm not in cues.stops and not raw.endswith("ى"):
+    elif norm not in cues.stops:
         readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
         for reading in readings:  # "ومحمد"; but "النصر" is not "نصر" and "بيان" is not "يان"
             if reading in cues.given:
                 flags |= GIVEN
             elif reading in cues.given_ambiguous:
                 flags |= GIVEN_AMBIGUOUS
-            elif reading in cues.given_weak:
+            elif reading in cues.given_weak and not raw.endswith("ى"):  # "على" is not "علي"; "يحيى" is a name
                 flags |= GIVEN_WEAK
             if flags & (GIVEN | GIVEN_AMBIGUOUS | GIVEN_WEAK):
                 break
@@ -276,6 +286,7 @@ class _Sentence:
     breaks: list[bool]  # breaks[i]: punctuation between token i-1 and token i
     flags: list[int]  # `_word_info` flags of each token
     mask: int  # the flags of all its tokens together: rules whose cue is absent skip the sentence
+    separators: list[str]  # separators[i]: the text before token i
     owner: list[int | None] = field(default_factory=list)
     spans: list[_Span] = field(default_factory=list)
 
@@ -285,6 +296,18 @@ class _Sentence:
         for k in range(span.start, span.end):
             self.owner[k] = len(self.spans)
         self.spans.append(span)
+        return True
+
+    def move(self, span: _Span, start: int, end: int) -> bool:
+        """Give a span new bounds, if the tokens it takes are free."""
+        at = self.owner[span.start]
+        if any(self.owner[k] not in (None, at) for k in range(start, end)):
+            return False
+        for k in range(span.start, span.end):
+            self.owner[k] = None
+        for k in range(start, end):
+            self.owner[k] = at
+        span.start, span.end = start, end
         return True
 
     def span_at(self, i: int) -> _Span | None:
@@ -310,7 +333,7 @@ def _read(text: str) -> _Sentence:
             if flags[i] is None:
                 flags[i] = _word_info(raw, tokens[i].norm)
     mask = reduce(or_, flags, 0)  # type: ignore[arg-type]
-    return _Sentence(text, tokens, breaks, flags, mask, [None] * len(tokens))  # type: ignore[arg-type]
+    return _Sentence(text, tokens, breaks, flags, mask, separators, [None] * len(tokens))  # type: ignore[arg-type]
 
 
 class _Breaks(dict[str, bool]):
@@ -471,6 +494,7 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
 
 
 _VERB_PREFIX = ("ي", "ت", "ن")
+_FUTURE_PREFIX = ("سي", "ست", "سن")
 _PREPOSITIONS_WITH_YA = frozenset({"على", "إلى", "الى", "حتى", "لدى", "سوى", "متى", "ألى"})
 
 
@@ -490,6 +514,8 @@ def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
             break  # a pronoun suffix: "حضوره", "بلادها"
         if token.norm.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
             break  # most likely a verb ("الجانب الأمريكي يرى")
+        if token.norm.startswith(_FUTURE_PREFIX) and len(token.norm) > 4 and _given_name(s, end, cues) is None:
+            break  # a verb in the future: "سيشارك", "ستعقد"
         end += 1
     while end > k and s.tokens[end - 1].norm in cues.particles:
         end -= 1
@@ -661,6 +687,43 @@ def _camel_spans(s: _Sentence) -> None:
             start, kind = i, _CAMEL_KINDS.get(cls)
 
 
+def _teams(s: _Sentence, cues: _Cues) -> None:
+    """Sports teams: "فريق برشلونة", "نادي الوداد", "منتخب نيجيريا", "المنتخب المغربي", "فريق المغرب التطواني";
+    a city or country named after the head is the team, not the place."""
+    n = len(s.tokens)
+    for i in range(n - 1):
+        if not s.flags[i] & TEAM or s.owner[i] is not None or s.breaks[i + 1]:
+            continue
+        k = i + 1
+        first = i if s.flags[i] & TEAM_IN_NAME else k
+        span = s.span_at(k)
+        if span is not None and span.kind == "place":
+            end = span.end
+            if end < n and not s.breaks[end] and s.owner[end] is None and _NISBA.match(s.tokens[end].norm):
+                end += 0 if s.flags[end] & NATIONALITY else 1  # "المغرب التطواني", not "أندرلخت البلجيكي"
+            if s.move(span, first, end):
+                span.kind, span.key, span.cue = "organization", None, "team"
+        elif span is None and s.owner[k] is None:
+            if s.flags[i] & TEAM_IN_NAME and s.flags[k] & NATIONALITY:
+                s.add(_Span(i, k + 1, "organization", cue="team"))  # "المنتخب المغربي"
+            elif not s.flags[k] & NATIONALITY and not _DEFINITE.match(s.tokens[k].norm):
+                end = _strict_name_end(s, k, cues, limit=3)
+                if end > k:
+                    s.add(_Span(first, end, "organization", cue="team"))
+
+
+def _credits(s: _Sentence, cues: _Cues) -> None:
+    """An agency credit in parentheses: "(الفرنسية)" is AFP, "(رويترز - أرشيف)" Reuters."""
+    n = len(s.tokens)
+    for i in range(n):
+        if not s.flags[i] & CREDIT or s.owner[i] is not None or "(" not in s.separators[i]:
+            continue
+        after = s.separators[i + 1].lstrip() if i + 1 < n else s.text[s.tokens[i].end :].lstrip()
+        if after[:1] in (")", "-", "–", "/"):
+            key = cues.agency_credits.get(s.tokens[i].norm)
+            s.add(_Span(i, i + 1, "organization", key, cue="credit"))
+
+
 def _state_bodies(s: _Sentence, cues: _Cues) -> None:
     """ "الحكومة اللبنانية", "والشرطة البريطانية": a state body named by its country's adjective."""
     for i in range(len(s.tokens) - 1):
@@ -690,6 +753,10 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
                 i = _trim_front(s, i, j, entry, cues)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
         mask = s.mask
+        if mask & TEAM:
+            _teams(s, cues)
+        if mask & CREDIT:
+            _credits(s, cues)
         if mask & TITLE:
             _titles(s, cues)
         if mask & HONORIFIC:
