@@ -63,6 +63,21 @@ def _mentions(text: str) -> list[tuple[str, str, str | None, str | None]]:
         ("والتقى حسين الفردان بالوفد.", [("حسين الفردان", "person", None, None)]),
         # Organisation heads: a generic "الجماعة الإرهابية" is not a name; "حزب العدالة والتنمية" is.
         ("وانتقد حزب العدالة والتنمية الجماعة الإرهابية.", [("حزب العدالة والتنمية", "organization", "org:pjd", None)]),
+        # A city or country after a team head is the team; "منتخب" is part of the team's name.
+        ("وتعادل فريق نابولي مع ضيفه.", [("نابولي", "organization", None, None)]),
+        ("وفاز منتخب نيجيريا بالمباراة.", [("منتخب نيجيريا", "organization", None, None)]),
+        ("وخسر المنتخب المغربي أمس.", [("المنتخب المغربي", "organization", None, None)]),
+        ("وحل فريق المغرب التطواني ثانيا.", [("المغرب التطواني", "organization", None, None)]),
+        # An agency credit in parentheses is the agency; the adjective elsewhere is not.
+        (
+            "قتل ثلاثة جنود في بغداد (الفرنسية).",
+            [("بغداد", "place", "place:baghdad", None), ("الفرنسية", "organization", "org:afp", None)],
+        ),
+        ("وقالت الحكومة الفرنسية إن الاجتماع تأجل.", [("الحكومة الفرنسية", "organization", None, None)]),
+        # A name does not run across quotation marks; a future verb ends an unknown name.
+        ('وقالت جيما أرياس "أنا سعيدة".', [("جيما أرياس", "person", None, None)]),
+        # A given name ending in ى ("يحيى") is a name; only the preposition "على" is not "علي".
+        ("وشارك يحيى شاهين في الفيلم.", [("يحيى شاهين", "person", None, None)]),
     ],
 )
 def test_find_mentions(text: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -322,3 +337,9 @@ def test_plausible_unknown_actor_kept(texts: tuple[str, ...], name: str) -> None
 
 def test_unknown_name_named_once_by_a_verb_of_saying_is_not_an_actor() -> None:
     assert "سحلوب" not in _story_actors("وقال سحلوب إن المفاوضات مستمرة.")
+
+
+def test_agency_credits_name_known_organisations() -> None:
+    gaz = extract.gazetteer()
+    for key in extract._cues().agency_credits.values():
+        assert gaz.get(key).kind == "organization"
