@@ -241,6 +241,10 @@ def _compute_word_info(raw: str, norm: str) -> int:
     particle = norm in cues.particles or word_bare in cues.particles
     if particle:
         flags |= PARTICLE
+    # A given name as written is not the cue word a clitic reading makes of it: "كيلي" is not "ك" + "يلي".
+    readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
+    if norm not in cues.stops and any(r in cues.given or r in cues.given_ambiguous for r in readings):
+        flags &= ~(STOP | EVENT | SPEECH_STOP)
     alpha = norm.isalpha() and (len(norm) >= 2 or particle)
     if alpha and raw not in _PREPOSITIONS_WITH_YA:
         blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or word_bare in cues.stops
@@ -362,7 +366,7 @@ def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
     flags = s.flags[i]
     if s.owner[i] is not None or not flags & NAME_OK:
         return False
-    return bool(flags & PARTICLE) or not (strict and flags & STRICT_BAD)
+    return bool(flags & (PARTICLE | GIVEN)) or not (strict and flags & STRICT_BAD)
 
 
 def _name_end(s: _Sentence, start: int, cues: _Cues, limit: int = 4) -> int:
@@ -484,6 +488,11 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
             family = definite and (token.norm.endswith("ي") or (after_particle and not family_taken))
             if not (chained or family or token.norm in cues.particles):
                 break
+            if previous.norm not in cues.particles and _given_name(s, end, cues) is None:
+                if definite and not family:
+                    break  # "أنجلينا جولي المركز": after two names, only a family name with the article
+                if token.norm.startswith(_VERB_PREFIX):
+                    break  # "مدحت صالح يغني"
         elif definite and strict and not token.norm.endswith("ي"):
             break  # after an ambiguous name only a nisba-like family name: "حسن البنا" is missed, "حسن النية" too
         family_taken = family_taken or definite
@@ -724,6 +733,23 @@ def _credits(s: _Sentence, cues: _Cues) -> None:
             s.add(_Span(i, i + 1, "organization", key, cue="credit"))
 
 
+def _join_adjacent_names(s: _Sentence) -> None:
+    """An unknown name right before a name that starts with a given name is one name: "الفنان حجاج" +
+    "عبد العظيم" → "حجاج عبد العظيم" (each rule found one half)."""
+    for span in sorted(s.spans, key=lambda sp: sp.start):
+        if span.kind != "person" or span.key or span.end >= len(s.tokens) or s.breaks[span.end]:
+            continue
+        following = s.span_at(span.end)
+        if following is None or following.kind != "person" or following.key or following.cue != "given":
+            continue
+        if following.end - span.start > 4:
+            continue
+        for k in range(following.start, following.end):
+            s.owner[k] = None
+        following.kind = ""
+        s.move(span, span.start, following.end)
+
+
 def _state_bodies(s: _Sentence, cues: _Cues) -> None:
     """ "الحكومة اللبنانية", "والشرطة البريطانية": a state body named by its country's adjective."""
     for i in range(len(s.tokens) - 1):
@@ -773,6 +799,8 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
             _head_nouns(s, cues)
         if mask & STATE_HEAD:
             _state_bodies(s, cues)
+        if mask & _ANY_GIVEN and len(s.spans) > 1:
+            _join_adjacent_names(s)
         if backend == "camel":
             _camel_spans(s)
         read.append(s)
@@ -780,6 +808,8 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
     mentions: list[Mention] = []
     for sentence, s in zip(sentences, read, strict=True):
         for span in sorted(s.spans, key=lambda sp: sp.start):
+            if not span.kind:
+                continue  # joined to the span before it
             start, end = s.tokens[span.start].start, s.tokens[span.end - 1].end
             mentions.append(
                 Mention(
