@@ -95,6 +95,7 @@ class _Cues:
     team_heads: frozenset[str] = frozenset()
     team_heads_in_name: frozenset[str] = frozenset()
     agency_credits: dict[str, str] = field(default_factory=dict)  # normalised credit → organisation key
+    function_words: frozenset[str] = frozenset()  # the language's stop words (prepositions, pronouns...)
 
 
 def _bare_set(words: Sequence[str]) -> frozenset[str]:
@@ -144,6 +145,7 @@ def _cues() -> _Cues:
         team_heads=_exact_set(data["team_heads"]),
         team_heads_in_name=_exact_set(data["team_heads_in_name"]),
         agency_credits={normalize(k): v for k, v in data["agency_credits"].items()},
+        function_words=frozenset(normalize(w) for w in stop_words("ar")) - given - ambiguous - weak,
     )
 
 
@@ -175,7 +177,7 @@ TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN 
 PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
 TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB, PARTICLE_WRITTEN = (1 << k for k in range(15, 21))
 GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(21, 25))
-TEAM, TEAM_IN_NAME, CREDIT = (1 << k for k in range(25, 28))
+TEAM, TEAM_IN_NAME, CREDIT, FUNCTION = (1 << k for k in range(25, 29))
 _GIVEN_KIND = {GIVEN: "given", GIVEN_AMBIGUOUS: "ambiguous", GIVEN_WEAK: "weak"}
 
 
@@ -203,6 +205,7 @@ def _cue_table() -> dict[str, int]:
         (TEAM, cues.team_heads),
         (TEAM_IN_NAME, cues.team_heads_in_name),
         (CREDIT, frozenset(cues.agency_credits)),
+        (FUNCTION, cues.function_words),
     ):
         for word in words:
             table[word] |= flag
@@ -609,11 +612,15 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
             k = i + 1
             while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
                 t = s.tokens[k]
-                if s.flags[k] & STOP or not t.norm.isalpha():
-                    break
                 definite = t.norm.startswith("ال") or t.norm.startswith("وال")
-                if k > i + 1 and not definite:
+                # "وزارة الداخلية": a word that ends a person's name ("الداخلية") may be part of an organisation's
+                if (s.flags[k] & FUNCTION or (s.flags[k] & STOP and not definite)) or not t.norm.isalpha():
                     break
+                if k > i + 1 and not definite:
+                    if not (s.flags[i] & BRAND and k == i + 2 and _proper_like(t) and s.flags[k] & NAME_OK):
+                        break  # "صحيفة ديلي تلغراف" goes on; "حزب العدالة قرر" does not
+                    if t.norm.startswith(_VERB_PREFIX) or s.flags[k] & NATIONALITY:
+                        break
                 if k == i + 1 and not definite and not (s.flags[i] & BRAND and _proper_like(t)):
                     break
                 k += 1
