@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
 from itertools import compress, count, repeat
-from operator import and_, or_
+from operator import and_, itemgetter, or_
 from pathlib import Path
 from typing import Any
 
@@ -846,16 +846,31 @@ def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:
                 surnames.setdefault(last.norm, span.key)
     if not surnames:
         return
-    endings = {name[-3:] for name in surnames}
+    written = {form for name in surnames for form in _clitic_forms(name)}  # every way a surname can be written
     for s in read:
-        for i, token in enumerate(s.tokens):
-            if s.owner[i] is not None:
+        norms = list(map(_NORM_OF, s.tokens))
+        if written.isdisjoint(norms):
+            continue
+        for i, norm in enumerate(norms):
+            if norm not in written or s.owner[i] is not None:
                 continue
-            if token.norm[-3:] not in endings:
-                continue
-            reading = next((r for r in surface_readings(token.norm) if r in surnames), None)
+            reading = next((r for r in surface_readings(norm) if r in surnames), None)
             if reading is not None:
                 s.add(_Span(i, i + 1, "person", surnames[reading], cue="surname"))
+
+
+_NORM_OF = itemgetter(2)  # Token.norm
+
+
+def _clitic_forms(name: str) -> list[str]:
+    """A word with the clitics `surface_readings` takes off: "بوريطه" → "وبوريطه", "لبوريطه"...; "الحريري" →
+    "للحريري"."""
+    forms = [name]
+    if name.startswith("ال"):
+        forms.append("لل" + name[2:])
+    forms += [p + f for f in list(forms) for p in "بلك"]
+    forms += [c + f for f in list(forms) for c in "وف"]
+    return forms
 
 
 def find_dates(article: Article, sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
