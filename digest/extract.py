@@ -238,7 +238,7 @@ def _compute_word_info(raw: str, norm: str) -> int:
         flags |= PARTICLE_WRITTEN
     if gazetteer().starts_name(norm):
         flags |= GAZETTEER_START
-    adjective = bool(gazetteer().adjective_country(norm))
+    adjective = bool(gazetteer().word_adjective_country(norm))
     if adjective:
         flags |= NATIONALITY
     particle = norm in cues.particles or word_bare in cues.particles

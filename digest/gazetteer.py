@@ -373,6 +373,11 @@ class Gazetteer:
                 return code
         return None
 
+    def word_adjective_country(self, norm: str) -> str | None:
+        """`adjective_country` for one word already normalised (the hot path of `digest.extract`)."""
+        adjectives = self._adjectives
+        return next((c for r in clitic_readings(norm) if (c := adjectives.get(r))), None)
+
     def country_names(self, code: str) -> dict[str, str] | None:
         """The country's names in ar/en/es, or None for an unknown code."""
         entry = self._entries.get(f"country:{code}")
