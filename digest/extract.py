@@ -513,7 +513,8 @@ _PREPOSITIONS_WITH_YA = frozenset({"على", "إلى", "الى", "حتى", "لد
 def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
     """End of an unknown name introduced by a noun ("العداء المغربي ربيع دكانة"): words without the article."""
     if _given_name(s, k, cues) in ("given", "ambiguous"):
-        return _given_name_end(s, k, cues, strict=True)
+        # the noun, title or honorific before it is the evidence: "الدكتور فارس السقاف" takes its family name
+        return _given_name_end(s, k, cues, strict=False)
     n = len(s.tokens)
     end = k
     while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end, cues):
