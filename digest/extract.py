@@ -96,6 +96,7 @@ class _Cues:
     team_heads_in_name: frozenset[str] = frozenset()
     agency_credits: dict[str, str] = field(default_factory=dict)  # normalised credit → organisation key
     function_words: frozenset[str] = frozenset()  # the language's stop words (prepositions, pronouns...)
+    detached_pronouns: frozenset[str] = frozenset()
 
 
 def _bare_set(words: Sequence[str]) -> frozenset[str]:
@@ -146,6 +147,7 @@ def _cues() -> _Cues:
         team_heads_in_name=_exact_set(data["team_heads_in_name"]),
         agency_credits={normalize(k): v for k, v in data["agency_credits"].items()},
         function_words=frozenset(normalize(w) for w in stop_words("ar")) - given - ambiguous - weak,
+        detached_pronouns=frozenset(data["detached_pronouns"]),
     )
 
 
@@ -177,7 +179,7 @@ TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN 
 PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
 TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB, PARTICLE_WRITTEN = (1 << k for k in range(15, 21))
 GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(21, 25))
-TEAM, TEAM_IN_NAME, CREDIT, FUNCTION = (1 << k for k in range(25, 29))
+TEAM, TEAM_IN_NAME, CREDIT, FUNCTION, PRONOUN = (1 << k for k in range(25, 30))
 _GIVEN_KIND = {GIVEN: "given", GIVEN_AMBIGUOUS: "ambiguous", GIVEN_WEAK: "weak"}
 
 
@@ -236,6 +238,8 @@ def _compute_word_info(raw: str, norm: str) -> int:
         flags |= SPEECH_VERB
     if norm in cues.particles:
         flags |= PARTICLE_WRITTEN
+    if raw in cues.detached_pronouns:
+        flags |= PRONOUN
     if gazetteer().starts_name(norm):
         flags |= GAZETTEER_START
     adjective = bool(gazetteer().word_adjective_country(norm))
@@ -340,6 +344,10 @@ def _read(text: str) -> _Sentence:
             if flags[i] is None:
                 flags[i] = _word_info(raw, tokens[i].norm)
     mask = reduce(or_, flags, 0)  # type: ignore[arg-type]
+    if mask & PRONOUN:  # "رغبة ه": a pronoun suffix written apart; the word it belongs to is no name
+        for i in range(1, len(flags)):
+            if flags[i] & PRONOUN and not breaks[i]:  # type: ignore[operator]
+                flags[i - 1] &= ~(NAME_OK | _ANY_GIVEN)  # type: ignore[operator]
     return _Sentence(text, tokens, breaks, flags, mask, separators, [None] * len(tokens))  # type: ignore[arg-type]
 
 
