@@ -639,11 +639,27 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
         elif s.flags[i] & (PLACE_HEAD | PLACE_IN_NAME) and i + 1 < n:
             if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
                 continue
+            if _DEFINITE.match(token.norm) and not _member_written(token.norm, cues.place_heads):
+                continue  # "المدينة شهرة", "بالمدينة تحرص": "the city" is no head of a name; "العاصمة الرياض" is
             end = i + 2
-            if end < n and not s.breaks[end] and s.owner[end] is None and _name_like(s, end, cues, strict=True):
-                end += 1  # "سان فرانسيسكو"
+            if (
+                end < n
+                and not s.breaks[end]
+                and s.owner[end] is None
+                and _name_like(s, end, cues, strict=True)
+                and not s.tokens[end].norm.endswith(_PLURAL_ENDINGS)
+            ):
+                end += 1  # "سان فرانسيسكو"; not "نهر مهروت مصابتين"
             first = i if s.flags[i] & PLACE_IN_NAME else i + 1
             s.add(_Span(first, end, "place", cue="head"))
+
+
+_PLURAL_ENDINGS = ("ين", "ون", "ات")
+
+
+def _member_written(norm: str, words: frozenset[str]) -> bool:
+    """Whether a word is one of `words` as written with its article (clitics و ف ب ل ك allowed before it)."""
+    return any(r in words for r in surface_readings(norm))
 
 
 def _org_head_ok(token: Token, cues: _Cues) -> bool:
