@@ -46,6 +46,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -147,20 +148,31 @@ def _canonical_order(analyses: Sequence[Analysis]) -> list[int]:
     return sorted(range(len(analyses)), key=key)
 
 
-def _token_stream(analysis: Analysis) -> list[str]:
+def _token_parts(analysis: Analysis) -> Sequence[Sequence[str]]:
     if analysis.sentences:
-        return [t for s in analysis.sentences for t in s.tokens]
-    return list(analysis.terms)
+        return [s.tokens for s in analysis.sentences]
+    return [analysis.terms]
 
 
-def _ids(streams: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """All streams as one array of term ids (new terms join `vocabulary`) and each stream's start."""
-    lengths = np.fromiter(map(len, streams), np.int64, len(streams))
-    for term in chain.from_iterable(streams):  # the order of first sight: deterministic columns
-        if term not in vocabulary:
-            vocabulary[term] = len(vocabulary)
-    ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(streams)), np.int64, int(lengths.sum()))
+def _ids(streams: Sequence[Sequence[Sequence[str]]], vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """All streams (each in parts) as one array of term ids (new terms join `vocabulary`, in the order of first
+    sight: deterministic columns) and where each stream starts."""
+    lengths = np.fromiter((sum(map(len, parts)) for parts in streams), np.int64, len(streams))
+    flat = chain.from_iterable(chain.from_iterable(streams))
+    for term in dict.fromkeys(flat):  # distinct terms only: C-level dictionary building does the bulk
+        vocabulary.setdefault(term, len(vocabulary))
+    flat = chain.from_iterable(chain.from_iterable(streams))
+    ids = np.fromiter(map(vocabulary.__getitem__, flat), np.int64, int(lengths.sum()))
     return ids, np.concatenate([[0], np.cumsum(lengths)])
+
+
+def _mixed(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every bit of the result depends on every bit of `x` (uint64, wraps)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
 
 
 def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, options: ClusterOptions) -> np.ndarray:
@@ -176,27 +188,32 @@ def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, op
     hashes = np.zeros(m, dtype=np.int64)
     for offset in range(size):  # int64 arithmetic wraps around, as a hash may
         hashes = hashes * np.int64(1_000_003) + ids[offset : offset + m]
-    article = np.repeat(np.arange(n, dtype=np.int32), np.diff(starts))
-    position = np.flatnonzero(np.arange(size, m + size) <= starts[1:][article[:m]])  # within one article
-    if len(position) == 0:
+    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    valid = np.arange(size, m + size) <= starts[1:][article[:m]]  # the shingle lies within one article
+    if not valid.any():
         return keep
-    order = position[np.argsort(hashes[position], kind="stable")]  # by hash, then by article
-    sorted_hashes, owners = hashes[order], article[order]
-    del hashes
-    new_hash = np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]]
-    group = np.cumsum(new_hash) - 1
-    del sorted_hashes
-    distinct = new_hash | np.r_[True, owners[1:] != owners[:-1]]  # first sight of (hash, article)
-    furniture = np.bincount(group[distinct]) >= options.boilerplate_articles
+    # One sortable key per shingle: its hash's high bits, then its article (a few collisions are harmless).
+    article_bits = max(1, int(n).bit_length())
+    hashes = _mixed(hashes.view(np.uint64)) >> np.uint64(article_bits + 1)
+    keys = np.unique((hashes[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
+    shingle, owner = keys >> np.uint64(article_bits), (keys & np.uint64((1 << article_bits) - 1)).astype(np.int64)
+    del keys
+    first = np.r_[True, shingle[1:] != shingle[:-1]]
+    group = np.cumsum(first) - 1
+    furniture = np.bincount(group) >= options.boilerplate_articles
     # A shingle that a second page of the same outlet carries is that site's furniture.
-    outlet = outlets[owners[distinct]]
+    outlet = outlets[owner]
     known = outlet >= 0
-    width = int(outlets.max()) + 1 if len(outlets) else 1
-    pair = np.sort(group[distinct][known].astype(np.int64) * width + outlet[known])
+    width = int(outlets.max()) + 1
+    pair = np.sort(group[known] * width + outlet[known])
     furniture[pair[1:][pair[1:] == pair[:-1]] // width] = True
-    marked = np.zeros(m, dtype=bool)
-    marked[order] = furniture[group]
-    del order, group, owners
+    found = shingle[first][furniture]
+    del shingle, owner, group, outlet
+    if len(found) == 0:
+        return keep
+    place = np.minimum(np.searchsorted(found, hashes), len(found) - 1)
+    marked = valid & (found[place] == hashes)
+    del hashes, place
     covered = np.concatenate([[0], np.cumsum(marked)])
     at = np.arange(total)
     keep = covered[np.minimum(at, m - 1) + 1] - covered[np.clip(at - size + 1, 0, m)] == 0
@@ -239,6 +256,12 @@ def _counts(bags: Sequence[Counter[str]]) -> sparse.csr_matrix:
     )
 
 
+def _idf(df: np.ndarray, n: int, options: ClusterOptions) -> np.ndarray:
+    idf = np.log((n + options.background_articles + 1) / np.maximum(df, 1)) ** options.idf_power
+    idf[df < options.min_df] = 0.0
+    return idf
+
+
 def _tfidf(counts: sparse.csr_matrix, weight: float, options: ClusterOptions) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Unit-length sublinear TF-IDF rows of one feature group, times `weight`; also its df.
 
@@ -247,20 +270,22 @@ def _tfidf(counts: sparse.csr_matrix, weight: float, options: ClusterOptions) ->
     counts.sum_duplicates()
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((n + options.background_articles + 1) / np.maximum(df, 1)) ** options.idf_power
-    idf[df < options.min_df] = 0.0
+    idf = _idf(df, n, options)
     values = ((1.0 + np.log(counts.data)) * idf[counts.indices]).astype(np.float32)
     matrix = _unit_rows(sparse.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape), weight)
     matrix.eliminate_zeros()
     return matrix, df
 
 
-def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[sparse.csr_matrix, list[str]]:
+Stream = tuple[np.ndarray, np.ndarray]  # every article's kept word ids, one array, and where each article starts
+
+
+def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[sparse.csr_matrix, list[str], Stream]:
     """Content words after boilerplate removal; the title and the first `lead_tokens` words count
     `lead_boost` times more (they say what the story is; the rest of a page may wander)."""
     n = len(analyses)
     vocabulary: dict[str, int] = {}
-    ids, starts = _ids([_token_stream(a) for a in analyses], vocabulary)
+    ids, starts = _ids([_token_parts(a) for a in analyses], vocabulary)
     outlet_ids: dict[str, int] = {}
     outlets = np.array(
         [outlet_ids.setdefault(a.article.outlet, len(outlet_ids)) if a.article.outlet else -1 for a in analyses],
@@ -272,14 +297,15 @@ def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple
     rank = kept_before[1:] - 1 - kept_before[starts[:-1]][article]  # place in the article's kept stream
     weights = 1.0 + options.lead_boost * (rank < options.lead_tokens)
     titles = [arabic.content_tokens(a.article.title, a.article.language) if a.article.title else [] for a in analyses]
-    title_ids, title_starts = _ids(titles, vocabulary)
+    title_ids, title_starts = _ids([[t] for t in titles], vocabulary)
     rows = np.concatenate([article[keep], np.repeat(np.arange(n, dtype=np.int64), np.diff(title_starts))])
     cols = np.concatenate([ids[keep], title_ids])
     values = np.concatenate([weights[keep], np.full(len(title_ids), float(options.lead_boost))])
+    stream = (ids[keep].astype(np.int32), kept_before[starts])
     del ids, article, keep, rank, weights
     counts = sparse.coo_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1))).tocsr()
     counts.eliminate_zeros()
-    return counts, list(vocabulary)
+    return counts, list(vocabulary), stream
 
 
 def _char_gram_counts(
@@ -310,9 +336,18 @@ def _char_gram_counts(
     return (selection @ spelled).tocsr()
 
 
-def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> sparse.csr_matrix:
+class Words(NamedTuple):
+    """What passages are made of: the kept word stream, the words' document frequencies, and how many of
+    the vectors' first columns are words (0: no word features)."""
+
+    stream: Stream
+    df: np.ndarray
+    columns: int
+
+
+def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[sparse.csr_matrix, Words]:
     """One unit-length sparse vector per article: the weighted sum of its feature groups, top terms kept."""
-    counts, terms = _word_counts(analyses, options)
+    counts, terms, stream = _word_counts(analyses, options)
     words, df = _tfidf(counts, options.word_weight, options)
     groups = [words] if options.word_weight > 0 else []
     if options.char_weight > 0:
@@ -325,9 +360,10 @@ def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> sparse.cs
     ):
         if weight > 0:
             groups.append(_tfidf(_counts(bags), weight, options)[0])
+    words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0)
     if not groups:
-        return sparse.csr_matrix((len(analyses), 1), dtype=np.float32)
-    return _top_terms(sparse.hstack(groups, format="csr", dtype=np.float32), options.vector_terms)
+        return sparse.csr_matrix((len(analyses), 1), dtype=np.float32), words_of
+    return _top_terms(sparse.hstack(groups, format="csr", dtype=np.float32), options.vector_terms), words_of
 
 
 # ---------------------------------------------------------------------------------------------- candidates
@@ -437,9 +473,8 @@ def _edges(
     ends = np.concatenate([first, second])
     others = np.concatenate([second, first])
     rank = _rank_in_groups(ends, np.concatenate([sims, sims]), others)
-    chosen = np.zeros(len(first), dtype=bool)
-    best = rank < options.neighbors
-    chosen[np.tile(np.arange(len(first)), 2)[best]] = True
+    votes = np.bincount(np.tile(np.arange(len(first)), 2)[rank < options.neighbors], minlength=len(first))
+    chosen = votes >= (2 if options.mutual else 1)
     return first[chosen], second[chosen], np.round(sims[chosen] * _SCALE).astype(np.int64)
 
 
@@ -556,6 +591,99 @@ def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
     return label
 
 
+def _attached(
+    labels: list[int],
+    vectors: sparse.csr_matrix,
+    pairs: tuple[np.ndarray, np.ndarray],
+    close: np.ndarray,
+    options: ClusterOptions,
+) -> list[int]:
+    """Articles left in groups of at most `attach_max_size` join the group of a candidate whose centroid
+    (the sum of its members' vectors) is closest, if that cosine reaches `attach_threshold`: a page that
+    carries the story among other things (a ticker, a round-up) still belongs to it."""
+    n = vectors.shape[0]
+    label = np.asarray(labels, dtype=np.int64)
+    size = np.bincount(label, minlength=n)
+    small = size[label] <= options.attach_max_size
+    first, second = pairs[0][close], pairs[1][close]
+    ends = np.concatenate([first, second])
+    others = np.concatenate([second, first])
+    wanted = small[ends] & ~small[others] & (label[ends] != label[others])
+    if not wanted.any():
+        return labels
+    keys = np.unique(ends[wanted] * n + label[others[wanted]])
+    article, group = keys // n, keys % n
+    groups, local = np.unique(group, return_inverse=True)
+    members = np.flatnonzero(np.isin(label, groups))
+    membership = sparse.csr_matrix(
+        (np.ones(len(members), dtype=np.float32), (np.searchsorted(groups, label[members]), members)),
+        shape=(len(groups), n),
+    )
+    centroids = _unit_rows((membership @ vectors).tocsr())
+    stacked = sparse.vstack([vectors, centroids], format="csr")
+    sims = _cosines(stacked, article, n + local)
+    rank = _rank_in_groups(article, sims, group)
+    best = (rank == 0) & (sims >= options.attach_threshold)
+    label[article[best]] = group[best]
+    return label.tolist()
+
+
+def _passages_attached(
+    labels: list[int], vectors: sparse.csr_matrix, words: Words, table: np.ndarray, options: ClusterOptions
+) -> list[int]:
+    """A long article left in a group of at most `attach_max_size` joins the group whose centroid best
+    matches one of its passages (windows of `passage_tokens` words), at cosine `passage_threshold` or more:
+    a ticker or a round-up carries the story in one paragraph among unrelated ones."""
+    n = vectors.shape[0]
+    label = np.asarray(labels, dtype=np.int64)
+    size = np.bincount(label, minlength=n)
+    ids, starts = words.stream
+    lengths = np.diff(starts)
+    chosen = np.flatnonzero((size[label] <= options.attach_max_size) & (lengths >= options.passage_min_tokens))
+    groups = np.flatnonzero(size >= max(2, options.attach_max_size + 1))
+    if len(chosen) == 0 or len(groups) == 0:
+        return labels
+    width, step = options.passage_tokens, max(1, options.passage_tokens // 2)
+    count = 1 + np.maximum(0, -(-(lengths[chosen] - width) // step))
+    owner = np.repeat(chosen, count)  # the article of each window
+    offset = (np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)) * step
+    at = np.minimum(offset[:, None] + np.arange(width)[None, :], lengths[owner][:, None] - 1) + starts[owner][:, None]
+    window = np.repeat(np.arange(len(owner)), width)
+    counts = sparse.coo_matrix(
+        (np.ones(window.size), (window, ids[at.ravel()])), shape=(len(owner), words.columns)
+    ).tocsr()
+    del at, window
+    idf = _idf(words.df, n, options)
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    passages = _unit_rows(counts.astype(np.float32))
+    # Group centroids over the word columns, and each passage's candidate groups by shared rarer words.
+    members = np.flatnonzero(np.isin(label, groups))
+    membership = sparse.csr_matrix(
+        (np.ones(len(members), dtype=np.float32), (np.searchsorted(groups, label[members]), members)),
+        shape=(len(groups), n),
+    )
+    centroids = _unit_rows((membership @ vectors[:, : words.columns]).tocsr())
+    rare = _filtered(passages, words.df[passages.indices] <= options.max_posting)
+    keys = _filtered(rare, _top_mask(rare.indptr, rare.data, options.block_terms))
+    shared = (keys @ centroids.T).tocsr()
+    shared.sort_indices()
+    best = _top_mask(shared.indptr, shared.data, options.candidates)
+    first = np.repeat(np.arange(len(owner)), np.diff(shared.indptr))[best]
+    second = shared.indices[best].astype(np.int64)
+    sims = _cosines(sparse.vstack([passages, centroids], format="csr"), first, len(owner) + second)
+    # The time bound, against the group's first article.
+    representative = np.full(n, n, dtype=np.int64)
+    np.minimum.at(representative, label[members], members)
+    article = owner[first]
+    ok = _close_in_time(table, article, representative[groups[second]], options.max_days)
+    ok &= sims >= options.passage_threshold
+    article, group, sims = article[ok], groups[second[ok]], sims[ok]
+    rank = _rank_in_groups(article, sims, group)
+    top = rank == 0
+    label[article[top]] = label[representative[group[top]]]
+    return label.tolist()
+
+
 def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[int]]:
     """Group articles about the same story; every article ends up in exactly one story."""
     n = len(analyses)
@@ -563,7 +691,7 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
         return []
     order = _canonical_order(analyses)
     ordered = [analyses[i] for i in order]
-    vectors = _vectors(ordered, options)
+    vectors, words = _vectors(ordered, options)
     table = _day_table([_days(a, options) for a in ordered])
     pairs = _candidate_pairs(vectors, options)
     close = _close_in_time(table, *pairs, options.max_days)
@@ -572,9 +700,15 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     if options.cross_language_weight > 0 and len({a.article.language for a in ordered}) > 1:
         cross = _cross_language_edges(ordered, table, options)
     edges = _merged(n, _edges(vectors, pairs, close, options), cross)
+    smoothed = vectors
     if options.smoothing_weight > 0 and len(edges[0]):
-        edges = _merged(n, _edges(_smoothed(vectors, edges, options), pairs, close, options), cross)
+        smoothed = _smoothed(vectors, edges, options)
+        edges = _merged(n, _edges(smoothed, pairs, close, options), cross)
     labels = _average_link(n, edges, options)
+    if options.attach_threshold < 1:
+        labels = _attached(labels, smoothed if options.attach_smoothed else vectors, pairs, close, options)
+    if options.passage_threshold < 1 and words.columns:
+        labels = _passages_attached(labels, vectors, words, table, options)
     groups: dict[int, list[int]] = defaultdict(list)
     for position, group in enumerate(labels):
         groups[group].append(order[position])

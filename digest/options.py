@@ -68,8 +68,9 @@ class ClusterOptions:
     vector_terms: int = 400  # heaviest features kept per article
     block_terms: int = 60  # candidates share one of each other's heaviest features (blocking keys)...
     max_posting: int = 150  # ...among those held by at most this many articles
-    candidates: int = 50  # candidates per article whose exact similarity is computed
-    neighbors: int = 30  # candidate links kept per article
+    candidates: int = 30  # candidates per article whose exact similarity is computed
+    neighbors: int = 20  # candidate links kept per article
+    mutual: bool = False  # keep a link only if it is among both articles' best (else either's)
     min_similarity: float = 0.03  # weaker candidate links are dropped
     cross_language_weight: float = 1.0  # links across languages: cosine of gazetteer keys and numbers, times this
     cross_language_min: float = 0.3  # weaker cross-language links are dropped
@@ -79,6 +80,12 @@ class ClusterOptions:
     boilerplate_shingle: int = 4  # word shingles recurring within an outlet are page furniture (0: off)
     boilerplate_articles: int = 25  # and so are shingles found in this many articles
     min_kept_tokens: int = 30  # an article left with fewer tokens after that keeps its text
+    attach_threshold: float = 1.0  # an article left in a group of at most attach_max_size joins the candidate
+    attach_max_size: int = 1  # group whose centroid is closest, at this cosine or more (1: off)
+    attach_smoothed: bool = True  # compare smoothed vectors (else the article's own)
+    passage_threshold: float = 1.0  # a long article left in such a group joins the group whose centroid one of
+    passage_tokens: int = 80  # its passages (windows of this many words, overlapping by half) matches at
+    passage_min_tokens: int = 200  # this cosine or more; only articles of this many words (1: off)
 
 
 @dataclass(frozen=True)
