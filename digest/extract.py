@@ -6,17 +6,23 @@ Per article (called from `analyze`):
    b. titles and appositions: "وزير الخارجية الأمريكي، أنتوني بلينكن" / "عبدالله بن زايد، وزير الخارجية": the
       title is kept as the mention's role, and an unknown name framed by a title is a person;
    c. honorifics ("السيد"، "الشيخ"، "د.") and common given names ("محمد"، "جورج") before name-like words;
-   d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ...").
+   d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ..."), sports teams ("فريق نابولي"،
+      "منتخب نيجيريا": the city or country there is the team) and agency credits ("(الفرنسية)" is AFP).
    All cue words are data (`digest/data/extract_ar.json`, `digest/data/gazetteer/given_names.txt`).
    e. optionally (`backend="camel"`, `ExtractOptions.ner_backend`), camel-tools' BERT NER when its model is
       installed; never required, never downloaded, and slow (for evaluation and small batches).
+   Speed: each distinct written word is read once (`_word_info`: one bit per cue list, its given-name kind,
+   whether it can be part of a name); a sentence is split with `re.split` and mapped through cached dicts, and a
+   rule runs only when one of the sentence's words carries its cue.
 2. `find_dates`: `digest.dates.find_dates` on each sentence, resolved against the publication date.
 
 Per story: `extract(analyses, options) -> StoryFacts`:
 3. actors: mentions of persons and organisations merged across articles (gazetteer key, else the name's
    normalised form; a surname alone joins the full name that ends with it), counted, given a role (the title
    most written next to them, in ar/en/es from the role lexicon, else the gazetteer's), canonical names (else a
-   romanisation, marked), ranked by salience (mentions, spread across articles, role);
+   romanisation, marked), ranked by salience (mentions, spread across articles, role); an unknown person is an
+   actor only when the name looks like one (`_plausible_person`: no cue or common word, no noun the story writes
+   with ال, and a given name, a title/honorific/noun cue, or a name cue in two articles);
 4. venue: the place named with the event's cues ("تحتضنه مدينة مراكش", "الذي ينعقد في مراكش", "اجتماع مراكش"),
    voted across articles, a city preferred to its country;
 5. event date: the day-precise date written near the event's cues or the venue, voted across articles; publication
