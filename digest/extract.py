@@ -344,17 +344,17 @@ def _read(text: str) -> _Sentence:
     breaks = list(map(_BREAKS.__getitem__, separators))
     if breaks:
         breaks[0] = False
-    flags = list(map(_INFO.get, raws))
-    if None in flags:
-        for i, raw in enumerate(raws):
-            if flags[i] is None:
-                flags[i] = _word_info(raw, tokens[i].norm)
-    mask = reduce(or_, flags, 0)  # type: ignore[arg-type]
+    known: list[int | None] = list(map(_INFO.get, raws))
+    if None in known:
+        flags = [_word_info(raw, t.norm) if f is None else f for f, raw, t in zip(known, raws, tokens, strict=True)]
+    else:
+        flags = known  # type: ignore[assignment]  # no None in it
+    mask = reduce(or_, flags, 0)
     if mask & PRONOUN:  # "رغبة ه": a pronoun suffix written apart; the word it belongs to is no name
         for i in range(1, len(flags)):
-            if flags[i] & PRONOUN and not breaks[i]:  # type: ignore[operator]
-                flags[i - 1] &= ~(NAME_OK | _ANY_GIVEN)  # type: ignore[operator]
-    return _Sentence(text, tokens, breaks, flags, mask, separators, [None] * len(tokens))  # type: ignore[arg-type]
+            if flags[i] & PRONOUN and not breaks[i]:
+                flags[i - 1] &= ~(NAME_OK | _ANY_GIVEN)
+    return _Sentence(text, tokens, breaks, flags, mask, separators, [None] * len(tokens))
 
 
 class _Breaks(dict[str, bool]):
