@@ -535,9 +535,15 @@ def _smoothed(vectors: sparse.csr_matrix, edges: Edges, options: ClusterOptions)
 # ---------------------------------------------------------------------------------------------- agglomeration
 
 
-def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
-    """Average-link merging over a sparse graph; returns a group label per article (canonical order)."""
+def _average_link(n: int, edges: Edges, table: np.ndarray, options: ClusterOptions) -> list[int]:
+    """Average-link merging over a sparse graph; returns a group label per article (canonical order).
+
+    Two groups whose dated articles lie more than `max_days` apart never merge (an undated article must
+    not bridge them)."""
     size = [1] * n
+    dated = table != _FAR
+    lo = np.where(dated, table, _FAR).min(axis=1).tolist()  # a group's earliest and latest day
+    hi = np.where(dated, table, -_FAR).max(axis=1).tolist()
     links: list[dict[int, int]] = [{} for _ in range(n)]
     pairs = list(zip(edges[0].tolist(), edges[1].tolist(), strict=True))
     for (i, j), sim in zip(pairs, edges[2].tolist(), strict=True):
@@ -557,6 +563,9 @@ def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
         return links[a][b] / (size[a] * size[b])
 
     def push(a: int, b: int) -> None:
+        apart = lo[a] > hi[b] + options.max_days or lo[b] > hi[a] + options.max_days
+        if apart and lo[a] != _FAR and lo[b] != _FAR:
+            return
         mean = score(a, b)
         if mean >= options.threshold * (1 if centroid else _SCALE):
             heapq.heappush(heap, (-mean, min(a, b), max(a, b)))
@@ -573,6 +582,7 @@ def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
         alive[gone] = False
         internal[keep] += internal[gone] + links[a][b]
         size[keep] += size[gone]
+        lo[keep], hi[keep] = min(lo[keep], lo[gone]), max(hi[keep], hi[gone])
         members[keep].extend(members[gone])
         members[gone] = []
         del links[keep][gone]
@@ -591,11 +601,27 @@ def _average_link(n: int, edges: Edges, options: ClusterOptions) -> list[int]:
     return label
 
 
+def _within_span(
+    table: np.ndarray, label: np.ndarray, article: np.ndarray, group: np.ndarray, max_days: int
+) -> np.ndarray:
+    """Whether each article's days come within `max_days` of its group's dated span (undated: always)."""
+    dated = table != _FAR
+    lo = np.full(len(label), _FAR, dtype=np.int64)
+    hi = np.full(len(label), -_FAR, dtype=np.int64)
+    np.minimum.at(lo, label, np.where(dated, table, _FAR).min(axis=1))
+    np.maximum.at(hi, label, np.where(dated, table, -_FAR).max(axis=1))
+    own_lo = np.where(dated, table, _FAR).min(axis=1)[article]
+    own_hi = np.where(dated, table, -_FAR).max(axis=1)[article]
+    undated = (own_lo == _FAR) | (lo[group] == _FAR)
+    return undated | ((own_lo <= hi[group] + max_days) & (lo[group] <= own_hi + max_days))
+
+
 def _attached(
     labels: list[int],
     vectors: sparse.csr_matrix,
     pairs: tuple[np.ndarray, np.ndarray],
     close: np.ndarray,
+    table: np.ndarray,
     options: ClusterOptions,
 ) -> list[int]:
     """Articles left in groups of at most `attach_max_size` join the group of a candidate whose centroid
@@ -613,6 +639,10 @@ def _attached(
         return labels
     keys = np.unique(ends[wanted] * n + label[others[wanted]])
     article, group = keys // n, keys % n
+    timely = _within_span(table, label, article, group, options.max_days)
+    article, group = article[timely], group[timely]
+    if len(article) == 0:
+        return labels
     groups, local = np.unique(group, return_inverse=True)
     members = np.flatnonzero(np.isin(label, groups))
     membership = sparse.csr_matrix(
@@ -671,11 +701,11 @@ def _passages_attached(
     first = np.repeat(np.arange(len(owner)), np.diff(shared.indptr))[best]
     second = shared.indices[best].astype(np.int64)
     sims = _cosines(sparse.vstack([passages, centroids], format="csr"), first, len(owner) + second)
-    # The time bound, against the group's first article.
+    # The time bound, against the group's dated span.
     representative = np.full(n, n, dtype=np.int64)
     np.minimum.at(representative, label[members], members)
     article = owner[first]
-    ok = _close_in_time(table, article, representative[groups[second]], options.max_days)
+    ok = _within_span(table, label, article, groups[second], options.max_days)
     ok &= sims >= options.passage_threshold
     article, group, sims = article[ok], groups[second[ok]], sims[ok]
     rank = _rank_in_groups(article, sims, group)
@@ -704,9 +734,9 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     if options.smoothing_weight > 0 and len(edges[0]):
         smoothed = _smoothed(vectors, edges, options)
         edges = _merged(n, _edges(smoothed, pairs, close, options), cross)
-    labels = _average_link(n, edges, options)
+    labels = _average_link(n, edges, table, options)
     if options.attach_threshold < 1:
-        labels = _attached(labels, smoothed if options.attach_smoothed else vectors, pairs, close, options)
+        labels = _attached(labels, smoothed if options.attach_smoothed else vectors, pairs, close, table, options)
     if options.passage_threshold < 1 and words.columns:
         labels = _passages_attached(labels, vectors, words, table, options)
     groups: dict[int, list[int]] = defaultdict(list)

@@ -48,7 +48,7 @@ class IngestOptions:
 @dataclass(frozen=True)
 class ClusterOptions:
     linkage: str = "average"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
-    threshold: float = 0.3  # average-link: groups merge while their mean pairwise similarity is at least this
+    threshold: float = 0.21  # average-link: groups merge while their mean pairwise similarity is at least this
     max_days: int = 4  # two articles are linked only if their days (published, or named) come this close...
     event_days: int = 45  # ...counting the dates an article names this near its publication (unknown: no limit)
     word_weight: float = 1.0  # feature groups, each TF-IDF and unit length, summed with these weights
@@ -69,8 +69,8 @@ class ClusterOptions:
     block_terms: int = 60  # candidates share one of each other's heaviest features (blocking keys)...
     max_posting: int = 150  # ...among those held by at most this many articles
     candidates: int = 30  # candidates per article whose exact similarity is computed
-    neighbors: int = 20  # candidate links kept per article
-    mutual: bool = False  # keep a link only if it is among both articles' best (else either's)
+    neighbors: int = 10  # candidate links kept per article...
+    mutual: bool = True  # ...a link only if it is among both articles' best (a mutual-kNN graph; else either's)
     min_similarity: float = 0.03  # weaker candidate links are dropped
     cross_language_weight: float = 1.0  # links across languages: cosine of gazetteer keys and numbers, times this
     cross_language_min: float = 0.3  # weaker cross-language links are dropped
@@ -80,12 +80,12 @@ class ClusterOptions:
     boilerplate_shingle: int = 4  # word shingles recurring within an outlet are page furniture (0: off)
     boilerplate_articles: int = 25  # and so are shingles found in this many articles
     min_kept_tokens: int = 30  # an article left with fewer tokens after that keeps its text
-    attach_threshold: float = 1.0  # an article left in a group of at most attach_max_size joins the candidate
-    attach_max_size: int = 1  # group whose centroid is closest, at this cosine or more (1: off)
+    attach_threshold: float = 0.3  # an article left in a group of at most attach_max_size joins the candidate
+    attach_max_size: int = 1  # group whose centroid is closest, at this cosine or more (1 or more: off)
     attach_smoothed: bool = True  # compare smoothed vectors (else the article's own)
     passage_threshold: float = 1.0  # a long article left in such a group joins the group whose centroid one of
     passage_tokens: int = 80  # its passages (windows of this many words, overlapping by half) matches at
-    passage_min_tokens: int = 200  # this cosine or more; only articles of this many words (1: off)
+    passage_min_tokens: int = 200  # this cosine or more (1 or more: off); only articles of this many words
 
 
 @dataclass(frozen=True)
