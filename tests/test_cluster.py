@@ -177,3 +177,51 @@ def test_options_are_read_from_the_options_file(tmp_path: Path) -> None:
     options = load_options(config)
     assert options.cluster.threshold == 0.5
     assert options.cluster.linkage == "centroid"
+
+
+@pytest.mark.parametrize("keep", [0, 1, 3, 10])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_top_mask_keeps_each_rows_largest(keep: int, seed: int) -> None:
+    import numpy as np
+
+    from digest.cluster import _top_mask
+
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 8, 40)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    values = rng.integers(0, 5, int(lengths.sum())).astype(np.float64)  # many ties: the earlier entry wins
+    mask = _top_mask(indptr, values, keep)
+    for row in range(len(lengths)):
+        lo, hi = indptr[row], indptr[row + 1]
+        expected = sorted(range(lo, hi), key=lambda k: (-values[k], k))[:keep]
+        assert sorted(np.flatnonzero(mask[lo:hi]) + lo) == sorted(expected)
+
+
+def test_cosines_of_pairs_match_the_full_product() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from digest.cluster import _cosines
+
+    matrix = sparse.random(60, 500, density=0.05, format="csr", random_state=3, dtype=np.float32)
+    first = np.repeat(np.arange(60), 5)
+    second = np.random.default_rng(3).integers(0, 60, len(first))
+    full = (matrix @ matrix.T).toarray()
+    assert np.allclose(_cosines(matrix, first, second), full[first, second], atol=1e-5)
+
+
+def test_a_ticker_page_joins_the_story_of_its_passage() -> None:
+    """A long page of unrelated headlines that carries one story in one paragraph joins that story when
+    passages are compared, and stays out when they are not."""
+    day = _synthetic_day(36, seed=11)
+    rng = random.Random(5)
+    story = [f"قصة0كلمة{w}" for w in range(25)]
+    filler = tuple(f"عنوان{k}" for k in range(400))  # words of no other article: unrelated headlines
+    tokens = filler[:200] + tuple(rng.choice(story) for _ in range(60)) + filler[200:]
+    ticker = Article(id="ticker", text=" ".join(tokens), outlet="aggregator.example")
+    day.append(Analysis(ticker, (Sentence("ticker", 0, ticker.text, tokens),), tokens))
+    story_ids = {a.article.id for k, a in enumerate(day[:36]) if k % 6 == 0}
+    off = replace(ClusterOptions(), attach_threshold=1.0, passage_threshold=1.0)
+    assert frozenset(["ticker"]) in _partition(day, off)
+    on = replace(off, passage_threshold=0.3)
+    assert frozenset([*story_ids, "ticker"]) in _partition(day, on)
