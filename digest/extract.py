@@ -443,6 +443,9 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             i += 1
             continue
         k = _skip_honorifics(s, end, cues)
+        if k < n and _conjunction_before_name(s.raw(k), cues):
+            i = end  # "التقى الوزير ومحمد ...": "و" starts another person, the title is not theirs
+            continue
         span = s.span_at(k)
         if span is not None and span.kind == "person":
             span.role = span.role or title
@@ -624,6 +627,8 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
         if not s.flags[i] & (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME):
             continue
         if s.flags[i] & ORG_HEAD and _org_head_ok(token, cues):
+            # "شركة نوكيا", but "الحزب مستمر" is a sentence: a head with the article takes no bare proper word
+            brand = bool(s.flags[i] & BRAND) and not _DEFINITE.match(token.norm)
             k = i + 1
             while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
                 t = s.tokens[k]
@@ -632,11 +637,11 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
                 if (s.flags[k] & FUNCTION or (s.flags[k] & STOP and not definite)) or not t.norm.isalpha():
                     break
                 if k > i + 1 and not definite:
-                    if not (s.flags[i] & BRAND and k == i + 2 and _proper_like(t) and s.flags[k] & NAME_OK):
+                    if not (brand and k == i + 2 and _proper_like(t) and s.flags[k] & NAME_OK):
                         break  # "صحيفة ديلي تلغراف" goes on; "حزب العدالة قرر" does not
                     if t.norm.startswith(_VERB_PREFIX) or s.flags[k] & NATIONALITY:
                         break
-                if k == i + 1 and not definite and not (s.flags[i] & BRAND and _proper_like(t)):
+                if k == i + 1 and not definite and not (brand and _proper_like(t)):
                     break
                 k += 1
             if k > i + 1:
@@ -849,6 +854,8 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
             if not span.kind:
                 continue  # joined to the span before it
             start, end = s.tokens[span.start].start, s.tokens[span.end - 1].end
+            if span.kind == "person" and span.key is None and _conjunction_before_name(s.raw(span.start), cues):
+                start += 1  # "ومحمد العنزي" is "و" + the name
             mentions.append(
                 Mention(
                     text=sentence.text[start:end],
@@ -863,6 +870,18 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
                 )
             )
     return tuple(mentions)
+
+
+def _conjunction_before_name(raw: str, cues: _Cues) -> bool:
+    """Whether a name's first word as written is و/ف glued to a given name ("وصدام", "فمحمد"), not a name that
+    starts with و ("وليد", "وائل")."""
+    if raw[:1] not in "وف" or len(raw) < 4:
+        return False
+    word = normalize(raw)
+    if word in cues.given or word in cues.given_ambiguous or word in cues.given_weak:
+        return False
+    rest = word[1:]
+    return rest in cues.given or rest in cues.given_ambiguous or rest in cues.given_weak
 
 
 def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:

@@ -76,6 +76,10 @@ def _mentions(text: str) -> list[tuple[str, str, str | None, str | None]]:
         ("وقالت الحكومة الفرنسية إن الاجتماع تأجل.", [("الحكومة الفرنسية", "organization", None, None)]),
         # A name does not run across quotation marks; a future verb ends an unknown name.
         ('وقالت جيما أرياس "أنا سعيدة".', [("جيما أرياس", "person", None, None)]),
+        # A definite head with a bare word after it is a sentence, not a name: "الحزب مستمر".
+        ("وقال إن الحزب مستمر في المعارضة.", []),
+        # A conjunction glued to a given name is not part of the name.
+        ("التقى الوزير ومحمد العنزي.", [("محمد العنزي", "person", None, None)]),
         # A given name ending in ى ("يحيى") is a name; only the preposition "على" is not "علي".
         ("وشارك يحيى شاهين في الفيلم.", [("يحيى شاهين", "person", None, None)]),
     ],
