@@ -16,24 +16,30 @@ order, stories ordered by their first article).
    capitalised words of Latin-script articles); numbers. Only the `vector_terms` heaviest features of an
    article are kept, which also drops the long tail of page noise.
 4. Candidates (blocking): articles sharing one of each other's `block_terms` heaviest features held by at
-   most `max_posting` articles (an inverted index, as a sparse product); the `candidates` best get their
-   exact cosine, and each article keeps its `neighbors` best links above `min_similarity`. A pair is never
-   linked when both articles are dated and no day of one (its publication day, or a day it names within
-   `event_days` of it: a preview names the event's day) is within `max_days` of one of the other's; an
-   undated article is never blocked by time.
+   most `max_posting` articles (an inverted index, as a sparse product in row blocks); the `candidates` best
+   of each article get their exact cosine (each block of rows laid out densely, the other rows' entries
+   looked up in it). A pair is never linked when both articles are dated and no day of one (its publication
+   day, or a day it names within `event_days` of it: a preview names the event's day) is within `max_days`
+   of one of the other's; an undated article is never blocked by time. Each article ranks its links; a
+   link is kept if it is among the `neighbors` best of both articles (`mutual`, a mutual-kNN graph: a page
+   that is close to everything, such as a round-up, does not tie stories together) or of either.
 5. Across languages, articles are linked by the cosine of what needs no translation: gazetteer keys (one
    key for "بلينكن" and "Blinken") and numbers.
 6. Smoothing: each vector gets its `smoothing_neighbors` nearest neighbours' vectors added (weighted by
-   similarity), and the candidate links are scored again: a story's shared vocabulary gains weight over
-   what one page says besides, so a noisy page still meets its story (and a foreign-language article
-   inherits its neighbours' words).
+   similarity, a sparse product), and the candidate links are scored again: a story's shared vocabulary
+   gains weight over what one page says besides, so a noisy page still meets its story (and a
+   foreign-language article inherits its neighbours' words).
 7. Average-link agglomeration over that sparse graph (a missing link counts as 0): two groups merge only
    while the mean similarity over all their article pairs is at least `threshold` (or, with
-   `linkage = "centroid"`, the cosine of their summed vectors). This is what keeps one strong link from
-   chaining two stories together, the failure of single-link.
+   `linkage = "centroid"`, the cosine of their summed vectors), and never when their dated articles lie
+   more than `max_days` apart. This is what keeps one strong link from chaining two stories together.
+8. Leftovers: an article still alone joins the candidate group whose centroid is closest at
+   `attach_threshold`; optionally (`passage_threshold`) a long one joins the group that one of its
+   passages (windows of `passage_tokens` words) matches: a ticker carries the story in one paragraph.
 
-Cost: linear in the number of articles (each article meets at most `candidates` others); the
-agglomeration is O(E log E) over at most `neighbors` links per article.
+Cost: linear in the number of articles (each article meets at most `candidates` others, each pass is a
+few sorts and sparse products over arrays); the agglomeration is O(E log E) over at most `neighbors`
+links per article.
 """
 
 from __future__ import annotations
@@ -100,6 +106,12 @@ def _top_mask(indptr: np.ndarray, values: np.ndarray, keep: int) -> np.ndarray:
             mask[lo:hi] = kept
         first = last
     return mask
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (numpy's own `unique` hashes, which is much slower on large arrays)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _filtered(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
@@ -195,7 +207,7 @@ def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, op
     # One sortable key per shingle: its hash's high bits, then its article (a few collisions are harmless).
     article_bits = max(1, int(n).bit_length())
     hashes = _mixed(hashes.view(np.uint64)) >> np.uint64(article_bits + 1)
-    keys = np.unique((hashes[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
+    keys = _distinct((hashes[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
     shingle, owner = keys >> np.uint64(article_bits), (keys & np.uint64((1 << article_bits) - 1)).astype(np.int64)
     del keys
     first = np.r_[True, shingle[1:] != shingle[:-1]]
@@ -321,7 +333,7 @@ def _char_gram_counts(
     words.sort_indices()
     candidates = _filtered(words, eligible[words.indices])
     chosen = _filtered(candidates, _top_mask(candidates.indptr, candidates.data, options.char_gram_terms))
-    used = np.unique(chosen.indices)
+    used = _distinct(chosen.indices)
     grams: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -431,7 +443,7 @@ def _candidate_pairs(vectors: sparse.csr_matrix, options: ClusterOptions) -> tup
         best = _top_mask(shared.indptr, shared.data, options.candidates) & (other != rows)
         first, second = rows[best], other[best]
         found.append(np.minimum(first, second) * n + np.maximum(first, second))
-    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    pairs = _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     return pairs // max(n, 1), pairs % max(n, 1)
 
 
@@ -486,10 +498,12 @@ def _merged(n: int, *parts: Edges) -> Edges:
     first = np.concatenate([p[0] for p in parts])
     second = np.concatenate([p[1] for p in parts])
     sims = np.concatenate([p[2] for p in parts])
-    keys, where = np.unique(first * n + second, return_inverse=True)
-    strongest = np.zeros(len(keys), dtype=np.int64)
-    np.maximum.at(strongest, where, sims)
-    return keys // n, keys % n, strongest
+    keys = first * n + second
+    order = np.argsort(keys, kind="stable")
+    keys, sims = keys[order], sims[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    strongest = np.maximum.reduceat(sims, starts) if len(keys) else sims
+    return keys[starts] // n, keys[starts] % n, strongest
 
 
 def _cross_language_edges(analyses: Sequence[Analysis], table: np.ndarray, options: ClusterOptions) -> Edges:
@@ -637,13 +651,14 @@ def _attached(
     wanted = small[ends] & ~small[others] & (label[ends] != label[others])
     if not wanted.any():
         return labels
-    keys = np.unique(ends[wanted] * n + label[others[wanted]])
+    keys = _distinct(ends[wanted] * n + label[others[wanted]])
     article, group = keys // n, keys % n
     timely = _within_span(table, label, article, group, options.max_days)
     article, group = article[timely], group[timely]
     if len(article) == 0:
         return labels
-    groups, local = np.unique(group, return_inverse=True)
+    groups = _distinct(group)
+    local = np.searchsorted(groups, group)
     members = np.flatnonzero(np.isin(label, groups))
     membership = sparse.csr_matrix(
         (np.ones(len(members), dtype=np.float32), (np.searchsorted(groups, label[members]), members)),
