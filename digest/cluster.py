@@ -114,6 +114,37 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
+def _top_mask_coarse(indptr: np.ndarray, values: np.ndarray, keep: int, levels: int = 256) -> np.ndarray:
+    """Like `_top_mask` in linear time (no sort): values are bucketed into `levels` steps of their row's
+    maximum, whole buckets are kept from the top while they fit, and the bucket that does not fit keeps
+    its earliest entries. For candidate selection, where the order within a bucket does not matter."""
+    lengths = np.diff(indptr)
+    n = len(lengths)
+    if keep <= 0:
+        return np.zeros(len(values), dtype=bool)
+    if n == 0 or lengths.max() <= keep:
+        return np.ones(len(values), dtype=bool)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    filled = np.flatnonzero(lengths)
+    peak = np.zeros(n)
+    peak[filled] = np.maximum.reduceat(values, indptr[filled])
+    scale = np.where(peak > 0, peak, 1.0)
+    level = np.minimum((values / scale[rows] * levels).astype(np.int64), levels - 1)
+    bucket = levels - 1 - level  # 0: the top bucket
+    counts = np.bincount(rows * levels + bucket, minlength=n * levels).reshape(n, levels)
+    above = np.cumsum(counts, axis=1) - counts  # entries in higher buckets
+    cut = np.minimum((np.cumsum(counts, axis=1) < keep).sum(axis=1), levels - 1)
+    room = keep - above[np.arange(n), cut]  # places left for the cut bucket
+    mask = bucket < cut[rows]
+    edge = np.flatnonzero(bucket == cut[rows])
+    if len(edge):
+        edge_rows = rows[edge]
+        starts = np.flatnonzero(np.r_[True, edge_rows[1:] != edge_rows[:-1]])
+        rank = np.arange(len(edge)) - np.repeat(starts, np.diff(np.r_[starts, len(edge)]))
+        mask[edge] = rank < room[edge_rows]
+    return mask
+
+
 def _filtered(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
     """The matrix with only the entries where `mask` holds."""
     counts = np.concatenate([[0], np.cumsum(mask)])
@@ -440,7 +471,7 @@ def _candidate_pairs(vectors: sparse.csr_matrix, options: ClusterOptions) -> tup
         rows = np.repeat(np.arange(start, start + shared.shape[0], dtype=np.int64), np.diff(shared.indptr))
         other = shared.indices.astype(np.int64)
         shared.data[other == rows] = 0.0  # not oneself
-        best = _top_mask(shared.indptr, shared.data, options.candidates) & (other != rows)
+        best = _top_mask_coarse(shared.indptr, shared.data, options.candidates) & (other != rows)
         first, second = rows[best], other[best]
         found.append(np.minimum(first, second) * n + np.maximum(first, second))
     pairs = _distinct(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)

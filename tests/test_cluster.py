@@ -225,3 +225,22 @@ def test_a_ticker_page_joins_the_story_of_its_passage() -> None:
     assert frozenset(["ticker"]) in _partition(day, off)
     on = replace(off, passage_threshold=0.3)
     assert frozenset([*story_ids, "ticker"]) in _partition(day, on)
+
+
+@pytest.mark.parametrize("keep", [1, 3, 10])
+def test_coarse_top_mask_keeps_as_many_and_the_best(keep: int) -> None:
+    import numpy as np
+
+    from digest.cluster import _top_mask_coarse
+
+    rng = np.random.default_rng(keep)
+    lengths = rng.integers(0, 30, 50)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    values = rng.random(int(lengths.sum()))
+    mask = _top_mask_coarse(indptr, values, keep)
+    for row in range(len(lengths)):
+        lo, hi = indptr[row], indptr[row + 1]
+        assert mask[lo:hi].sum() == min(keep, hi - lo)
+        if hi > lo:
+            assert mask[lo + int(np.argmax(values[lo:hi]))]
+            assert values[lo:hi][mask[lo:hi]].min() >= values[lo:hi][~mask[lo:hi]].max(initial=0) - 1 / 256
