@@ -70,3 +70,11 @@ def test_json_round_trips_through_the_model(samples_build: BuildResult) -> None:
 
     data = json_of(samples_build)
     assert Briefing.from_dict(data).to_dict() == json.loads(json.dumps(Briefing.from_dict(data).to_dict()))
+
+
+def test_samples_briefing_matches_its_reviewed_golden_file(samples_build: BuildResult, golden) -> None:
+    """The whole samples JSON, as reviewed by a person: any change to what the desk reads shows up here.
+
+    After an intended change, run `pytest --update-golden` and review the diff of tests/golden/ before committing.
+    """
+    golden("samples.json", json.dumps(json_of(samples_build), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
