@@ -36,6 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy
+from scipy import sparse
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.nlp.stemmers import Stemmer
@@ -49,8 +50,50 @@ from digest.model import Analysis, Sentence, SummarySentence
 from digest.options import SummaryOptions
 from digest.resources import read_json
 
+
+class MatrixLexRank(LexRankSummarizer):
+    """sumy's LexRank with its two quadratic pure-Python steps done as sparse matrix products.
+
+    The same quantities as sumy's own methods (tf / max tf, idf = log(N / (1 + n_j)), sumy's idf-modified
+    cosine, the 0/1 graph over the threshold, rows divided by their degree) and sumy's power method: only the
+    loops are gone (89 ms a story, most of synthesis, before).
+    """
+
+    def __call__(self, document: Any, sentences_count: Any) -> Any:
+        self._vocabulary: dict[str, int] = {}
+        return super().__call__(document, sentences_count)
+
+    def _compute_idf(self, sentences: Sequence[Sequence[str]]) -> dict[str, float]:
+        df: Counter[str] = Counter(t for words in sentences for t in set(words))
+        self._vocabulary = {t: i for i, t in enumerate(df)}
+        return {t: math.log(len(sentences) / (1 + n)) for t, n in df.items()}
+
+    def _create_matrix(
+        self,
+        sentences: Sequence[Sequence[str]],
+        threshold: float,
+        tf_metrics: Sequence[dict[str, float]],
+        idf_metrics: dict[str, float],
+    ) -> numpy.ndarray:
+        rows, cols, values = [], [], []
+        for row, tf in enumerate(tf_metrics):
+            for term, value in tf.items():
+                rows.append(row)
+                cols.append(self._vocabulary[term])
+                values.append(value * idf_metrics[term])
+        weights = sparse.csr_matrix((values, (rows, cols)), shape=(len(sentences), len(self._vocabulary)))
+        norms = numpy.sqrt(numpy.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+        dots = (weights @ weights.T).toarray()
+        with numpy.errstate(invalid="ignore", divide="ignore"):
+            cosines = numpy.where(numpy.outer(norms, norms) > 0, dots / numpy.outer(norms, norms), 0.0)
+        matrix = (cosines > threshold).astype(float)
+        degrees = matrix.sum(axis=1)
+        degrees[degrees == 0] = 1
+        return matrix / degrees[:, None]
+
+
 SUMMARIZERS: dict[str, Any] = {
-    "lexrank": LexRankSummarizer,
+    "lexrank": MatrixLexRank,
     "textrank": TextRankSummarizer,
     "lsa": LsaSummarizer,
 }
