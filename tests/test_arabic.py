@@ -39,3 +39,27 @@ def test_content_tokens_drop_stop_words_and_clitics() -> None:
 def test_split_sentences_keeps_decimals_and_splits_on_arabic_question_mark() -> None:
     text = "بلغت النسبة 3.5 في المئة. هل ينعقد الاجتماع؟ نعم ينعقد غدا"
     assert arabic.split_sentences(text) == ["بلغت النسبة 3.5 في المئة.", "هل ينعقد الاجتماع؟", "نعم ينعقد غدا"]
+
+
+_TOKEN_ALPHABET = st.sampled_from(
+    "بلينكنالمغربداعشأإآةىيءؤئ\u064e\u0651\u0640"  # letters, harakat, tatweel
+    "abcXYZéñ0123456789٠١٢٣"
+    " \t\n\u00a0.,;:!?_-–—\"'«»“”()[]/@#%&*+=$€|~،؛؟…٪"
+)
+
+
+@given(st.text(_TOKEN_ALPHABET, max_size=80))
+def test_words_are_camel_simple_word_tokenize_words(text: str) -> None:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    assert arabic.words(text) == [t for t in simple_word_tokenize(text) if arabic._WORD.match(t)]
+
+
+def test_words_of_the_samples_are_camel_simple_word_tokenize_words() -> None:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    from .conftest import SAMPLES
+
+    for path in sorted(SAMPLES.iterdir()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert arabic.words(line) == [t for t in simple_word_tokenize(line) if arabic._WORD.match(t)], line
