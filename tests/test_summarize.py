@@ -300,3 +300,19 @@ def test_select_skips_a_sentence_over_the_word_budget_but_never_returns_nothing(
     assert summarize.select([long, short], OPTIONS, 5, 140) == [short]
     assert summarize.select([long], OPTIONS, 5, 140) == [long]
     assert summarize.select([long, short], OPTIONS, 5, 140, fill=True) == [long]
+
+
+def test_matrix_lexrank_scores_are_sumys_lexrank_scores(
+    samples: list[Analysis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vectorised LexRank gives sumy's own LexRank scores (rounded to 9 digits), sentence for sentence."""
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    items = summarize.candidates(samples, OPTIONS)
+    texts, tokens = [c.text for c in items], [c.tokens for c in items]
+    assert len(texts) > 50
+    fast = summarize.rank(texts, "lexrank", tokens)
+    monkeypatch.setitem(summarize.SUMMARIZERS, "lexrank", LexRankSummarizer)
+    slow = summarize.rank(texts, "lexrank", tokens)
+    assert fast == slow
+    assert len(set(fast)) > 10  # a real ranking, not all ties
