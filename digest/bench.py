@@ -358,7 +358,7 @@ def run_one(
 
     top = replace(briefing, stories=briefing.stories[:PDF_STORIES])
     pdf_started = time.perf_counter()
-    pdf = render.render_pdf(render.render_html(top))
+    pdf = render.briefing_pdf(top, options=options.render)
     pdf_s = time.perf_counter() - pdf_started
 
     return {

@@ -170,7 +170,7 @@ class TranslateOptions:
 class RenderOptions:
     formats: tuple[str, ...] = ("html", "pdf", "json")
     pdf_mode: str = "combined"  # combined | per-language
-    print_stories: int = 40  # stories in the PDF and the email, biggest first (0: all); the web page has all
+    print_stories: int = 30  # stories in the PDF and the email, biggest first (0: all); the web page has all
     max_sources: int = 20  # articles listed under a story, then "and N more" (0: all); the JSON has all
     max_variants: int = 3  # other spellings shown per actor (0: all)
 

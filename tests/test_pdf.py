@@ -291,3 +291,23 @@ def test_binding_margin_is_on_the_inner_edge(
         left, right = _text_margins(per_language[lang].path, page)
         inner, outer = (left, right) if side == "left" else (right, left)
         assert inner == pytest.approx(26, abs=0.6) and outer == pytest.approx(16, abs=0.6), (page, left, right)
+
+
+def test_an_untranslated_summary_is_printed_once_and_referred_to(tmp_path: Path) -> None:
+    """Without a model the combined PDF prints the Arabic summary in the Arabic edition only; the other editions
+    point to the story there (a link, and its number in the contents). A one-language PDF keeps the original."""
+    rich = rich_briefing()
+    untranslated = replace(rich, stories=tuple(replace(s, summary={"ar": s.summary["ar"]}) for s in rich.stories))
+    arabic = untranslated.stories[0].summary["ar"][0].text
+    path = tmp_path / "combined.pdf"
+    path.write_bytes(render.render(untranslated, ["pdf"])["briefing-2022-05-11.pdf"])
+    text = pages(path)
+    assert sum(page.count(squash(arabic)) for page in map(squash, text)) == 1
+    whole = " ".join(text)
+    assert "Summary not translated: see story 1 of the Arabic edition" in whole
+    assert "Resumen sin traducir: véase la noticia 1 de la edición árabe" in whole
+    html = render.render_html(untranslated, medium="print", paged=True)
+    assert html.count(f'href="#ar-{untranslated.stories[0].id}"') == 3  # the contents, then en and es
+    alone = tmp_path / "en.pdf"
+    alone.write_bytes(render.render(untranslated, ["pdf"], pdf_mode="per-language")["briefing-2022-05-11-en.pdf"])
+    assert has(" ".join(pages(alone)), arabic)
