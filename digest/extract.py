@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from digest.gazetteer import (
     romanize,
     split_words,
     surface_readings,
-    tokenize,
+    word_norms,
 )
 from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
@@ -233,13 +234,26 @@ def _word_info(raw: str, norm: str) -> int:
 _INFO: dict[str, int] = {}  # raw word → flags; a plain dict is faster than lru_cache on this hot path
 
 
-def _compute_word_info(raw: str, norm: str) -> int:
+@lru_cache(maxsize=300_000)
+def _cue_flags(norm: str) -> int:
+    """The cue lists a normalised word is in, whatever its spelling: the part of `_word_info` that the per-story
+    passes need (event nouns, venue and date cues)."""
     cues = _cues()
     table = _cue_table()
-    word_bare = bare(norm)
     flags = 0
     for reading in _readings(norm):
         flags |= table.get(reading, 0)
+    # A given name as written is not the cue word a clitic reading makes of it: "كيلي" is not "ك" + "يلي".
+    readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
+    if norm not in cues.stops and any(r in cues.given or r in cues.given_ambiguous for r in readings):
+        flags &= ~(STOP | EVENT | SPEECH_STOP)
+    return flags
+
+
+def _compute_word_info(raw: str, norm: str) -> int:
+    cues = _cues()
+    word_bare = bare(norm)
+    flags = _cue_flags(norm)
     if norm in cues.speech_verbs:
         flags |= SPEECH_VERB
     if norm in cues.particles:
@@ -254,10 +268,6 @@ def _compute_word_info(raw: str, norm: str) -> int:
     particle = norm in cues.particles or word_bare in cues.particles
     if particle:
         flags |= PARTICLE
-    # A given name as written is not the cue word a clitic reading makes of it: "كيلي" is not "ك" + "يلي".
-    readings = (norm, norm[1:]) if norm[:1] in "وف" and len(norm) > 3 else (norm,)
-    if norm not in cues.stops and any(r in cues.given or r in cues.given_ambiguous for r in readings):
-        flags &= ~(STOP | EVENT | SPEECH_STOP)
     alpha = norm.isalpha() and (len(norm) >= 2 or particle)
     if alpha and raw not in _PREPOSITIONS_WITH_YA:
         blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or word_bare in cues.stops
@@ -1108,12 +1118,20 @@ _STRONG_CUES = ("title", "honorific", "noun")  # a title, an honorific or a noun
 def _definite_vocabulary(analyses: Sequence[Analysis]) -> frozenset[str]:
     """Words the story's articles write with the article ال ("الظروف" → "ظروف"): common nouns and adjectives,
     which a name written without ال is not."""
-    words: set[str] = set()
+    norms: set[str] = set()
     for analysis in analyses:
         for sentence in analysis.sentences:
-            for token in tokenize(sentence.text):
-                words.update(r[2:] for r in _readings(token.norm) if r.startswith("ال") and len(r) > 3)
+            norms.update(_sentence_words(sentence.text)[0])
+    words: set[str] = set()
+    for norm in norms:
+        words.update(_without_article(norm))
     return frozenset(words)
+
+
+@lru_cache(maxsize=300_000)
+def _without_article(norm: str) -> tuple[str, ...]:
+    """The readings of a word that carry the article, without it ("بالظروف" → "ظروف")."""
+    return tuple(r[2:] for r in _readings(norm) if r.startswith("ال") and len(r) > 3)
 
 
 def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> bool:
@@ -1165,29 +1183,42 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Acto
 # Venue and event date ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _SentenceCues:
+    """Where a sentence's words end, and which of them are event nouns, venue cues and date cues."""
+
+    norms: list[str]
+    ends: list[int]
+    events: frozenset[int]
+    venue: frozenset[int]
+    when: frozenset[int]
+
+    def index_at(self, offset: int) -> int:
+        """The index of the word that holds (or follows) character `offset`."""
+        return bisect_right(self.ends, offset)
+
+
+@lru_cache(maxsize=8192)
+def _sentence_words(text: str) -> tuple[list[str], list[int]]:
+    """`word_norms` of a sentence, remembered for the story's other passes (venue, date, vocabulary)."""
+    return word_norms(text)
+
+
 @lru_cache(maxsize=4096)
-def _sentence_cues(text: str, cues: _Cues) -> tuple[list[Token], frozenset[int], frozenset[int], frozenset[int]]:
+def _sentence_cues(text: str) -> _SentenceCues:
     """A sentence's words and where its event nouns, venue cues and date cues are (cached: a sentence that
     names several places or dates is read once)."""
-    tokens = tokenize(text)
-    flags = [_word_info(text[t.start : t.end], t.norm) for t in tokens]
+    norms, ends = _sentence_words(text)
+    flags = list(map(_cue_flags, norms))
     events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
     venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)
     when = frozenset(i for i, f in enumerate(flags) if f & DATE_CUE)
-    return tokens, events, venue, when
-
-
-def _token_index(tokens: list[Token], offset: int) -> int:
-    for i, t in enumerate(tokens):
-        if t.end > offset:
-            return i
-    return len(tokens)
+    return _SentenceCues(norms, ends, events, venue, when)
 
 
 def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue | None, dict[tuple[str, int], int]]:
     """The venue, and where it is named (article id, sentence) → token index."""
     gaz = gazetteer()
-    cues = _cues()
     scores: defaultdict[str, float] = defaultdict(float)
     named: dict[tuple[str, int], int] = {}
     for analysis in analyses:
@@ -1196,17 +1227,17 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
         for m in analysis.mentions:
             if m.kind != "place" or not m.key or m.sentence not in texts:
                 continue
-            tokens, events, venue_cues, _ = _sentence_cues(texts[m.sentence], cues)
-            i = _token_index(tokens, m.start)
+            words = _sentence_cues(texts[m.sentence])
+            i = words.index_at(m.start)
             score = 0.0
             near = range(max(0, i - options.cue_window), i)
-            if any(k in venue_cues for k in near):
+            if any(k in words.venue for k in near):
                 score += 2.0
-            if any(k in events for k in range(max(0, i - 2), i)):
+            if any(k in words.events for k in range(max(0, i - 2), i)):
                 score += 1.5  # "اجتماع مراكش", "لقاء مراكش"
             written = normalize(m.text)
-            preposition = written.startswith(("ب", "وب")) or (i > 0 and tokens[i - 1].norm == "في")
-            if preposition and events:
+            preposition = written.startswith(("ب", "وب")) or (i > 0 and words.norms[i - 1] == "في")
+            if preposition and words.events:
                 score += 1.0
             if score and m.key.startswith("place:"):
                 score *= options.city_weight
@@ -1243,7 +1274,6 @@ def _venue_sentences(analyses: Sequence[Analysis], key: str) -> set[tuple[str, i
 def _event_date(
     analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
 ) -> date | None:
-    cues = _cues()
     votes: defaultdict[date, float] = defaultdict(float)
     for analysis in analyses:
         published = analysis.article.published.date() if analysis.article.published else None
@@ -1252,12 +1282,12 @@ def _event_date(
         for d in analysis.dates:
             if d.precision != "day" or d.sentence not in texts:
                 continue
-            tokens, events, _, when = _sentence_cues(texts[d.sentence], cues)
-            i = _token_index(tokens, d.start)
+            words = _sentence_cues(texts[d.sentence])
+            i = words.index_at(d.start)
             score = 0.0
-            if any(k in when for k in range(max(0, i - options.cue_window), i)):
+            if any(k in words.when for k in range(max(0, i - options.cue_window), i)):
                 score += 1.5
-            if events:
+            if words.events:
                 score += 1.0
             if (analysis.article.id, d.sentence) in venue_at:
                 score += 1.5

@@ -142,17 +142,7 @@ def split_words(text: str) -> tuple[list[Token], list[str], list[str]]:
     tokens = list(map(tuple.__new__, repeat(Token), spans))
     if _JOIN_FIRST.isdisjoint(norms):
         return tokens, raws, separators
-    pairs: list[int] = []  # left to right as the text reads: "أبو أبو X" joins the first two words
-    for i, norm in enumerate(norms):
-        if (
-            norm in _JOIN_FIRST
-            and i + 1 < len(tokens)
-            and (not pairs or pairs[-1] < i - 1)
-            and tokens[i + 1].start - tokens[i].end <= 2
-            and (norm in ("ابو", "بو") or norms[i + 1].startswith("ال"))
-        ):
-            pairs.append(i)
-    for i in reversed(pairs):  # from the end, so that earlier indices stay valid
+    for i in reversed(_joined_pairs(norms, offsets)):  # from the end, so that earlier indices stay valid
         first, second = tokens[i], tokens[i + 1]
         norm = first.norm + second.norm
         tokens[i : i + 2] = [Token(first.start, second.end, norm, _bare_word(norm))]
@@ -161,12 +151,44 @@ def split_words(text: str) -> tuple[list[Token], list[str], list[str]]:
     return tokens, raws, separators
 
 
+def word_norms(text: str) -> tuple[list[str], list[int]]:
+    """The normalised words of a text as `split_words` reads them (joined words included) and where each ends,
+    without building tokens: for passes that only look words up."""
+    parts = _SPLIT.split(text)
+    norms = list(map(_NORM.__getitem__, parts[1::2]))
+    offsets = list(accumulate(map(len, parts)))
+    ends = offsets[1::2]
+    if _JOIN_FIRST.isdisjoint(norms):
+        return norms, ends
+    for i in reversed(_joined_pairs(norms, offsets)):
+        norms[i : i + 2] = [norms[i] + norms[i + 1]]
+        del ends[i]
+    return norms, ends
+
+
+def _joined_pairs(norms: list[str], offsets: list[int]) -> list[int]:
+    """Indices of the words that join the next one ("عبد الله", "أبو ظبي"), left to right as the text reads:
+    "أبو أبو X" joins the first two words. `offsets` are the running ends of `re.split`'s parts."""
+    pairs: list[int] = []
+    for i, norm in enumerate(norms):
+        if (
+            norm in _JOIN_FIRST
+            and i + 1 < len(norms)
+            and (not pairs or pairs[-1] < i - 1)
+            and offsets[2 * i + 2] - offsets[2 * i + 1] <= 2  # the gap between word i and word i + 1
+            and (norm in ("ابو", "بو") or norms[i + 1].startswith("ال"))
+        ):
+            pairs.append(i)
+    return pairs
+
+
 @lru_cache(maxsize=300_000)
 def _forms(word: str) -> tuple[str, str]:
     norm = normalize(word)
     return norm, bare(norm)
 
 
+@lru_cache(maxsize=100_000)
 def name_key(surface: str) -> tuple[str, ...]:
     """A loose key of a name for grouping: its normalised tokens without the article."""
     return tuple(t.bare for t in tokenize(surface))
@@ -600,6 +622,7 @@ def _latin_given_names() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=50_000)
 def romanize(arabic_name: str) -> str:
     """A readable Latin spelling of an Arabic name not in the gazetteer ("وليد الكبيسي" → "Walid al-Kabisi").
 
