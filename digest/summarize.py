@@ -199,8 +199,8 @@ def strip_dateline(text: str, language: str = "ar") -> str:
 def is_date_line(text: str, language: str = "ar") -> bool:
     """A line made only of weekday, month, time and number words (a dateline or a timestamp)."""
     calendar = rules(language).calendar
-    tokens = [arabic.normalize(w) for w in arabic.words(text)]
-    return bool(tokens) and all(t in calendar or _NUMBERISH.match(t) for t in tokens)
+    tokens = (arabic.normalize(w) for w in arabic.words(text))  # lazily: most sentences fail at the first word
+    return bool(arabic.words(text)) and all(t in calendar or _NUMBERISH.match(t) for t in tokens)
 
 
 def reject_reason(
