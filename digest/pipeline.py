@@ -165,7 +165,9 @@ def build(
     """All seven stages: inputs to files in `out_dir`."""
     briefing = build_briefing(paths, options, on_date, translator, progress, on_stage=on_stage)
     with _stage("render", progress, on_stage):
-        outputs = render.render(briefing, options.render.formats, options=options.render)
+        outputs = render.render(
+            briefing, options.render.formats, options=options.render, parallel=workers_for(options) > 1
+        )
     with _stage("deliver", progress, on_stage):
         written = deliver.write_outputs(outputs, out_dir)
     return BuildResult(briefing, tuple(written))

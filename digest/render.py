@@ -21,9 +21,12 @@ dates and numbers are written by Babel in each edition's language; labels come f
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
@@ -489,8 +492,12 @@ def render(
     formats: Sequence[str],
     pdf_mode: str | None = None,
     options: RenderOptions | None = None,
+    parallel: bool = False,
 ) -> dict[str, bytes]:
-    """Every requested format, keyed by output file name (PDFs as `pdf_mode`, else `options.pdf_mode`, says)."""
+    """Every requested format, keyed by output file name (PDFs as `pdf_mode`, else `options.pdf_mode`, says).
+
+    With `parallel`, the HTML and JSON are written by a second process while this one lays out the PDF.
+    """
     options = options or RenderOptions()
     pdf_mode = pdf_mode or options.pdf_mode
     unknown = [f for f in formats if f not in FORMATS]
@@ -499,13 +506,44 @@ def render(
     if pdf_mode not in PDF_MODES:
         raise ConfigError(f"unknown pdf_mode {pdf_mode!r}; choose from {', '.join(PDF_MODES)}")
     names = output_names(briefing, formats)
-    outputs: dict[str, bytes] = {}
+    text_jobs: dict[str, Callable[[], bytes]] = {}
     if "html" in formats:
-        outputs[names["html"]] = render_html(briefing, options=options).encode("utf-8")
-    if "pdf" in formats:
-        for lang, name in pdf_names(briefing, pdf_mode).items():
-            langs = None if lang == "*" else [lang]
-            outputs[name] = briefing_pdf(briefing, langs, options)
+        text_jobs[names["html"]] = lambda: render_html(briefing, options=options).encode("utf-8")
     if "json" in formats:
-        outputs[names["json"]] = render_json(briefing)
-    return outputs
+        text_jobs[names["json"]] = lambda: render_json(briefing)
+    pdfs = pdf_names(briefing, pdf_mode) if "pdf" in formats else {}
+    with _beside(text_jobs, parallel and bool(pdfs)) as texts:
+        printed = {
+            name: briefing_pdf(briefing, None if lang == "*" else [lang], options) for lang, name in pdfs.items()
+        }
+    outputs = {**texts, **printed}
+    order = [names.get("html"), *pdfs.values(), names.get("json")]
+    return {name: outputs[name] for name in order if name in outputs}
+
+
+_forked_jobs: dict[str, Callable[[], bytes]] = {}  # what a forked worker runs, by name
+
+
+def _run_forked_job(name: str) -> bytes:
+    return _forked_jobs[name]()
+
+
+@contextmanager
+def _beside(jobs: dict[str, Callable[[], bytes]], parallel: bool) -> Iterator[dict[str, bytes]]:
+    """Runs `jobs` (name -> bytes) in a forked process while the `with` body runs here (WeasyPrint stays in
+    this process); the dict it yields holds their results once the body is done. Without `parallel`, or where
+    processes cannot be forked, the jobs run here after the body."""
+    results: dict[str, bytes] = {}
+    if not parallel or not jobs or "fork" not in multiprocessing.get_all_start_methods():
+        yield results
+        results.update((name, job()) for name, job in jobs.items())
+        return
+    global _forked_jobs
+    _forked_jobs = jobs
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {name: pool.submit(_run_forked_job, name) for name in jobs}
+            yield results
+            results.update((name, future.result()) for name, future in futures.items())
+    finally:
+        _forked_jobs = {}

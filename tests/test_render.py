@@ -412,3 +412,14 @@ def test_other_spellings_skip_the_shown_names_and_punctuation_variants() -> None
     variants = ("بوريطة", "\u201cبوريطة\u201d", "ناصر بوريطة", "Bourita", "بوريطه", "بوريضة")
     assert render._other_spellings(variants, ("Nasser Bourita", "ناصر بوريطة"), 2) == ["بوريطة", "Bourita"]
     assert len(render._other_spellings(variants, (), 0)) == 5
+
+
+def test_parallel_render_gives_the_same_files_in_the_same_order() -> None:
+    """HTML and JSON from a forked process while the PDF is laid out here: the same bytes as one process."""
+    briefing = rich_briefing()
+    alone = render.render(briefing, ["html", "pdf", "json"])
+    together = render.render(briefing, ["html", "pdf", "json"], parallel=True)
+    assert list(together) == list(alone) == [f"briefing-2022-05-11.{ext}" for ext in ("html", "pdf", "json")]
+    assert together["briefing-2022-05-11.html"] == alone["briefing-2022-05-11.html"]
+    assert together["briefing-2022-05-11.json"] == alone["briefing-2022-05-11.json"]
+    assert together["briefing-2022-05-11.pdf"][:5] == b"%PDF-"
