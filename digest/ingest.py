@@ -992,6 +992,7 @@ class _Built:
     article: Article
     removals: tuple[Removal, ...]
     weekday: int | None = None
+    sketch: tuple[int, ...] = ()  # of the article text, for `fold_duplicates` (computed where the text is built)
 
 
 def build_article(doc: Document, options: IngestOptions) -> _Built:
@@ -1036,7 +1037,7 @@ def build_article(doc: Document, options: IngestOptions) -> _Built:
         removed=tuple(r.line for r in removals),
         inferred=tuple(inferred),
     )
-    return _Built(article, tuple(removals), weekday)
+    return _Built(article, tuple(removals), weekday, sketch(body, options.shingle_size, options.sketch_size))
 
 
 # ---------------------------------------------------------------------------------------------- 5. batch dates
@@ -1341,11 +1342,15 @@ def estimated_jaccard(a: Sequence[int], b: Sequence[int], size: int) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
-def fold_duplicates(articles: Sequence[Article], options: IngestOptions) -> tuple[list[Article], int]:
+def fold_duplicates(
+    articles: Sequence[Article], options: IngestOptions, sketches: Sequence[Sequence[int]] | None = None
+) -> tuple[list[Article], int]:
     """Near-duplicates folded into one article (the longest text; ties: input order) that lists the others in
-    `copies`. Candidates share at least `duplicate_min_shared` sketch values (an inverted index: near linear)."""
+    `copies`. Candidates share at least `duplicate_min_shared` sketch values (an inverted index: near linear).
+    `sketches`: the articles' text sketches when already computed (by the processes that read the inputs)."""
     size = options.sketch_size
-    sketches = [sketch(a.text, options.shingle_size, size) for a in articles]
+    if sketches is None:
+        sketches = [sketch(a.text, options.shingle_size, size) for a in articles]
     index: dict[int, list[int]] = defaultdict(list)
     parent = list(range(len(articles)))
 
@@ -1464,7 +1469,7 @@ def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
                 continue
             seen[b.article.id] = b.article.source or b.article.id
             built.append(b)
-    articles, duplicates = fold_duplicates(date_from_batch(built, options), options)
+    articles, duplicates = fold_duplicates(date_from_batch(built, options), options, [b.sketch for b in built])
     return IngestResult(tuple(articles), tuple(skipped), duplicates)
 
 
