@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest import arabic, dates
 from digest.errors import ConfigError, InputError
+from digest.groups import connected_groups
 from digest.model import Article, Skipped
 from digest.options import IngestOptions
 from digest.resources import read_lines, read_tsv
@@ -1352,14 +1353,7 @@ def fold_duplicates(
     if sketches is None:
         sketches = [sketch(a.text, options.shingle_size, size) for a in articles]
     index: dict[int, list[int]] = defaultdict(list)
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    pairs = []
     for i, sk in enumerate(sketches):
         shared: Counter[int] = Counter()
         for h in sk:
@@ -1369,20 +1363,16 @@ def fold_duplicates(
         need = max(1, int(options.duplicate_min_shared * min(size, len(sk))))
         for j, count in shared.items():
             if count >= need and estimated_jaccard(sk, sketches[j], size) >= options.duplicate_threshold:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(articles)):
-        groups[root(i)].append(i)
-    kept: list[tuple[int, Article]] = []
+                pairs.append((i, j))
+    kept: list[Article] = []  # in input order of each group's first member
     duplicates = 0
-    for members in groups.values():
+    for members in connected_groups(len(articles), pairs):
         best = max(members, key=lambda i: (len(articles[i].text), -i))
         copies = tuple(replace(articles[i], copies=()) for i in members if i != best)
         duplicates += len(copies)
         main = articles[best]
-        kept.append((min(members), replace(main, copies=main.copies + copies) if copies else main))
-    kept.sort(key=lambda pair: pair[0])
-    return [a for _, a in kept], duplicates
+        kept.append(replace(main, copies=main.copies + copies) if copies else main)
+    return kept, duplicates
 
 
 # ---------------------------------------------------------------------------------------------- entry

@@ -46,6 +46,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digest import arabic
 from digest.errors import ConfigError
+from digest.groups import connected_groups
 from digest.model import Analysis, Sentence, SummarySentence
 from digest.options import SummaryOptions
 from digest.resources import read_json
@@ -328,24 +329,9 @@ def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[
     The first candidate of a group (oldest article, reading order) keeps its text; the group takes the newest
     recency and the most prominent position among its copies.
     """
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for j, i in similar_pairs([frozenset(c.tokens) for c in items], threshold):
-        root_i, root_j = find(i), find(j)
-        if root_i != root_j:
-            parent[max(root_i, root_j)] = min(root_i, root_j)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
-        groups[find(i)].append(i)
     merged = []
-    for root in sorted(groups):
-        members = [items[i] for i in groups[root]]
+    for group in connected_groups(len(items), similar_pairs([frozenset(c.tokens) for c in items], threshold)):
+        members = [items[i] for i in group]
         head = members[0]
         head.sources = list(dict.fromkeys(s for m in members for s in m.sources))
         head.recency = max(m.recency for m in members)
