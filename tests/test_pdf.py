@@ -211,15 +211,21 @@ def test_nothing_is_cut_at_page_breaks(tmp_path: Path) -> None:
             assert "attends" in page and "absent" in page
 
 
-def test_article_markup_is_text_in_the_pdf_and_nothing_is_fetched(tmp_path: Path, monkeypatch, caplog) -> None:
-    asked: list[str] = []
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs WeasyPrint asks the fetcher for (each still refused)."""
+    urls: list[str] = []
     original = render.refuse_urls
 
     def spy(url: str, *args, **kwargs):
-        asked.append(url)
+        urls.append(url)
         return original(url, *args, **kwargs)
 
     monkeypatch.setattr(render, "refuse_urls", spy)
+    return urls
+
+
+def test_article_markup_is_text_in_the_pdf_and_nothing_is_fetched(tmp_path: Path, asked: list[str]) -> None:
     path = tmp_path / "hostile.pdf"
     path.write_bytes(render.render(rich_briefing(hostile=True), ["pdf"])["briefing-2022-05-11.pdf"])
     whole = " ".join(pages(path))
@@ -239,15 +245,7 @@ def test_article_markup_is_text_in_the_pdf_and_nothing_is_fetched(tmp_path: Path
         '<object data="file:///etc/passwd"></object><p>after</p>',
     ],
 )
-def test_url_fetcher_refuses_files_and_network(tmp_path: Path, monkeypatch, caplog, markup: str) -> None:
-    asked: list[str] = []
-    original = render.refuse_urls
-
-    def spy(url: str, *args, **kwargs):
-        asked.append(url)
-        return original(url, *args, **kwargs)
-
-    monkeypatch.setattr(render, "refuse_urls", spy)
+def test_url_fetcher_refuses_files_and_network(tmp_path: Path, asked: list[str], caplog, markup: str) -> None:
     path = tmp_path / "raw.pdf"
     with caplog.at_level(logging.ERROR, logger="weasyprint"):
         path.write_bytes(render.render_pdf(f"<!DOCTYPE html><html><body>{markup}</body></html>"))
