@@ -480,6 +480,37 @@ def test_every_extractor_has_literal_words_to_skip_sentences() -> None:
     assert conflicts.required_literals(["(?:ما|لا)"]) is None
 
 
+def _wanted_literally(norm: str) -> frozenset[str]:
+    """The extractor families a folded sentence wakes, by testing every literal on the whole sentence."""
+    lex = conflicts.lexicon()
+    wanted = {family for family, words in lex.keywords.items() if words is None or any(w in norm for w in words)}
+    if re.search(r"\d", norm) or not lex.number_words.isdisjoint(norm.split()):
+        wanted.add("counts")
+    return frozenset(wanted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال مصدر إن الوزير سيترأس الاجتماع، نيابة عن الرئيس.",  # a literal inside a word, a phrase with a space
+        "أطلق سراح الصحفي بعد 3 أيام، ولا صحة لما نشر.",
+        "وصل خمسة وزراء، وحضر الاجتماع.",  # a number word
+        "الطقس جميل اليوم",
+        "",
+    ],
+)
+def test_trigger_families_are_the_literals_in_the_sentence(text: str) -> None:
+    norm = conflicts.fold(text)
+    assert conflicts.lexicon().triggers.wanted(norm) == _wanted_literally(norm)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["نيابة", "عن", "سيطرت", "٣", "خمسة", "لا", "صحة", "مراكش", "،", "x"]), max_size=8))
+def test_trigger_families_of_any_words(words: list[str]) -> None:
+    norm = conflicts.fold(" ".join(words))
+    assert conflicts.lexicon().triggers.wanted(norm) == _wanted_literally(norm)
+
+
 def test_options_limit_conflicts() -> None:
     analyses = [analysis("x", ATTEND, APRIL_20), analysis("y", ABSENT, MAY_10)]
     assert find_conflicts(analyses, ConflictOptions(max_conflicts=0)) == ()
