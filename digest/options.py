@@ -114,6 +114,7 @@ class SummaryOptions:
     min_content_words: int = 4
     unterminated_min_words: int = 16  # shorter lines without final punctuation are titles/captions/bylines
     min_arabic_ratio: float = 0.5  # share of Arabic letters below which a sentence is a foreign caption
+    furniture_stories: int = 3  # a sentence found in this many stories of the day is site furniture (0: off)
     headline_min_words: int = 4
     headline_max_words: int = 22  # a lead sentence standing in for a title is cut after a clause within this
     headline_recency_weight: float = 0.3

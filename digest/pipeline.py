@@ -56,9 +56,13 @@ def story_id(analyses: Sequence[Analysis]) -> str:
     return f"s-{digest[:10]}"
 
 
-def synthesize(analyses: Sequence[Analysis], options: Options) -> Story:
-    """One story from its analysed articles: summary, headline, actors, venue, event date, conflicts."""
-    summary = summarize.summarize(analyses, options.summary)
+def synthesize(
+    analyses: Sequence[Analysis], options: Options, furniture: frozenset[tuple[str, ...]] = frozenset()
+) -> Story:
+    """One story from its analysed articles: summary, headline, actors, venue, event date, conflicts.
+
+    `furniture`: the day's site furniture (`summarize.site_furniture`), kept out of the summary."""
+    summary = summarize.summarize(analyses, options.summary, furniture)
     facts = extract.extract(analyses, options.extract)
     return Story(
         id=story_id(analyses),
@@ -72,15 +76,17 @@ def synthesize(analyses: Sequence[Analysis], options: Options) -> Story:
     )
 
 
-_forked_work: tuple[Sequence[Analysis], Sequence[Sequence[int]], Options] | None = None
+_forked_work: tuple[Sequence[Analysis], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None = None
 
 
 def _synthesize_span(span: tuple[int, int]) -> list[Story]:
     # In a forked worker: the analyses, groups and options are the parent's; the story goes back without
     # its articles (the parent has them, and their text is most of the pickle).
     assert _forked_work is not None
-    analyses, groups, options = _forked_work
-    return [replace(synthesize([analyses[i] for i in groups[g]], options), articles=()) for g in range(*span)]
+    analyses, groups, options, furniture = _forked_work
+    return [
+        replace(synthesize([analyses[i] for i in groups[g]], options, furniture), articles=()) for g in range(*span)
+    ]
 
 
 def workers_for(options: Options) -> int:
@@ -92,12 +98,13 @@ def workers_for(options: Options) -> int:
 def synthesize_all(analyses: Sequence[Analysis], groups: Sequence[Sequence[int]], options: Options) -> list[Story]:
     """`synthesize` for every group of article indices, in order; in forked workers when there are many stories."""
     global _forked_work
+    furniture = summarize.site_furniture(analyses, groups, options.summary)
     workers = workers_for(options)
     if workers <= 1 or len(groups) < 100 or "fork" not in multiprocessing.get_all_start_methods():
-        return [synthesize([analyses[i] for i in group], options) for group in groups]
+        return [synthesize([analyses[i] for i in group], options, furniture) for group in groups]
     size = max(4, min(64, len(groups) // (workers * 16)))
     spans = [(start, min(start + size, len(groups))) for start in range(0, len(groups), size)]
-    _forked_work = (analyses, groups, options)
+    _forked_work = (analyses, groups, options, furniture)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             detached = [story for chunk in pool.map(_synthesize_span, spans) for story in chunk]

@@ -15,6 +15,8 @@ Entry point: `summarize(analyses, options) -> Summary`. In order:
                articles; a run of off-topic sentences such as an appended op-ed is dropped), support (how
                many articles say it) and recency (the latest state of the story first). Single articles and
                stories have their own centroid and position weights (`SummaryOptions`, tuned on EASC);
+   A sentence that stands in `furniture_stories` different stories of the day (a newsletter prompt, a
+   site's slogan: `site_furniture`) is never a candidate: news sentences are not shared by unrelated stories.
 4. select      best first, skipping redundant sentences, within the budget in sentences and words;
 5. order       the best news sentence first, then news (newest article first, in reading order), then
                background (foundation dates, pluperfect reminders).
@@ -254,8 +256,33 @@ def _title_keys(analyses: Sequence[Analysis]) -> set[frozenset[str]]:
     return keys
 
 
-def candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
-    """The story's selectable sentences, in story order (oldest article first), before merging."""
+def furniture_key(sentence: Sentence) -> tuple[str, ...]:
+    """What two copies of one sentence share whatever their punctuation and diacritics: its content tokens."""
+    return sentence.tokens
+
+
+def site_furniture(
+    analyses: Sequence[Analysis], groups: Sequence[Sequence[int]], options: SummaryOptions
+) -> frozenset[tuple[str, ...]]:
+    """The sentences (`furniture_key`) found in `options.furniture_stories` or more of the day's stories.
+
+    A page's widgets ("do you want to subscribe to our newsletter?", "this email is already registered")
+    repeat on every page of an outlet whatever the story, and scraped pages keep them; within one story they
+    look central (every copy carries them), across stories they give themselves away.
+    """
+    if options.furniture_stories <= 0 or len(groups) < options.furniture_stories:
+        return frozenset()
+    stories: Counter[tuple[str, ...]] = Counter()
+    for group in groups:
+        stories.update({furniture_key(s) for i in group for s in analyses[i].sentences if s.tokens})
+    return frozenset(key for key, n in stories.items() if n >= options.furniture_stories)
+
+
+def candidates(
+    analyses: Sequence[Analysis], options: SummaryOptions, furniture: frozenset[tuple[str, ...]] = frozenset()
+) -> list[Candidate]:
+    """The story's selectable sentences, in story order (oldest article first), before merging; `furniture`:
+    the day's `site_furniture`."""
     ordered = sorted(analyses, key=lambda a: (a.article.published is None, a.article.published or 0, a.article.id))
     recency = _recencies(ordered)
     titles = _title_keys(ordered)
@@ -267,7 +294,11 @@ def candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Ca
             tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
             if options.stem:
                 tokens = tuple(stem(t) for t in tokens)
-            if reject_reason(sentence.text, options, language, sentence.tokens or None) or frozenset(tokens) in titles:
+            if (
+                reject_reason(sentence.text, options, language, sentence.tokens or None)
+                or frozenset(tokens) in titles
+                or furniture_key(sentence) in furniture
+            ):
                 continue
             out.append(
                 Candidate(
@@ -524,19 +555,23 @@ def reading_order(chosen: Iterable[Candidate]) -> list[Candidate]:
     return ordered
 
 
-def ranked_candidates(analyses: Sequence[Analysis], options: SummaryOptions) -> list[Candidate]:
+def ranked_candidates(
+    analyses: Sequence[Analysis], options: SummaryOptions, furniture: frozenset[tuple[str, ...]] = frozenset()
+) -> list[Candidate]:
     """Candidates of the story, merged and scored."""
     if options.algorithm not in SUMMARIZERS:
         raise ConfigError(f"unknown summarizer {options.algorithm!r}; choose one of {', '.join(SUMMARIZERS)}")
-    pooled = merge_near_duplicates(candidates(analyses, options), options.merge_threshold)
+    pooled = merge_near_duplicates(candidates(analyses, options, furniture), options.merge_threshold)
     if len(analyses) > 1:
         corroborate(pooled, options.support_threshold)
     return score(pooled, len(analyses), options)
 
 
-def summarize(analyses: Sequence[Analysis], options: SummaryOptions) -> Summary:
-    """The story's summary sentences (with sources) and its Arabic headline."""
-    ranked = ranked_candidates(analyses, options)
+def summarize(
+    analyses: Sequence[Analysis], options: SummaryOptions, furniture: frozenset[tuple[str, ...]] = frozenset()
+) -> Summary:
+    """The story's summary sentences (with sources) and its Arabic headline (`furniture`: `site_furniture`)."""
+    ranked = ranked_candidates(analyses, options, furniture)
     chosen = select(ranked, options, options.sentences, options.max_words)
     sentences = tuple(SummarySentence(c.text, tuple(c.sources)) for c in reading_order(chosen))
     return Summary(headline=headline(analyses, options, ranked), sentences=sentences)

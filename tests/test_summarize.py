@@ -316,3 +316,27 @@ def test_matrix_lexrank_scores_are_sumys_lexrank_scores(
     slow = summarize.rank(texts, "lexrank", tokens)
     assert fast == slow
     assert len(set(fast)) > 10  # a real ranking, not all ties
+
+
+WIDGET = "صحيفة الأفق الجديد منبر مستقل يسعى إلى تقديم الخبر الصادق والتحليل الرصين لقرائه في كل مكان."
+TOPICS = [
+    "أعلنت وزارة الصحة في الأردن افتتاح مستشفى جديد في مدينة إربد يضم مئتي سرير وقسما للطوارئ.",
+    "وقعت الحكومة المغربية اتفاقية مع شركة ألمانية لبناء محطة للطاقة الشمسية قرب مدينة ورزازات.",
+    "فاز المنتخب التونسي على نظيره الليبي بهدفين دون رد في مباراة ودية أقيمت في ملعب رادس.",
+    "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار منظمة أوبك خفض الإنتاج خلال الشهر المقبل.",
+]
+
+
+def test_a_sentence_shared_by_unrelated_stories_is_site_furniture() -> None:
+    analyses = story(*[f"{WIDGET}\n{topic}\n{topic.replace('.', ' وفق ما أفادت به مصادر رسمية.')}" for topic in TOPICS])
+    groups = [[i] for i in range(len(TOPICS))]
+    furniture = summarize.site_furniture(analyses, groups, OPTIONS)
+    assert furniture == {analyses[0].sentences[0].tokens}
+    for analysis in analyses:
+        texts = [s.text for s in summarize.summarize([analysis], OPTIONS, furniture).sentences]
+        assert texts and WIDGET not in texts
+    # Without the day's other stories the widget looks like news: it is in the one-article story's summary.
+    assert WIDGET in [s.text for s in summarize.summarize([analyses[0]], OPTIONS).sentences]
+    # Two stories are not enough evidence, and 0 turns the rule off.
+    assert summarize.site_furniture(analyses[:2], groups[:2], OPTIONS) == frozenset()
+    assert summarize.site_furniture(analyses, groups, replace(OPTIONS, furniture_stories=0)) == frozenset()
