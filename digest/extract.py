@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
 from itertools import compress, count, repeat
-from operator import and_, itemgetter, or_
+from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +49,15 @@ from digest.arabic import normalize, stop_words
 from digest.errors import ConfigError
 from digest.gazetteer import (
     Entry,
-    Token,
+    Words,
     bare,
     clitic_readings,
     gazetteer,
     name_key,
+    read_words,
     role_names,
     romanize,
-    split_words,
     surface_readings,
-    word_norms,
 )
 from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
@@ -156,15 +155,6 @@ def _cues() -> _Cues:
         function_words=frozenset(normalize(w) for w in stop_words("ar")) - given - ambiguous - weak,
         detached_pronouns=frozenset(data["detached_pronouns"]),
     )
-
-
-def _is(token: Token, words: frozenset[str]) -> bool:
-    """Whether a token is one of `words`, allowing clitics and the article."""
-    return _member(token.norm, words)
-
-
-def _member(norm: str, words: frozenset[str]) -> bool:
-    return any(r in words for r in _readings(norm))
 
 
 @lru_cache(maxsize=300_000)
@@ -306,10 +296,14 @@ class _Span:
 
 @dataclass
 class _Sentence:
-    """One sentence being read: its tokens, where punctuation breaks them, and the spans found so far."""
+    """One sentence being read: its words (parallel lists, index i is word i), where punctuation breaks them,
+    and the spans found so far."""
 
     text: str
-    tokens: list[Token]
+    norms: list[str]  # normalised words
+    raws: list[str]  # words as written
+    starts: list[int]  # character offsets of each word
+    ends: list[int]
     breaks: list[bool]  # breaks[i]: punctuation between token i-1 and token i
     flags: list[int]  # `_word_info` flags of each token
     mask: int  # the flags of all its tokens together: rules whose cue is absent skip the sentence
@@ -338,25 +332,29 @@ class _Sentence:
         return True
 
     def span_at(self, i: int) -> _Span | None:
-        if 0 <= i < len(self.tokens) and self.owner[i] is not None:
+        if 0 <= i < len(self.norms) and self.owner[i] is not None:
             span = self.spans[self.owner[i]]  # type: ignore[index]
             return span if span.start == i else None
         return None
 
     def raw(self, i: int) -> str:
-        return self.text[self.tokens[i].start : self.tokens[i].end]
+        return self.raws[i]
+
+    def between(self, i: int, j: int) -> str:
+        """The text from word i to word j - 1, as written."""
+        return self.text[self.starts[i] : self.ends[j - 1]]
 
 
 def _read(text: str) -> _Sentence:
     """A sentence's words, their flags and where punctuation breaks them; `map` over cached dicts, no loop in
     Python for words already seen (this runs on every sentence of every article)."""
-    tokens, raws, separators = split_words(text)
+    norms, raws, starts, ends, separators = read_words(text)
     breaks = list(map(_BREAKS.__getitem__, separators))
     if breaks:
         breaks[0] = False
     known: list[int | None] = list(map(_INFO.get, raws))
     if None in known:
-        flags = [_word_info(raw, t.norm) if f is None else f for f, raw, t in zip(known, raws, tokens, strict=True)]
+        flags = [_word_info(raw, norm) if f is None else f for f, raw, norm in zip(known, raws, norms, strict=True)]
     else:
         flags = known  # type: ignore[assignment]  # no None in it
     mask = reduce(or_, flags, 0)
@@ -364,7 +362,7 @@ def _read(text: str) -> _Sentence:
         for i in range(1, len(flags)):
             if flags[i] & PRONOUN and not breaks[i]:
                 flags[i - 1] &= ~(NAME_OK | _ANY_GIVEN)
-    return _Sentence(text, tokens, breaks, flags, mask, separators, [None] * len(tokens))
+    return _Sentence(text, norms, raws, starts, ends, breaks, flags, mask, separators, [None] * len(norms))
 
 
 class _Breaks(dict[str, bool]):
@@ -399,9 +397,9 @@ def _name_like(s: _Sentence, i: int, cues: _Cues, strict: bool = False) -> bool:
 def _name_end(s: _Sentence, start: int, cues: _Cues, limit: int = 4) -> int:
     """End (exclusive) of the name-like run of tokens from `start`, not crossing punctuation."""
     k = start
-    while k < len(s.tokens) and k - start < limit and (k == start or not s.breaks[k]) and _name_like(s, k, cues):
+    while k < len(s.norms) and k - start < limit and (k == start or not s.breaks[k]) and _name_like(s, k, cues):
         k += 1
-    while k > start and s.tokens[k - 1].norm in cues.particles:  # a name does not end on "بن"
+    while k > start and s.norms[k - 1] in cues.particles:  # a name does not end on "بن"
         k -= 1
     return k
 
@@ -413,40 +411,40 @@ def _title_end(s: _Sentence, start: int, cues: _Cues) -> tuple[int, bool]:
     article that cannot continue it ("السفير الأمريكي جيفري ...": after the head's construct partner, a title
     goes on only with definite words, places, organisations and nationalities).
     """
-    head_definite = bool(_DEFINITE.match(s.tokens[start].norm))
+    head_definite = bool(_DEFINITE.match(s.norms[start]))
     k = start + 1
-    while k < len(s.tokens) and k - start < 9 and not s.breaks[k]:
+    while k < len(s.norms) and k - start < 9 and not s.breaks[k]:
         span = s.span_at(k)
         if span is not None and span.kind == "person":
             break
-        token, flags = s.tokens[k], s.flags[k]
+        word, flags = s.norms[k], s.flags[k]
         if flags & (HONORIFIC | GIVEN):
             break
         construct = k == start + 1 and not head_definite
-        continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(token.norm))
+        continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(word))
         continues = continues or bool(flags & (TITLE | TITLE_WORD | NATIONALITY))
-        if not continues and token.norm.isalpha():
+        if not continues and word.isalpha():
             return k, _name_like(s, k, cues)
         k += 1
     return k, False
 
 
 def _skip_honorifics(s: _Sentence, k: int, cues: _Cues) -> int:
-    while k < len(s.tokens) and s.flags[k] & HONORIFIC and s.owner[k] is None:
+    while k < len(s.norms) and s.flags[k] & HONORIFIC and s.owner[k] is None:
         k += 1
     return k
 
 
 def _titles(s: _Sentence, cues: _Cues) -> None:
     """Titles before a name ("وزير الخارجية، ناصر بوريطة") and after one ("ناصر بوريطة، وزير الخارجية")."""
-    n = len(s.tokens)
+    n = len(s.norms)
     i = 0
     while i < n:
         if s.owner[i] is not None or not s.flags[i] & TITLE:
             i += 1
             continue
         end, name_next = _title_end(s, i, cues)
-        title = s.text[s.tokens[i].start : s.tokens[end - 1].end]
+        title = s.between(i, end)
         before = s.spans[s.owner[i - 1]] if i > 0 and s.owner[i - 1] is not None else None  # type: ignore[index]
         if role_names(title) is None or (before is not None and before.kind == "person"):
             # not a title, or the apposition of the name before it (read below)
@@ -467,7 +465,7 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
             starts_given = _given_name(s, k, cues) == "given"
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
                 s.add(_Span(k, name_end, "person", None, title, "title"))
-            elif name_next and k == end and not s.tokens[k].norm.startswith(_VERB_PREFIX):
+            elif name_next and k == end and not s.norms[k].startswith(_VERB_PREFIX):
                 strict_end = _strict_name_end(s, k, cues, limit=3)
                 # one word alone after a title is a name only when punctuation closes it ("السفير X،")
                 if strict_end - k >= 2 or (strict_end > k and (strict_end == n or s.breaks[strict_end])):
@@ -480,13 +478,13 @@ def _titles(s: _Sentence, cues: _Cues) -> None:
         k = span.end
         if s.flags[k] & TITLE and s.owner[k] is None:
             end, _ = _title_end(s, k, cues)
-            title = s.text[s.tokens[k].start : s.tokens[end - 1].end]
+            title = s.between(k, end)
             if role_names(title) is not None:
                 span.role = title
 
 
 def _honorific_names(s: _Sentence, cues: _Cues) -> None:
-    n = len(s.tokens)
+    n = len(s.norms)
     for i in range(n):
         if s.owner[i] is not None or not s.flags[i] & HONORIFIC:
             continue
@@ -503,31 +501,31 @@ def _given_name_end(s: _Sentence, i: int, cues: _Cues, strict: bool) -> int:
     A third word is taken only after a second given name or a particle (بن، آل، أبو), or when it is a family
     name with the article ("محمد البرادعي"): "محمد زيدان المحترف" stops after "زيدان".
     """
-    n = len(s.tokens)
+    n = len(s.norms)
     end = i + 1
     family_taken = False
     while end < n and end - i < 6 and not s.breaks[end] and _name_like(s, end, cues, strict=strict):
-        token = s.tokens[end]
-        previous = s.tokens[end - 1]
-        definite = bool(_DEFINITE.match(token.norm)) and token.norm not in cues.particles
-        if definite and not token.norm.startswith("ال"):
+        word = s.norms[end]
+        previous = s.norms[end - 1]
+        definite = bool(_DEFINITE.match(word)) and word not in cues.particles
+        if definite and not word.startswith("ال"):
             break  # "للصحفيين", "بالمنطقة": a preposition, not a family name
         if end - i >= 2:
-            chained = previous.norm in cues.particles or _given_name(s, end - 1, cues) is not None
-            after_particle = any(s.tokens[k].norm in cues.particles for k in range(i + 1, end))
-            family = definite and (token.norm.endswith("ي") or (after_particle and not family_taken))
-            if not (chained or family or token.norm in cues.particles):
+            chained = previous in cues.particles or _given_name(s, end - 1, cues) is not None
+            after_particle = any(s.norms[k] in cues.particles for k in range(i + 1, end))
+            family = definite and (word.endswith("ي") or (after_particle and not family_taken))
+            if not (chained or family or word in cues.particles):
                 break
-            if previous.norm not in cues.particles and _given_name(s, end, cues) is None:
+            if previous not in cues.particles and _given_name(s, end, cues) is None:
                 if definite and not family:
                     break  # "أنجلينا جولي المركز": after two names, only a family name with the article
-                if token.norm.startswith(_VERB_PREFIX):
+                if word.startswith(_VERB_PREFIX):
                     break  # "مدحت صالح يغني"
-        elif definite and strict and not token.norm.endswith("ي"):
+        elif definite and strict and not word.endswith("ي"):
             break  # after an ambiguous name only a nisba-like family name: "حسن البنا" is missed, "حسن النية" too
         family_taken = family_taken or definite
         end += 1
-    while end > i + 1 and s.tokens[end - 1].norm in cues.particles:
+    while end > i + 1 and s.norms[end - 1] in cues.particles:
         end -= 1
     return end
 
@@ -542,29 +540,29 @@ def _strict_name_end(s: _Sentence, k: int, cues: _Cues, limit: int = 2) -> int:
     if _given_name(s, k, cues) in ("given", "ambiguous"):
         # the noun, title or honorific before it is the evidence: "الدكتور فارس السقاف" takes its family name
         return _given_name_end(s, k, cues, strict=False)
-    n = len(s.tokens)
+    n = len(s.norms)
     end = k
     while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end, cues):
-        token = s.tokens[end]
-        definite = bool(_DEFINITE.match(token.norm)) and token.norm not in cues.particles
-        if definite and (end == k or not token.norm.endswith("ي")):
+        word = s.norms[end]
+        definite = bool(_DEFINITE.match(word)) and word not in cues.particles
+        if definite and (end == k or not word.endswith("ي")):
             break
         raw = s.raw(end)
         if raw.endswith(("ه", "ها", "هم")) and len(raw) > 3 and _given_name(s, end, cues) is None:
             break  # a pronoun suffix: "حضوره", "بلادها"
-        if token.norm.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
+        if word.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
             break  # most likely a verb ("الجانب الأمريكي يرى")
-        if token.norm.startswith(_FUTURE_PREFIX) and len(token.norm) > 4 and _given_name(s, end, cues) is None:
+        if word.startswith(_FUTURE_PREFIX) and len(word) > 4 and _given_name(s, end, cues) is None:
             break  # a verb in the future: "سيشارك", "ستعقد"
         end += 1
-    while end > k and s.tokens[end - 1].norm in cues.particles:
+    while end > k and s.norms[end - 1] in cues.particles:
         end -= 1
     return end
 
 
 def _introduced_names(s: _Sentence, cues: _Cues) -> None:
     """Names after a person noun or a nationality: "اللاعب المغربي X", "الروسي X Y", "زوجة X"."""
-    n = len(s.tokens)
+    n = len(s.norms)
     i = 0
     while i < n:
         if s.owner[i] is not None or not s.flags[i] & PERSON_NOUN:
@@ -585,14 +583,14 @@ def _introduced_names(s: _Sentence, cues: _Cues) -> None:
 def _cued_names(s: _Sentence, cues: _Cues) -> None:
     """Unknown names after a verb of saying, closed by punctuation or a function word:
     "قال سولانا إن ...", "وأضاف الحريري:" (not "قال مصدر", "قال متمردون")."""
-    n = len(s.tokens)
+    n = len(s.norms)
     for i in range(n - 1):
         if not s.flags[i] & SPEECH_VERB:
             continue
         if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
             continue
         k = i + 1
-        first = s.tokens[k].norm
+        first = s.norms[k]
         if s.flags[k] & SPEECH_STOP:
             continue
         if first.endswith("ا") and len(first) > 3:
@@ -606,7 +604,7 @@ def _cued_names(s: _Sentence, cues: _Cues) -> None:
 
 
 def _given_names(s: _Sentence, cues: _Cues) -> None:
-    n = len(s.tokens)
+    n = len(s.norms)
     i = 0
     while i < n:
         kind = _given_name(s, i, cues) if s.owner[i] is None else None
@@ -614,10 +612,9 @@ def _given_names(s: _Sentence, cues: _Cues) -> None:
             i += 1
             continue
         if kind == "weak":  # "علي عبدالله صالح" yes, "علي سبيل المثال" no
-            nxt = i + 1 < len(s.tokens) and not s.breaks[i + 1] and s.owner[i + 1] is None
+            nxt = i + 1 < len(s.norms) and not s.breaks[i + 1] and s.owner[i + 1] is None
             if not (
-                nxt
-                and (_given_name(s, i + 1, cues) in ("given", "ambiguous") or s.tokens[i + 1].norm in cues.particles)
+                nxt and (_given_name(s, i + 1, cues) in ("given", "ambiguous") or s.norms[i + 1] in cues.particles)
             ):
                 i += 1
                 continue
@@ -629,38 +626,38 @@ def _given_names(s: _Sentence, cues: _Cues) -> None:
 
 def _head_nouns(s: _Sentence, cues: _Cues) -> None:
     """ "وزارة الخارجية الإسبانية", "حزب العدالة والتنمية" (organisations); "مدينة X" (places)."""
-    n = len(s.tokens)
+    n = len(s.norms)
     for i in range(n):
         if s.owner[i] is not None:
             continue
-        token = s.tokens[i]
+        word = s.norms[i]
         if not s.flags[i] & (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME):
             continue
-        if s.flags[i] & ORG_HEAD and _org_head_ok(token, cues):
+        if s.flags[i] & ORG_HEAD and _org_head_ok(word, cues):
             # "شركة نوكيا", but "الحزب مستمر" is a sentence: a head with the article takes no bare proper word
-            brand = bool(s.flags[i] & BRAND) and not _DEFINITE.match(token.norm)
+            brand = bool(s.flags[i] & BRAND) and not _DEFINITE.match(word)
             k = i + 1
             while k < n and k - i < 5 and not s.breaks[k] and s.owner[k] is None:
-                t = s.tokens[k]
-                definite = t.norm.startswith("ال") or t.norm.startswith("وال")
+                following = s.norms[k]
+                definite = following.startswith("ال") or following.startswith("وال")
                 # "وزارة الداخلية": a word that ends a person's name ("الداخلية") may be part of an organisation's
-                if (s.flags[k] & FUNCTION or (s.flags[k] & STOP and not definite)) or not t.norm.isalpha():
+                if (s.flags[k] & FUNCTION or (s.flags[k] & STOP and not definite)) or not following.isalpha():
                     break
                 if k > i + 1 and not definite:
-                    if not (brand and k == i + 2 and _proper_like(t) and s.flags[k] & NAME_OK):
+                    if not (brand and k == i + 2 and _proper_like(following) and s.flags[k] & NAME_OK):
                         break  # "صحيفة ديلي تلغراف" goes on; "حزب العدالة قرر" does not
-                    if t.norm.startswith(_VERB_PREFIX) or s.flags[k] & NATIONALITY:
+                    if following.startswith(_VERB_PREFIX) or s.flags[k] & NATIONALITY:
                         break
-                if k == i + 1 and not definite and not (brand and _proper_like(t)):
+                if k == i + 1 and not definite and not (brand and _proper_like(following)):
                     break
                 k += 1
             if k > i + 1:
-                first = i + 1 if s.flags[i] & WRAPPER and not token.norm.startswith("ال") else i
+                first = i + 1 if s.flags[i] & WRAPPER and not word.startswith("ال") else i
                 s.add(_Span(first, k, "organization", cue="head"))
         elif s.flags[i] & (PLACE_HEAD | PLACE_IN_NAME) and i + 1 < n:
             if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
                 continue
-            if _DEFINITE.match(token.norm) and not _member_written(token.norm, cues.place_heads):
+            if _DEFINITE.match(word) and not _member_written(word, cues.place_heads):
                 continue  # "المدينة شهرة", "بالمدينة تحرص": "the city" is no head of a name; "العاصمة الرياض" is
             end = i + 2
             if (
@@ -668,7 +665,7 @@ def _head_nouns(s: _Sentence, cues: _Cues) -> None:
                 and not s.breaks[end]
                 and s.owner[end] is None
                 and _name_like(s, end, cues, strict=True)
-                and not s.tokens[end].norm.endswith(_PLURAL_ENDINGS)
+                and not s.norms[end].endswith(_PLURAL_ENDINGS)
             ):
                 end += 1  # "سان فرانسيسكو"; not "نهر مهروت مصابتين"
             first = i if s.flags[i] & PLACE_IN_NAME else i + 1
@@ -683,16 +680,16 @@ def _member_written(norm: str, words: frozenset[str]) -> bool:
     return any(r in words for r in surface_readings(norm))
 
 
-def _org_head_ok(token: Token, cues: _Cues) -> bool:
+def _org_head_ok(word: str, cues: _Cues) -> bool:
     """An organisation head with the article is a generic reference ("الجماعة الإرهابية") unless listed so."""
-    if not _DEFINITE.match(token.norm):
+    if not _DEFINITE.match(word):
         return True
-    return any("ال" + r in cues.org_heads_definite for r in clitic_readings(token.norm))
+    return any("ال" + r in cues.org_heads_definite for r in clitic_readings(word))
 
 
-def _proper_like(token: Token) -> bool:
+def _proper_like(word: str) -> bool:
     """A word after "شركة"/"حزب" that is a name rather than an adjective ("دولية", "عربية", "كبرى")."""
-    return not token.norm.endswith(("يه", "ي", "ين", "يون", "ات")) and len(token.norm) > 2
+    return not word.endswith(("يه", "ي", "ين", "يون", "ات")) and len(word) > 2
 
 
 def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: _Cues) -> int:
@@ -703,7 +700,7 @@ def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: _Cues) -> int:
         k += 1
     if k == i:
         return i
-    rest = s.text[s.tokens[k].start : s.tokens[j - 1].end]
+    rest = s.between(k, j)
     return k if gazetteer().lookup(rest) == entry else i
 
 
@@ -736,9 +733,9 @@ def _camel_recognizer() -> Any:
 
 def _camel_spans(s: _Sentence) -> None:
     """camel-tools' BERT NER on the sentence's words: its spans fill what the rules left unlabelled."""
-    if not s.tokens:
+    if not s.norms:
         return
-    labels = _camel_recognizer().predict_sentence([s.raw(i) for i in range(len(s.tokens))])
+    labels = _camel_recognizer().predict_sentence(list(s.raws))
     start, kind = 0, None
     for i, label in enumerate([*labels, "O"]):
         prefix, _, cls = label.partition("-")
@@ -752,7 +749,7 @@ def _camel_spans(s: _Sentence) -> None:
 def _teams(s: _Sentence, cues: _Cues) -> None:
     """Sports teams: "فريق برشلونة", "نادي الوداد", "منتخب نيجيريا", "المنتخب المغربي", "فريق المغرب التطواني";
     a city or country named after the head is the team, not the place."""
-    n = len(s.tokens)
+    n = len(s.norms)
     for i in range(n - 1):
         if not s.flags[i] & TEAM or s.owner[i] is not None or s.breaks[i + 1]:
             continue
@@ -761,14 +758,14 @@ def _teams(s: _Sentence, cues: _Cues) -> None:
         span = s.span_at(k)
         if span is not None and span.kind == "place":
             end = span.end
-            if end < n and not s.breaks[end] and s.owner[end] is None and _NISBA.match(s.tokens[end].norm):
+            if end < n and not s.breaks[end] and s.owner[end] is None and _NISBA.match(s.norms[end]):
                 end += 0 if s.flags[end] & NATIONALITY else 1  # "المغرب التطواني", not "أندرلخت البلجيكي"
             if s.move(span, first, end):
                 span.kind, span.key, span.cue = "organization", None, "team"
         elif span is None and s.owner[k] is None:
             if s.flags[i] & TEAM_IN_NAME and s.flags[k] & NATIONALITY:
                 s.add(_Span(i, k + 1, "organization", cue="team"))  # "المنتخب المغربي"
-            elif not s.flags[k] & NATIONALITY and not _DEFINITE.match(s.tokens[k].norm):
+            elif not s.flags[k] & NATIONALITY and not _DEFINITE.match(s.norms[k]):
                 end = _strict_name_end(s, k, cues, limit=3)
                 if end > k:
                     s.add(_Span(first, end, "organization", cue="team"))
@@ -776,13 +773,13 @@ def _teams(s: _Sentence, cues: _Cues) -> None:
 
 def _credits(s: _Sentence, cues: _Cues) -> None:
     """An agency credit in parentheses: "(الفرنسية)" is AFP, "(رويترز - أرشيف)" Reuters."""
-    n = len(s.tokens)
+    n = len(s.norms)
     for i in range(n):
         if not s.flags[i] & CREDIT or s.owner[i] is not None or "(" not in s.separators[i]:
             continue
-        after = s.separators[i + 1].lstrip() if i + 1 < n else s.text[s.tokens[i].end :].lstrip()
+        after = s.separators[i + 1].lstrip() if i + 1 < n else s.text[s.ends[i] :].lstrip()
         if after[:1] in (")", "-", "–", "/"):
-            key = cues.agency_credits.get(s.tokens[i].norm)
+            key = cues.agency_credits.get(s.norms[i])
             s.add(_Span(i, i + 1, "organization", key, cue="credit"))
 
 
@@ -790,7 +787,7 @@ def _join_adjacent_names(s: _Sentence) -> None:
     """An unknown name right before a name that starts with a given name is one name: "الفنان حجاج" +
     "عبد العظيم" → "حجاج عبد العظيم" (each rule found one half)."""
     for span in sorted(s.spans, key=lambda sp: sp.start):
-        if span.kind != "person" or span.key or span.end >= len(s.tokens) or s.breaks[span.end]:
+        if span.kind != "person" or span.key or span.end >= len(s.norms) or s.breaks[span.end]:
             continue
         following = s.span_at(span.end)
         if following is None or following.kind != "person" or following.key or following.cue != "given":
@@ -805,7 +802,7 @@ def _join_adjacent_names(s: _Sentence) -> None:
 
 def _state_bodies(s: _Sentence, cues: _Cues) -> None:
     """ "الحكومة اللبنانية", "والشرطة البريطانية": a state body named by its country's adjective."""
-    for i in range(len(s.tokens) - 1):
+    for i in range(len(s.norms) - 1):
         if s.owner[i] is not None or s.owner[i + 1] is not None or s.breaks[i + 1]:
             continue
         if s.flags[i] & STATE_HEAD and s.flags[i + 1] & NATIONALITY:
@@ -827,7 +824,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
     for sentence in sentences:
         s = _read(sentence.text)
         starts = compress(count(), map(and_, s.flags, repeat(GAZETTEER_START))) if s.mask & GAZETTEER_START else ()
-        for _, i, j, entry in gaz.find_tokens(s.tokens, starts):
+        for i, j, entry in gaz.find_words(s.norms, starts):
             if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
                 i = _trim_front(s, i, j, entry, cues)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
@@ -863,7 +860,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
         for span in sorted(s.spans, key=lambda sp: sp.start):
             if not span.kind:
                 continue  # joined to the span before it
-            start, end = s.tokens[span.start].start, s.tokens[span.end - 1].end
+            start, end = s.starts[span.start], s.ends[span.end - 1]
             if span.kind == "person" and span.key is None and _conjunction_before_name(s.raw(span.start), cues):
                 start += 1  # "ومحمد العنزي" is "و" + the name
             mentions.append(
@@ -900,26 +897,22 @@ def _surnames_alone(read: list[_Sentence], cues: _Cues) -> None:
         for span in s.spans:
             if span.kind != "person" or span.end - span.start < 2:
                 continue
-            last = s.tokens[span.end - 1]
-            distinctive = len(last.norm) >= 3 and last.norm not in cues.particles and last.norm not in cues.stops
+            last = s.norms[span.end - 1]
+            distinctive = len(last) >= 3 and last not in cues.particles and last not in cues.stops
             if distinctive and _given_name(s, span.end - 1, cues) is None:
-                surnames.setdefault(last.norm, span.key)
+                surnames.setdefault(last, span.key)
     if not surnames:
         return
     written = {form for name in surnames for form in _clitic_forms(name)}  # every way a surname can be written
     for s in read:
-        norms = list(map(_NORM_OF, s.tokens))
-        if written.isdisjoint(norms):
+        if written.isdisjoint(s.norms):
             continue
-        for i, norm in enumerate(norms):
+        for i, norm in enumerate(s.norms):
             if norm not in written or s.owner[i] is not None:
                 continue
             reading = next((r for r in surface_readings(norm) if r in surnames), None)
             if reading is not None:
                 s.add(_Span(i, i + 1, "person", surnames[reading], cue="surname"))
-
-
-_NORM_OF = itemgetter(2)  # Token.norm
 
 
 def _clitic_forms(name: str) -> list[str]:
@@ -1121,7 +1114,7 @@ def _definite_vocabulary(analyses: Sequence[Analysis]) -> frozenset[str]:
     norms: set[str] = set()
     for analysis in analyses:
         for sentence in analysis.sentences:
-            norms.update(_sentence_words(sentence.text)[0])
+            norms.update(_sentence_words(sentence.text).norms)
     words: set[str] = set()
     for norm in norms:
         words.update(_without_article(norm))
@@ -1139,22 +1132,22 @@ def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> boo
     not a common noun the story writes with ال, not a verb or a noun with a pronoun suffix) and the name has
     evidence: it starts with a known given name, or a title, honorific or person noun framed it, or it was
     read as a name in two articles."""
-    tokens, raws, _ = split_words(name)
-    if not tokens:
+    words = read_words(name)
+    if not words.norms:
         return False
-    flags = [_word_info(raw, t.norm) for t, raw in zip(tokens, raws, strict=True)]
-    for token, raw, f in zip(tokens, raws, flags, strict=True):
+    flags = [_word_info(raw, norm) for norm, raw in zip(words.norms, words.raws, strict=True)]
+    for word, raw, f in zip(words.norms, words.raws, flags, strict=True):
         if f & _ANY_GIVEN or f & PARTICLE:
             continue
-        if f & _COMMON_WORD or not token.norm.isalpha():
+        if f & _COMMON_WORD or not word.isalpha():
             return False
-        if not token.norm.startswith("ال") and any(r in definite for r in _readings(token.norm)):
+        if not word.startswith("ال") and any(r in definite for r in _readings(word)):
             return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
         if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
             return False  # a pronoun suffix: "وقادها"
-    if flags[0] & GIVEN or (flags[0] & GIVEN_WEAK and len(tokens) > 1 and flags[1] & (GIVEN | GIVEN_AMBIGUOUS)):
+    if flags[0] & GIVEN or (flags[0] & GIVEN_WEAK and len(flags) > 1 and flags[1] & (GIVEN | GIVEN_AMBIGUOUS)):
         return True
-    if flags[0] & GIVEN_AMBIGUOUS and len(tokens) > 1 and _NISBA.match(tokens[1].norm):
+    if flags[0] & GIVEN_AMBIGUOUS and len(flags) > 1 and _NISBA.match(words.norms[1]):
         return True  # "حسن البرغوثي"; but "سلمي سيتطلب" (peaceful ... will require) needs more
     if group.roles or any(group.cued.get(cue) for cue in _STRONG_CUES):
         return True
@@ -1199,16 +1192,17 @@ class _SentenceCues:
 
 
 @lru_cache(maxsize=8192)
-def _sentence_words(text: str) -> tuple[list[str], list[int]]:
-    """`word_norms` of a sentence, remembered for the story's other passes (venue, date, vocabulary)."""
-    return word_norms(text)
+def _sentence_words(text: str) -> Words:
+    """`read_words` of a sentence, remembered for the story's other passes (venue, date, vocabulary)."""
+    return read_words(text)
 
 
 @lru_cache(maxsize=4096)
 def _sentence_cues(text: str) -> _SentenceCues:
     """A sentence's words and where its event nouns, venue cues and date cues are (cached: a sentence that
     names several places or dates is read once)."""
-    norms, ends = _sentence_words(text)
+    words = _sentence_words(text)
+    norms, ends = words.norms, words.ends
     flags = list(map(_cue_flags, norms))
     events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
     venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)

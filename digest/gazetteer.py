@@ -95,11 +95,6 @@ def _normalize_word(word: str) -> str:
     return normalize(word)
 
 
-@lru_cache(maxsize=200_000)
-def _bare_word(word: str) -> str:
-    return bare(word)
-
-
 def tokenize(text: str) -> list[Token]:
     """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
     return split_words(text)[0]
@@ -128,42 +123,42 @@ _NORM_OF = itemgetter(2)  # Token.norm, read in C
 _SPLIT = re.compile(f"({_WORD.pattern})")
 
 
-def split_words(text: str) -> tuple[list[Token], list[str], list[str]]:
-    """`tokenize`, with each token's text as written and the text before it (separators, for punctuation).
+class Words(NamedTuple):
+    """A text's words as parallel lists, with no object per word (`read_words`)."""
 
-    Built with `map` and `accumulate` over one `re.split`: this runs on every sentence of every article.
+    norms: list[str]  # normalised
+    raws: list[str]  # as written
+    starts: list[int]  # character offsets of each word in the text
+    ends: list[int]
+    separators: list[str]  # separators[i]: the text before word i
+
+
+def read_words(text: str) -> Words:
+    """The words of a text as `tokenize` reads them ("عبد الله" and "أبو ظبي" are one word), as parallel lists.
+
+    Built with `map` and `accumulate` over one `re.split`: this runs on every sentence of every article, and
+    making no tuple per word also spares the garbage collector.
     """
     parts = _SPLIT.split(text)
     raws = parts[1::2]
     separators = parts[0:-1:2]
     offsets = list(accumulate(map(len, parts)))
     norms = list(map(_NORM.__getitem__, raws))
-    spans = zip(offsets[0:-1:2], offsets[1::2], norms, map(_BARE.__getitem__, norms), strict=True)
-    tokens = list(map(tuple.__new__, repeat(Token), spans))
-    if _JOIN_FIRST.isdisjoint(norms):
-        return tokens, raws, separators
-    for i in reversed(_joined_pairs(norms, offsets)):  # from the end, so that earlier indices stay valid
-        first, second = tokens[i], tokens[i + 1]
-        norm = first.norm + second.norm
-        tokens[i : i + 2] = [Token(first.start, second.end, norm, _bare_word(norm))]
-        raws[i : i + 2] = [text[first.start : second.end]]
-        del separators[i + 1]
-    return tokens, raws, separators
-
-
-def word_norms(text: str) -> tuple[list[str], list[int]]:
-    """The normalised words of a text as `split_words` reads them (joined words included) and where each ends,
-    without building tokens: for passes that only look words up."""
-    parts = _SPLIT.split(text)
-    norms = list(map(_NORM.__getitem__, parts[1::2]))
-    offsets = list(accumulate(map(len, parts)))
+    starts = offsets[0:-1:2]
     ends = offsets[1::2]
-    if _JOIN_FIRST.isdisjoint(norms):
-        return norms, ends
-    for i in reversed(_joined_pairs(norms, offsets)):
-        norms[i : i + 2] = [norms[i] + norms[i + 1]]
-        del ends[i]
-    return norms, ends
+    if not _JOIN_FIRST.isdisjoint(norms):
+        for i in reversed(_joined_pairs(norms, offsets)):  # from the end, so that earlier indices stay valid
+            norms[i : i + 2] = [norms[i] + norms[i + 1]]
+            raws[i : i + 2] = [text[starts[i] : ends[i + 1]]]
+            del starts[i + 1], ends[i], separators[i + 1]
+    return Words(norms, raws, starts, ends, separators)
+
+
+def split_words(text: str) -> tuple[list[Token], list[str], list[str]]:
+    """`tokenize`, with each token's text as written and the text before it (separators, for punctuation)."""
+    norms, raws, starts, ends, separators = read_words(text)
+    spans = zip(starts, ends, norms, map(_BARE.__getitem__, norms), strict=True)
+    return list(map(tuple.__new__, repeat(Token), spans)), raws, separators
 
 
 def _joined_pairs(norms: list[str], offsets: list[int]) -> list[int]:
@@ -326,9 +321,12 @@ class Gazetteer:
 
         `starts`, when given, are the only indices (ascending) where a name may begin (see `starts_name`).
         """
+        return [(tokens, i, j, entry) for i, j, entry in self.find_words(list(map(_NORM_OF, tokens)), starts)]
+
+    def find_words(self, norms: list[str], starts: Iterable[int] | None = None) -> list[tuple[int, int, Entry]]:
+        """`find_tokens` over normalised words: (first index, end index, entry), leftmost longest."""
         found = []
-        cache, n, end = self._tails, len(tokens), 0
-        norms = list(map(_NORM_OF, tokens))
+        cache, n, end = self._tails, len(norms), 0
         for i in range(n) if starts is None else starts:
             if i < end:
                 continue
@@ -339,7 +337,7 @@ class Gazetteer:
             for size, tail, entry in candidates:
                 if size == 1 or (i + size <= n and norms[i + 1 : i + size] == tail):
                     end = i + size
-                    found.append((tokens, i, end, entry))
+                    found.append((i, end, entry))
                     break
         return found
 
