@@ -228,7 +228,8 @@ class _Triggers(dict[str, int]):
     """Which extractor families a folded sentence wakes: each whitespace-separated chunk of it → one bit per family
     whose literal words it holds (or a number, for counts), computed once per distinct chunk. A literal without
     a space lies inside one chunk, so OR-ing the chunks' bits is the same as testing every literal on the whole
-    sentence, at the price of one dict lookup per chunk; literals with a space are tested on the sentence."""
+    sentence, at the price of one dict lookup per chunk. Literals with a space ("لا صحة") are tested on the
+    sentence, and only when a chunk holds their longest word (each of their words lies inside one chunk)."""
 
     def __init__(self, keywords: dict[str, tuple[str, ...] | None], number_words: frozenset[str]) -> None:
         super().__init__()
@@ -238,22 +239,26 @@ class _Triggers(dict[str, int]):
         self.words = tuple(
             (1 << k, tuple(w for w in words if not _has_space(w))) for k, words in enumerate(keywords.values()) if words
         )
+        # (family bit, bit of "a chunk holds the longest word of one of its phrases", the phrases)
         self.phrases = tuple(
-            (1 << k, phrases)
+            (1 << k, 1 << (len(self.families) + k), phrases)
             for k, words in enumerate(keywords.values())
             if (phrases := tuple(w for w in words or () if _has_space(w)))
         )
+        self.parts = tuple((part_bit, tuple(max(p.split(), key=len) for p in ps)) for _, part_bit, ps in self.phrases)
+        self.family_bits = (1 << len(self.families)) - 1
         # one search tells the chunks that hold no literal at all (most of them) from the others
-        self.any_word = re.compile("|".join(re.escape(w) for _, words in self.words for w in words))
+        literals = [w for _, words in (*self.words, *self.parts) for w in words]
+        self.any_literal = re.compile("|".join(map(re.escape, literals)))
         self.number_words = number_words
-        self.named: dict[int, frozenset[str]] = {}  # bits → the families they stand for
+        self.named: dict[int, frozenset[str]] = {}  # family bits → the families they stand for
 
     def __missing__(self, chunk: str) -> int:
         if len(self) > 200_000:
             self.clear()
         bits = self.counts if _DIGIT.search(chunk) or chunk in self.number_words else 0
-        if self.any_word.search(chunk):
-            for bit, words in self.words:
+        if self.any_literal.search(chunk):
+            for bit, words in (*self.words, *self.parts):
                 if any(word in chunk for word in words):
                     bits |= bit
         self[chunk] = bits
@@ -262,9 +267,10 @@ class _Triggers(dict[str, int]):
     def wanted(self, norm: str) -> frozenset[str]:
         """The families whose literal words the folded sentence holds ("counts" when it holds a number)."""
         bits = reduce(or_, map(self.__getitem__, norm.split()), 0)
-        for bit, phrases in self.phrases:
-            if not bits & bit and any(phrase in norm for phrase in phrases):
+        for bit, part_bit, phrases in self.phrases:
+            if bits & part_bit and not bits & bit and any(phrase in norm for phrase in phrases):
                 bits |= bit
+        bits &= self.family_bits
         named = self.named.get(bits)
         if named is None:
             named = self.named[bits] = frozenset(f for k, f in enumerate(self.families) if bits >> k & 1) | self.always
@@ -350,9 +356,15 @@ def _entry_names(entry: Any, surface: str) -> Localized:
     return {lang: names.get(lang) or surface for lang in ("ar", "en", "es")}
 
 
-@lru_cache(maxsize=4096)
-def _lookup_cached(surface: str) -> gazetteer.Entry | None:
-    return _gazetteer().lookup(surface)
+@lru_cache(maxsize=65_536)
+def _identity(surface: str, key: str | None) -> tuple[str, tuple[tuple[str, str], ...], str | None]:
+    """The key, names and country of a name as written (names repeat across sentences and articles)."""
+    entry = _gazetteer().lookup(surface)
+    names = _entry_names(entry, surface) if entry is not None else {lang: surface for lang in ("ar", "en", "es")}
+    if key is None:
+        key = getattr(entry, "key", None) or "~" + arabic.strip_article(_fold_word(surface))
+    country = getattr(entry, "country", None) if entry is not None else None
+    return key, tuple(names.items()), country
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -371,19 +383,15 @@ class _Entity:
 
 
 def _entity_from(surface: str, kind: str, key: str | None, start: int, end: int, role: str | None) -> _Entity:
-    entry = _lookup_cached(surface)
-    names = _entry_names(entry, surface) if entry is not None else {lang: surface for lang in ("ar", "en", "es")}
-    if key is None:
-        key = getattr(entry, "key", None) or "~" + arabic.strip_article(fold(surface))
-    country = getattr(entry, "country", None) if entry is not None else None
-    return _Entity(key, kind, names, start, end, country, role)
+    key, names, country = _identity(surface, key)
+    return _Entity(key, kind, dict(names), start, end, country, role)
 
 
 def _locate(norm: str, mentions: Sequence[Mention]) -> list[_Entity]:
     entities = []
     cursor = 0
     for mention in sorted(mentions, key=lambda m: m.start):
-        needle = fold(mention.text)
+        needle = _fold_word(mention.text)
         at = norm.find(needle, cursor) if needle else -1
         if at < 0:
             continue
@@ -398,7 +406,7 @@ def _gazetteer_entities(text: str, norm: str) -> list[_Entity]:
     cursor = 0
     for start, end, entry in gaz.find(text):
         surface = text[start:end]
-        needle = fold(surface)
+        needle = _fold_word(surface)
         at = norm.find(needle, cursor)
         if at < 0:
             continue
@@ -493,6 +501,9 @@ def fold(text: str) -> str:
         return arabic.normalize(text)
     return text
 
+
+_fold_word = lru_cache(maxsize=65_536)(fold)
+"""`fold`, remembered: for names, dates and words, which repeat across sentences and articles."""
 
 _DIGIT = re.compile(r"\d")
 _SUBJECT_GAP = re.compile(r"\s*(?:من|في)\s*$")
@@ -772,7 +783,7 @@ def _date_near(ctx: _Context, pos: int, window: int = 40) -> DateMention | None:
     """The date written nearest after `pos` (within `window` characters), else just before it."""
     located = []
     for mention in ctx.dates:
-        at = ctx.norm.find(fold(mention.text))
+        at = ctx.norm.find(_fold_word(mention.text))
         if at >= 0:
             located.append((at, mention))
     after = [(at, m) for at, m in located if pos <= at <= pos + window]
@@ -822,7 +833,7 @@ def _events(ctx: _Context) -> Iterator[Claim]:
 
 def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
     """Whether a founding word stands between an event word and a date (the date is then the founding's)."""
-    at = ctx.norm.find(fold(mention.text))
+    at = ctx.norm.find(_fold_word(mention.text))
     lo, hi = sorted((pos, at))
     return any(r.row["kind"] == "founded" and r.search(ctx.norm, lo, hi) for r in ctx.lex.events)
 
@@ -1001,7 +1012,7 @@ def _after_speaker(ctx: _Context, lo: int, hi: int) -> int:
 def _surface(ctx: _Context, start: int, end: int) -> str:
     """The original spelling of the folded span [start, end) of the sentence (same words, same order)."""
     folded = ctx.norm.split()
-    original = [w for w in ctx.sentence.text.split() if fold(w)]
+    original = [w for w in ctx.sentence.text.split() if _fold_word(w)]
     if len(folded) != len(original):
         return ctx.norm[start:end]
     first = len(ctx.norm[:start].split()) - (start > 0 and not ctx.norm[start - 1].isspace())  # a word begun
@@ -1122,7 +1133,7 @@ def _titles(article: Article, sentences: Sequence[Sentence], mentions: Sequence[
 
 
 def _role_key(role: str) -> str:
-    return fold(role).replace("اميرك", "امريك").strip()
+    return _fold_word(role).replace("اميرك", "امريك").strip()
 
 
 def _with_roles(
