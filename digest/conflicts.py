@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache, reduce
+from itertools import accumulate
 from operator import or_
 from typing import Any
 
@@ -147,6 +148,7 @@ class Lexicon:
     denials: tuple[_Rule, ...] = ()
     report_fillers: frozenset[str] = frozenset()
     report_speakers: frozenset[str] = frozenset()
+    any_unit: re.Pattern[str] = re.compile("(?!)")  # matches where one of `units` does (a quick test)
 
 
 def _top_level(pattern: str, separator: str = "|") -> list[str]:
@@ -335,6 +337,7 @@ def lexicon() -> Lexicon:
         denials=_rules("denials.tsv"),
         report_fillers=frozenset(read_lines("claims/report_fillers.txt")),
         report_speakers=frozenset(read_lines("claims/report_speakers.txt")),
+        any_unit=re.compile(_alternation(rule.pattern.pattern for rule in _rules("units.tsv"))),
     )
 
 
@@ -649,12 +652,12 @@ def _representation(ctx: _Context) -> Iterator[Claim]:
             yield ctx.claim(subject, attribute, dict(value), agent.key, _modality(ctx, start))
 
 
-def _number_at(ctx: _Context, words: list[re.Match[str]], i: int) -> tuple[float, int] | None:
+def _number_at(ctx: _Context, words: list[str], i: int) -> tuple[float, int] | None:
     """The number written from word `i` on (digits, number words, multipliers), and the index after it."""
     numbers = ctx.lex.numbers
     total, current, j, seen = 0.0, 0.0, i, False
     while j < len(words):
-        word = words[j].group()
+        word = words[j]
         bare = word[1:] if seen and word.startswith("و") and word[1:] in numbers else word
         if _NUMBER.fullmatch(bare):
             if seen:
@@ -680,25 +683,38 @@ def _digits(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+_COUNT_WORDS = re.compile(r"(\d+(?:[.,]\d+)*|\w+)")
+
+
 def _counts(ctx: _Context) -> Iterator[Claim]:
-    words = list(re.finditer(r"\d+(?:[.,]\d+)*|\w+", ctx.norm))
-    i = 0
-    while i < len(words):
-        first = words[i].group()
-        parsed = _number_at(ctx, words, i) if first[0].isdigit() or first in ctx.lex.numbers else None
+    # the words (numbers whole: "1,500") and where they start and end, from one split (no match object per word)
+    parts = _COUNT_WORDS.split(ctx.norm)
+    texts = parts[1::2]
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends = offsets[0:-1:2], offsets[1::2]
+    numbers = ctx.lex.numbers
+    # where a number can start: digits or a number word (one pass in a comprehension, not the loop below)
+    firsts = [i for i, text in enumerate(texts) if text[0].isdigit() or text in numbers]
+    after = 0  # the words before this index belong to a number already read
+    for i in firsts:
+        if i < after:
+            continue
+        parsed = _number_at(ctx, texts, i)
         if parsed is None:
-            i += 1
+            after = i + 1
             continue
         amount, j = parsed
-        start = words[i].start()
-        i = j
-        if amount <= 0 or j >= len(words):
+        start = starts[i]
+        after = j
+        if amount <= 0 or j >= len(texts):
             continue
-        k = j + 1 if words[j].group() == "من" and j + 1 < len(words) else j
-        unit = next((r for r in ctx.lex.units if r.pattern.match(ctx.norm, words[k].start())), None)
+        k = j + 1 if texts[j] == "من" and j + 1 < len(texts) else j
+        if not ctx.lex.any_unit.match(ctx.norm, starts[k]):
+            continue  # most numbers count nothing listed: a year, a date, an age
+        unit = next((r for r in ctx.lex.units if r.pattern.match(ctx.norm, starts[k])), None)
         if unit is None:
             continue
-        unit_end = unit.pattern.match(ctx.norm, words[k].start()).end()  # type: ignore[union-attr]
+        unit_end = unit.pattern.match(ctx.norm, starts[k]).end()  # type: ignore[union-attr]
         context = _count_context(ctx, unit, start, unit_end)
         if context is None:
             continue
@@ -708,7 +724,7 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
                 op = rule.row["op"]
                 break
         for rule in ctx.lex.quantifiers_after:
-            word_end = words[k].end()
+            word_end = ends[k]
             if rule.pattern.match(ctx.norm[word_end : word_end + 25]):
                 op = rule.row["op"]
                 break
