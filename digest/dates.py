@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from itertools import accumulate, compress
 from typing import Any
 
 from digest.resources import read_tsv
@@ -233,20 +234,51 @@ def _trigger_pattern(triggers: frozenset[str], digits: bool) -> re.Pattern[str]:
     return re.compile(words + (r"|(?<!\d)(?P<d>\(?\d)" if digits else ""))
 
 
+class _StartsInChunk(dict[str, tuple[int, ...]]):
+    """A chunk of folded text between two spaces → the offsets in it where a date expression can start, read once
+    per distinct chunk (chunks repeat). The trigger pattern looks at most one character around a word or a digit
+    and never matches a space, and a chunk's neighbours are spaces (or nothing), so a chunk read alone gives the
+    offsets it has inside its line."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        super().__init__()
+        self.pattern = pattern
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        if len(self) > 200_000:
+            self.clear()
+        out: list[int] = []
+        for m in self.pattern.finditer(chunk):
+            if m["w"] is not None:
+                out.append(m.start("w"))
+            else:
+                start = m.start("d")
+                out.append(start)
+                if chunk[start] == "(":
+                    out.append(start + 1)
+        starts = self[chunk] = tuple(out)
+        return starts
+
+
+@lru_cache(maxsize=4)
+def _starts_in_chunk(triggers: frozenset[str], digits: bool) -> _StartsInChunk:
+    return _StartsInChunk(_trigger_pattern(triggers, digits))
+
+
 def _candidates(work: str, triggers: frozenset[str], digits: bool) -> list[int]:
     """Offsets where a date expression can start: at a trigger word (after a glued و/ف), at a number (and at the
     "(" before it). Trying the full pattern only there is far cheaper than trying it at every position."""
     folded = work.lower().replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ى", "ي").replace("ة", "ه")
     folded = folded.replace("’", "'")  # every replacement keeps the length: offsets stay valid
-    out = []
-    for m in _trigger_pattern(triggers, digits).finditer(folded):
-        if m["w"] is not None:
-            out.append(m.start("w"))
-        else:
-            start = m.start("d")
-            out.append(start)
-            if folded[start] == "(":
-                out.append(start + 1)
+    chunks = folded.split(" ")
+    found = list(map(_starts_in_chunk(triggers, digits).__getitem__, chunks))
+    if not any(found):
+        return []
+    ends = list(accumulate(map(len, chunks)))
+    out: list[int] = []
+    for i in compress(range(len(chunks)), found):
+        chunk_start = ends[i] - len(chunks[i]) + i  # i spaces before it
+        out.extend(chunk_start + start for start in found[i])
     return out
 
 

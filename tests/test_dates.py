@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest import dates
 from digest.dates import FoundDate, find_dates, parse_datetime
 
 WED = datetime(2022, 5, 11, 9, 0)  # a Wednesday
@@ -142,3 +143,43 @@ def test_any_text_gives_consistent_spans(text: str) -> None:
     for found in find_dates(text, TUE):
         assert text[found.start : found.end] == found.text
         assert found.precision in ("day", "month", "year")
+
+
+def _candidates_by_scanning(text: str, digits: bool) -> list[int]:
+    """Where a date can start, by running the trigger pattern over the whole folded line (the slow reference)."""
+    lex = dates._lexicon()
+    folded = text.lower().replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ى", "ي").replace("ة", "ه")
+    folded = folded.replace("’", "'")
+    out = []
+    for m in dates._trigger_pattern(lex.triggers, digits).finditer(folded):
+        if m["w"] is not None:
+            out.append(m.start("w"))
+        else:
+            out.append(m.start("d"))
+            if folded[m.start("d")] == "(":
+                out.append(m.start("d") + 1)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال امس الثلاثاء (2022) إن اجتماع 11 ماي  سيعقد\tفي مراكش، يوم11/05/2022.",
+        "ومايو اليمايو 3مارس يمارس (٣) ((12 _أمس",
+        "لا تاريخ هنا",
+        "",
+    ],
+)
+def test_candidates_read_by_chunk_are_the_full_scan(text: str) -> None:
+    for digits in (True, False):
+        assert dates._candidates(text, dates._lexicon().triggers, digits) == _candidates_by_scanning(text, digits)
+
+
+PIECES = ["أمس", "ومايو", "مايو", "ي", "(", "12", "٣", " ", "  ", "\n", "،", "x", "_"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=10))
+def test_candidates_of_any_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert dates._candidates(text, dates._lexicon().triggers, True) == _candidates_by_scanning(text, True)
