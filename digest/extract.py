@@ -35,14 +35,14 @@ import os
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, reduce
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from operator import and_, or_
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from digest import dates as date_finder
 from digest.arabic import normalize, stop_words
@@ -63,6 +63,7 @@ from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentenc
 from digest.options import ExtractOptions
 from digest.resources import read_json, read_lines
 
+_Value = TypeVar("_Value")
 _DEFINITE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)")
 _HARD_BREAK = frozenset('،,.;؛:!?؟()[]{}|/–—-•\n"«»“”')
 _KIND_OF_ENTRY = {"person": "person", "organization": "organization", "place": "place", "country": "place"}
@@ -157,10 +158,15 @@ def _cues() -> _Cues:
     )
 
 
+_CLITIC_LETTERS = frozenset("وفبلك")  # a word starting with none of them has no clitic reading
+
+
 @lru_cache(maxsize=300_000)
 def _readings(norm: str) -> tuple[str, ...]:
     """What a written word can be once the article and clitics are off: as written, bare, without و/ف + ب/ل/ك
     ("والشيخ" → "الشيخ", "للاعب" → "اللاعب"); cue lists are looked up with every reading."""
+    if norm[:1] not in _CLITIC_LETTERS:
+        return (norm, bare(norm)) if norm.startswith("ال") and len(norm) >= 4 else (norm,)
     out = [norm, *clitic_readings(norm)]
     # a conjunction or preposition glued to a word listed with its article: "والشيخ", "للاعب"
     rest = norm[1:] if norm[:1] in "وف" and len(norm) > 3 else norm
@@ -224,8 +230,23 @@ def _word_info(raw: str, norm: str) -> int:
 _INFO: dict[str, int] = {}  # raw word → flags; a plain dict is faster than lru_cache on this hot path
 
 
-@lru_cache(maxsize=300_000)
-def _cue_flags(norm: str) -> int:
+class _PerWord(dict[str, _Value]):
+    """A pure function of a word, remembered: `map(cache.__getitem__, words)` stays in C for words already seen
+    (faster than lru_cache on the hot paths); cleared when it grows past `limit`."""
+
+    def __init__(self, compute: Callable[[str], _Value], limit: int = 300_000) -> None:
+        super().__init__()
+        self.compute = compute
+        self.limit = limit
+
+    def __missing__(self, word: str) -> _Value:
+        if len(self) > self.limit:
+            self.clear()
+        value = self[word] = self.compute(word)
+        return value
+
+
+def _compute_cue_flags(norm: str) -> int:
     """The cue lists a normalised word is in, whatever its spelling: the part of `_word_info` that the per-story
     passes need (event nouns, venue and date cues)."""
     cues = _cues()
@@ -240,10 +261,13 @@ def _cue_flags(norm: str) -> int:
     return flags
 
 
+_CUE_FLAGS = _PerWord(_compute_cue_flags)
+
+
 def _compute_word_info(raw: str, norm: str) -> int:
     cues = _cues()
     word_bare = bare(norm)
-    flags = _cue_flags(norm)
+    flags = _CUE_FLAGS[norm]
     if norm in cues.speech_verbs:
         flags |= SPEECH_VERB
     if norm in cues.particles:
@@ -1115,16 +1139,15 @@ def _definite_vocabulary(analyses: Sequence[Analysis]) -> frozenset[str]:
     for analysis in analyses:
         for sentence in analysis.sentences:
             norms.update(_sentence_words(sentence.text).norms)
-    words: set[str] = set()
-    for norm in norms:
-        words.update(_without_article(norm))
-    return frozenset(words)
+    return frozenset(chain.from_iterable(map(_WITHOUT_ARTICLE.__getitem__, norms)))
 
 
-@lru_cache(maxsize=300_000)
 def _without_article(norm: str) -> tuple[str, ...]:
     """The readings of a word that carry the article, without it ("بالظروف" → "ظروف")."""
     return tuple(r[2:] for r in _readings(norm) if r.startswith("ال") and len(r) > 3)
+
+
+_WITHOUT_ARTICLE = _PerWord(_without_article)
 
 
 def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> bool:
@@ -1203,7 +1226,7 @@ def _sentence_cues(text: str) -> _SentenceCues:
     names several places or dates is read once)."""
     words = _sentence_words(text)
     norms, ends = words.norms, words.ends
-    flags = list(map(_cue_flags, norms))
+    flags = list(map(_CUE_FLAGS.__getitem__, norms))
     events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
     venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)
     when = frozenset(i for i, f in enumerate(flags) if f & DATE_CUE)

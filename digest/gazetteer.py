@@ -32,6 +32,7 @@ _LANGS = ("ar", "en", "es")
 _WORD = re.compile(r"[^\W_][\w\u064B-\u065F\u0670\u0640\u200C\u200D]*")
 _CONJ = "وف"
 _PREP = "بلك"
+_CLITICS = frozenset(_CONJ + _PREP)  # a word starting with none of them has no clitic reading
 # First words that join the next one when it starts with ال or is a known second half ("عبد الله" = "عبدالله").
 _JOIN_FIRST = frozenset({"عبد", "ابو", "بو"})
 
@@ -78,6 +79,8 @@ def bare(token: str) -> str:
 @lru_cache(maxsize=200_000)
 def clitic_readings(token: str) -> tuple[str, ...]:
     """The bare forms a normalised first word can stand for: as written, and without و/ف + ب/ل/ك in front."""
+    if token[:1] not in _CLITICS:
+        return (bare(token),)
     out = [bare(token)]
     rest = token
     if len(rest) > 3 and rest[0] in _CONJ:
@@ -197,6 +200,8 @@ def surface_key(surface: str) -> tuple[str, ...]:
 @lru_cache(maxsize=200_000)
 def surface_readings(token: str) -> tuple[str, ...]:
     """What a normalised first word can be once clitics are taken off: "وبالمغرب" → "المغرب", "للمغرب" → "المغرب"."""
+    if token[:1] not in _CLITICS:
+        return (token,)
     out = [token]
     rest = token
     if len(rest) > 3 and rest[0] in _CONJ:
