@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, reduce
+from functools import cache, lru_cache, reduce
 from itertools import chain, compress, count, repeat
 from operator import and_, or_
 from pathlib import Path
@@ -1150,11 +1150,11 @@ def _without_article(norm: str) -> tuple[str, ...]:
 _WITHOUT_ARTICLE = _PerWord(_without_article)
 
 
-def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> bool:
+def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset[str]]) -> bool:
     """Whether an unknown person's name looks like a name: every word may be part of a name (not a cue word,
-    not a common noun the story writes with ال, not a verb or a noun with a pronoun suffix) and the name has
-    evidence: it starts with a known given name, or a title, honorific or person noun framed it, or it was
-    read as a name in two articles."""
+    not a common noun the story writes with ال (`definite()`), not a verb or a noun with a pronoun suffix) and
+    the name has evidence: it starts with a known given name, or a title, honorific or person noun framed it,
+    or it was read as a name in two articles."""
     words = read_words(name)
     if not words.norms:
         return False
@@ -1164,7 +1164,7 @@ def _plausible_person(group: _Group, name: str, definite: frozenset[str]) -> boo
             continue
         if f & _COMMON_WORD or not word.isalpha():
             return False
-        if not word.startswith("ال") and any(r in definite for r in _readings(word)):
+        if not word.startswith("ال") and not definite().isdisjoint(_readings(word)):
             return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
         if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
             return False  # a pronoun suffix: "وقادها"
@@ -1184,7 +1184,11 @@ _NISBA = re.compile(r"^ال\w{2,}ي$")  # a family name like "البرغوثي",
 
 def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Actor, ...]:
     groups = _groups(analyses)
-    definite = _definite_vocabulary(analyses) if any(g.entry is None for g in groups) else frozenset()
+
+    @cache
+    def definite() -> frozenset[str]:  # read only for a story that has a name to check against it
+        return _definite_vocabulary(analyses)
+
     actors = []
     for group in groups:
         actor = _actor(group)
