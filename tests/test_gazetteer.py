@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.gazetteer import gazetteer, name_key, nisba_forms, role_names
+from digest.gazetteer import gazetteer, name_key, nisba_forms, read_words, role_names, split_words
 
 
 @pytest.mark.parametrize(
@@ -148,3 +148,27 @@ def test_role_uses_person_country_when_title_has_none() -> None:
 def test_name_key_ignores_article_and_spelling() -> None:
     assert name_key("الأميركي") == name_key("اميركي")
     assert name_key("عبد الله") == name_key("عبدالله")
+
+
+@pytest.mark.parametrize(
+    ("text", "raws", "separators"),
+    [
+        (
+            "التقى عبد الله بن زايد في أبو ظبي، وأبو أبو مازن",
+            ["التقى", "عبد الله", "بن", "زايد", "في", "أبو ظبي", "وأبو", "أبو مازن"],
+            ["", " ", " ", " ", " ", " ", "، ", " "],
+        ),
+        (  # joined across a gap of two characters, not three; "أبو" at the end joins nothing
+            "عبد، الله وعبد الرحمن عبد   الله أبو",
+            ["عبد، الله", "وعبد", "الرحمن", "عبد", "الله", "أبو"],
+            ["", " ", " ", " ", "   ", " "],
+        ),
+        ("", [], []),
+    ],
+)
+def test_read_words_joins_compound_names(text: str, raws: list[str], separators: list[str]) -> None:
+    words = read_words(text)
+    assert words.raws == raws and words.separators == separators
+    assert [text[start:end] for start, end in zip(words.starts, words.ends, strict=True)] == raws
+    tokens, token_raws, _ = split_words(text)
+    assert words.norms == [t.norm for t in tokens] and token_raws == raws
