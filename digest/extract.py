@@ -12,8 +12,10 @@ Per article (called from `analyze`):
    e. optionally (`backend="camel"`, `ExtractOptions.ner_backend`), camel-tools' BERT NER when its model is
       installed; never required, never downloaded, and slow (for evaluation and small batches).
    Speed: each distinct written word is read once (`_word_info`: one bit per cue list, its given-name kind,
-   whether it can be part of a name); a sentence is split with `re.split` and mapped through cached dicts, and a
-   rule runs only when one of the sentence's words carries its cue.
+   whether it can be part of a name); a sentence is split with `re.split` into parallel lists (no object per
+   word, `gazetteer.read_words`) and mapped through cached dicts, and a rule runs only when one of the
+   sentence's words carries its cue. Per story, each sentence is read once for venue, date and vocabulary
+   (`_sentence_words`), and only the cue flags those need (`_CUE_FLAGS`).
 2. `find_dates`: `digest.dates.find_dates` on each sentence, resolved against the publication date.
 
 Per story: `extract(analyses, options) -> StoryFacts`:
