@@ -7,7 +7,6 @@ Because each call needs only its article, `analyze_all` can spread articles over
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +14,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from digest import arabic, conflicts, extract
+from digest.forking import can_fork, forked_pool
 from digest.model import Analysis, Article, Sentence
 
 
@@ -73,10 +73,10 @@ def analyze_all(articles: Sequence[Article], workers: int = 1) -> list[Analysis]
         return [analyze(a) for a in articles]
     size = max(8, min(256, len(articles) // (workers * 16)))
     spans = [(start, min(start + size, len(articles))) for start in range(0, len(articles), size)]
-    if "fork" in multiprocessing.get_all_start_methods():
+    if can_fork():
         _forked_articles = articles
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with forked_pool(workers) as pool:
                 results = list(pool.map(_analyze_span, spans))
         finally:
             _forked_articles = ()

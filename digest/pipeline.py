@@ -16,16 +16,15 @@ stage's name as it starts, and `on_stage` ("start" | "end", stage) around each s
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from digest import analyze, cluster, conflicts, deliver, extract, ingest, render, summarize, translate
+from digest.forking import can_fork, forked_pool
 from digest.model import Analysis, Briefing, InputsReport, Story
 from digest.options import Options
 
@@ -100,13 +99,13 @@ def synthesize_all(analyses: Sequence[Analysis], groups: Sequence[Sequence[int]]
     global _forked_work
     furniture = summarize.site_furniture(analyses, groups, options.summary)
     workers = workers_for(options)
-    if workers <= 1 or len(groups) < 100 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(groups) < 100 or not can_fork():
         return [synthesize([analyses[i] for i in group], options, furniture) for group in groups]
     size = max(4, min(64, len(groups) // (workers * 16)))
     spans = [(start, min(start + size, len(groups))) for start in range(0, len(groups), size)]
     _forked_work = (analyses, groups, options, furniture)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with forked_pool(workers) as pool:
             detached = [story for chunk in pool.map(_synthesize_span, spans) for story in chunk]
     finally:
         _forked_work = None

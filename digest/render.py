@@ -21,11 +21,9 @@ dates and numbers are written by Babel in each edition's language; labels come f
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
@@ -40,6 +38,7 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 
 from digest.errors import ConfigError
+from digest.forking import can_fork, forked_pool
 from digest.model import Article, Briefing, Story
 from digest.options import RenderOptions
 from digest.resources import read_json
@@ -534,14 +533,14 @@ def _beside(jobs: dict[str, Callable[[], bytes]], parallel: bool) -> Iterator[di
     this process); the dict it yields holds their results once the body is done. Without `parallel`, or where
     processes cannot be forked, the jobs run here after the body."""
     results: dict[str, bytes] = {}
-    if not parallel or not jobs or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel or not jobs or not can_fork():
         yield results
         results.update((name, job()) for name, job in jobs.items())
         return
     global _forked_jobs
     _forked_jobs = jobs
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with forked_pool(1) as pool:
             futures = {name: pool.submit(_run_forked_job, name) for name in jobs}
             yield results
             results.update((name, future.result()) for name, future in futures.items())

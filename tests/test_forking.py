@@ -1,0 +1,44 @@
+"""The forked paths of analyze and synthesize give what one process gives, and leave the collector as it was."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import replace
+
+import pytest
+
+from digest import analyze, ingest, pipeline
+from digest.forking import can_fork
+from digest.options import IngestOptions, Options
+
+from .conftest import SAMPLES
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+
+
+@pytest.fixture(scope="module")
+def articles() -> list:
+    """240 articles: the samples, each cut at a different paragraph (enough to take the parallel path)."""
+    base = ingest.ingest([SAMPLES], IngestOptions()).articles
+    out = []
+    for n in range(240):
+        article = base[n % len(base)]
+        paragraphs = article.text.split("\n")
+        out.append(replace(article, id=f"{article.id}-{n}", text="\n".join(paragraphs[: 3 + n % 9])))
+    return out
+
+
+def test_parallel_analysis_is_the_serial_analysis(articles: list) -> None:
+    parallel = analyze.analyze_all(articles, workers=2)
+    assert parallel == [analyze.analyze(a) for a in articles]
+    assert gc.get_freeze_count() == 0
+
+
+def test_parallel_synthesis_is_the_serial_synthesis(articles: list) -> None:
+    analyses = [analyze.analyze(a) for a in articles[:220]]
+    groups = [[i, i + 1] for i in range(0, 220, 2)]  # 110 stories: above the parallel threshold
+    options = Options(workers=2)
+    parallel = pipeline.synthesize_all(analyses, groups, options)
+    assert parallel == pipeline.synthesize_all(analyses, groups, replace(options, workers=1))
+    assert [len(s.articles) for s in parallel] == [2] * 110
+    assert gc.get_freeze_count() == 0
