@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 
 import regex
 from camel_tools.utils.dediac import dediac_ar
@@ -108,17 +109,18 @@ def strip_article(token: str) -> str:
 
 def content_tokens(text: str, language: str = "ar") -> list[str]:
     """Normalised content words: stop words, numbers-only and one-letter tokens dropped, clitics stripped."""
+    return [token for token in map(_content_token, words(text), repeat(language)) if token]
+
+
+@lru_cache(maxsize=1 << 18)
+def _content_token(raw: str, language: str) -> str:
+    # Per distinct word (words repeat: Zipf), "" for a word that is not a content word.
     stops = stop_words(language)
-    out = []
-    for raw in words(text):
-        token = normalize(raw)
-        if token in stops or token.isdigit() or len(token) < 2:
-            continue
-        token = strip_article(token)
-        if token in stops or len(token) < 2:
-            continue
-        out.append(token)
-    return out
+    token = normalize(raw)
+    if token in stops or token.isdigit() or len(token) < 2:
+        return ""
+    token = strip_article(token)
+    return "" if token in stops or len(token) < 2 else token
 
 
 def unwrap_lines(text: str) -> str:
