@@ -23,7 +23,7 @@ from digest.options import Options, load_options
 class OneLineErrors(click.Group):
     """A click group whose every user error (bad flag, `DigestError`) is one line on stderr."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)

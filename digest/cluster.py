@@ -237,8 +237,9 @@ def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, op
         return keep
     # One sortable key per shingle: its hash's high bits, then its article (a few collisions are harmless).
     article_bits = max(1, int(n).bit_length())
-    hashes = _mixed(hashes.view(np.uint64)) >> np.uint64(article_bits + 1)
-    keys = _distinct((hashes[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
+    mixed = _mixed(hashes.view(np.uint64)) >> np.uint64(article_bits + 1)
+    del hashes
+    keys = _distinct((mixed[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
     shingle, owner = keys >> np.uint64(article_bits), (keys & np.uint64((1 << article_bits) - 1)).astype(np.int64)
     del keys
     first = np.r_[True, shingle[1:] != shingle[:-1]]
@@ -254,9 +255,9 @@ def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, op
     del shingle, owner, group, outlet
     if len(found) == 0:
         return keep
-    place = np.minimum(np.searchsorted(found, hashes), len(found) - 1)
-    marked = valid & (found[place] == hashes)
-    del hashes, place
+    place = np.minimum(np.searchsorted(found, mixed), len(found) - 1)
+    marked = valid & (found[place] == mixed)
+    del mixed, place
     covered = np.concatenate([[0], np.cumsum(marked)])
     at = np.arange(total)
     keep = covered[np.minimum(at, m - 1) + 1] - covered[np.clip(at - size + 1, 0, m)] == 0

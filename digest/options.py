@@ -212,7 +212,7 @@ T = TypeVar("T")
 
 def _coerce(section: str, name: str, kind: Any, value: Any) -> Any:
     origin = getattr(kind, "__origin__", None)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(value, dict):
             raise ConfigError(f"options: [{name}] must be a table")
         return _build(kind, value, name)

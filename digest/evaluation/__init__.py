@@ -41,5 +41,5 @@ def run(kind: str, path: Path, options: Options) -> Report:
         raise ConfigError(f"unknown evaluation {kind!r}; choose one of {', '.join(KINDS)}")
     if not path.exists():
         raise InputError(f"labelled data not found: {path}")
-    module: Evaluation = importlib.import_module(f"digest.evaluation.{kind}")  # type: ignore[assignment]
+    module: Evaluation = importlib.import_module(f"digest.evaluation.{kind}")
     return module.evaluate(path, options)
