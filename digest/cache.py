@@ -53,6 +53,21 @@ def _is_corruption(exc: sqlite3.Error) -> bool:
     return "not a database" in text or "malformed" in text
 
 
+def _wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL. SQLite answers "database is locked" at once, without its busy timeout, when
+    another connection switches the same new file at that moment (two runs starting together): wait and
+    try again, up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class TranslationCache:
     """Translations on disk, looked up and stored in batches. Opened on first use."""
 
@@ -68,7 +83,7 @@ class TranslationCache:
         connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
+            _wal(connection, self.timeout)
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS translations ("
