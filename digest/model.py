@@ -27,7 +27,7 @@ def _parse_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An input that was not used, and why (one line)."""
 
@@ -42,7 +42,7 @@ class Skipped:
         return cls(path=data["path"], reason=data["reason"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One cleaned article with its metadata.
 
@@ -100,7 +100,7 @@ class Article:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article, with its position and its normalised content tokens."""
 
@@ -110,7 +110,7 @@ class Sentence:
     tokens: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named entity as written in one sentence of one article."""
 
@@ -125,7 +125,7 @@ class Mention:
     cue: str | None = None  # what marked an unknown name: "title", "honorific", "given", "noun", "speech"...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateMention:
     """A date written in an article, resolved against its publication date when relative."""
 
@@ -139,7 +139,7 @@ class DateMention:
     end: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A fact an article states: (subject, attribute, value), with the sentence that says it."""
 
@@ -155,7 +155,7 @@ class Claim:
     modality: str = "asserted"  # asserted | expected | confirmed | reported | denied
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What per-article analysis found: sentences, mentions, dates and claims."""
 
@@ -167,7 +167,7 @@ class Analysis:
     claims: tuple[Claim, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SummarySentence:
     """One sentence of a summary and the articles that carry it."""
 
@@ -182,7 +182,7 @@ class SummarySentence:
         return cls(text=data["text"], sources=tuple(data.get("sources", ())))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     """A person or organisation of a story, with one canonical name per language."""
 
@@ -221,7 +221,7 @@ class Actor:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Venue:
     """Where the story's event happens."""
 
@@ -236,7 +236,7 @@ class Venue:
         return cls(name=dict(data["name"]), country=dict(data["country"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConflictSide:
     """One side of a conflict: a value and the articles that report it."""
 
@@ -269,7 +269,7 @@ class ConflictSide:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Sources that disagree on one attribute of one subject."""
 
@@ -296,7 +296,7 @@ class Conflict:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TranslationStatus:
     """How one language edition of a story was translated."""
 
@@ -312,7 +312,7 @@ class TranslationStatus:
         return cls(engine=data["engine"], status=data["status"], detail=data.get("detail"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """One story of the day: its articles and everything synthesised from them."""
 
@@ -362,7 +362,7 @@ class Story:
         return tuple(dict.fromkeys(o for a in self.articles for o in a.outlets))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputsReport:
     """What the run read, what it skipped (and why), and how many near-duplicates it folded."""
 
@@ -386,7 +386,7 @@ class InputsReport:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Briefing:
     """The day's briefing: every output (HTML, PDF, JSON, email) is rendered from this."""
 
