@@ -835,6 +835,22 @@ def _state_bodies(s: _Sentence, cues: _Cues) -> None:
             s.add(_Span(i, i + 2, "organization", cue="state"))
 
 
+# A sentence's name rules, in order, each run only when the sentence holds one of its cue flags. Titles run twice:
+# for the persons the gazetteer found, then for those the name rules found.
+_RULES: tuple[tuple[int, Callable[[_Sentence, _Cues], None]], ...] = (
+    (TEAM, _teams),
+    (CREDIT, _credits),
+    (TITLE, _titles),
+    (HONORIFIC, _honorific_names),
+    (_ANY_GIVEN, _given_names),
+    (PERSON_NOUN, _introduced_names),
+    (SPEECH_VERB, _cued_names),
+    (TITLE, _titles),
+    (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME, _head_nouns),
+    (STATE_HEAD, _state_bodies),
+)
+
+
 def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str = "rules") -> tuple[Mention, ...]:
     """Persons, organisations and places named in the article (offsets are in each sentence's text).
 
@@ -855,26 +871,9 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
                 i = _trim_front(s, i, j, entry, cues)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
         mask = s.mask
-        if mask & TEAM:
-            _teams(s, cues)
-        if mask & CREDIT:
-            _credits(s, cues)
-        if mask & TITLE:
-            _titles(s, cues)
-        if mask & HONORIFIC:
-            _honorific_names(s, cues)
-        if mask & _ANY_GIVEN:
-            _given_names(s, cues)
-        if mask & PERSON_NOUN:
-            _introduced_names(s, cues)
-        if mask & SPEECH_VERB:
-            _cued_names(s, cues)
-        if mask & TITLE:
-            _titles(s, cues)  # titles of the persons the name rules just found
-        if mask & (ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME):
-            _head_nouns(s, cues)
-        if mask & STATE_HEAD:
-            _state_bodies(s, cues)
+        for cue_flags, rule in _RULES:
+            if mask & cue_flags:
+                rule(s, cues)
         if mask & _ANY_GIVEN and len(s.spans) > 1:
             _join_adjacent_names(s)
         if backend == "camel":

@@ -12,7 +12,7 @@ optional and the clitics و ف ب ل ك allowed on the first word ("وبلينك
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -93,35 +93,26 @@ def clitic_readings(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=200_000)
-def _normalize_word(word: str) -> str:
-    return normalize(word)
-
-
 def tokenize(text: str) -> list[Token]:
     """Words of a text with their spans; "عبد الله" and "أبو ظبي" become one word as in "عبدالله"."""
     return split_words(text)[0]
 
 
-class _Forms(dict[str, str]):
-    """word → its normalised form, computed on first sight (a dict subclass so that `map` stays in C)."""
+class _Memo(dict[str, str]):
+    """word → `compute(word)`, computed on first sight (a dict subclass so that `map` stays in C)."""
+
+    def __init__(self, compute: Callable[[str], str]) -> None:
+        super().__init__()
+        self.compute = compute
 
     def __missing__(self, word: str) -> str:
         if len(self) > 400_000:
             self.clear()
-        value = self[word] = normalize(word)
+        value = self[word] = self.compute(word)
         return value
 
 
-class _Bare(dict[str, str]):
-    def __missing__(self, norm: str) -> str:
-        if len(self) > 400_000:
-            self.clear()
-        value = self[norm] = bare(norm)
-        return value
-
-
-_NORM, _BARE = _Forms(), _Bare()
+_NORM, _BARE = _Memo(normalize), _Memo(bare)
 _NORM_OF = itemgetter(2)  # Token.norm, read in C
 _SPLIT = re.compile(f"({_WORD.pattern})")
 
@@ -178,12 +169,6 @@ def _joined_pairs(norms: list[str], offsets: list[int]) -> list[int]:
         ):
             pairs.append(i)
     return pairs
-
-
-@lru_cache(maxsize=300_000)
-def _forms(word: str) -> tuple[str, str]:
-    norm = normalize(word)
-    return norm, bare(norm)
 
 
 @lru_cache(maxsize=100_000)
@@ -348,29 +333,26 @@ class Gazetteer:
 
     def _tails_of(self, norm: str) -> tuple[tuple[int, list[str], Entry], ...]:
         """The names a written word can begin, longest first, as (length, their other words, entry)."""
-        candidates = self._candidates.get(norm)
-        if candidates is None:
-            candidates = self._candidates[norm] = self._candidates_of(norm)
-        tails = self._tails[norm] = tuple((len(key), list(key[1:]), self._names[key]) for key in candidates)
+        tails = self._tails[norm] = tuple(
+            (len(key), list(key[1:]), self._names[key]) for key in self._candidates_for(norm)
+        )
         return tails
 
     def starts_name(self, norm: str) -> bool:
         """Whether a known name can begin with this normalised word (clitics allowed)."""
+        return bool(self._candidates_for(norm))
+
+    def _candidates_for(self, norm: str) -> tuple[tuple[str, ...], ...]:
+        """The keys of the names a written word can begin, longest first (remembered per word)."""
         candidates = self._candidates.get(norm)
         if candidates is None:
-            candidates = self._candidates[norm] = self._candidates_of(norm)
-        return bool(candidates)
-
-    def _candidates_of(self, norm: str) -> tuple[tuple[str, ...], ...]:
-        keys = [key for first in surface_readings(norm) for key in self._first.get(first, ())]
-        return tuple(sorted(keys, key=len, reverse=True)) if len(keys) > 1 else tuple(keys)
+            keys = [key for first in surface_readings(norm) for key in self._first.get(first, ())]
+            candidates = tuple(sorted(keys, key=len, reverse=True)) if len(keys) > 1 else tuple(keys)
+            self._candidates[norm] = candidates
+        return candidates
 
     def _match(self, tokens: list[Token], i: int) -> tuple[int, Entry] | None:
-        norm = tokens[i].norm
-        candidates = self._candidates.get(norm)
-        if candidates is None:
-            candidates = self._candidates[norm] = self._candidates_of(norm)
-        for key in candidates:
+        for key in self._candidates_for(tokens[i].norm):
             n = len(key)
             if i + n <= len(tokens) and all(tokens[i + k].norm == key[k] for k in range(1, n)):
                 return i + n, self._names[key]
@@ -386,8 +368,7 @@ class Gazetteer:
     def adjective_country(self, surface: str) -> str | None:
         """The country code of a nisba adjective as written ("الأمريكي", "المغربية", "والإسباني"), or None."""
         if " " not in surface:
-            word = _normalize_word(surface)
-            return next((c for r in clitic_readings(word) if (c := self._adjectives.get(r))), None)
+            return self.word_adjective_country(normalize(surface))
         tokens = tokenize(surface)
         if not tokens:
             return None
@@ -621,7 +602,7 @@ def _latin_given_names() -> dict[str, str]:
     for line in read_lines("gazetteer/given_names.txt"):
         name, _, latin = line.partition("\t")
         if latin.strip():
-            table[_normalize_word(name.rstrip("*").strip().replace(" ", ""))] = latin.strip()
+            table[normalize(name.rstrip("*").strip().replace(" ", ""))] = latin.strip()
     return table
 
 
