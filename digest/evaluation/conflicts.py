@@ -79,53 +79,37 @@ def evaluate(path: Path, options: Options) -> Report:
     """Detection rate on stories with disagreement, false-alarm rate on stories without."""
     claims = load_claims(path)
     folds: tuple[list[tuple[str, bool]], list[tuple[str, bool]]] = ([], [])
-    detected = detected_subject = with_disagreement = 0
-    false_alarms = without_disagreement = 0
-    false_alarms_discuss = agree_discuss = 0
-    touching_alarms = 0
+    detected_subject = touching_alarms = 0
     lines: list[str] = []
     for index, claim in enumerate(claims):
-        fold = folds[index % 2]
         stances = {a.stance for a in claim.articles}
         if "agree" not in stances:
             continue
         found = _story_conflicts(claim, options)
         about = [c for c in found if touches(c, claim.claim)]
         if "disagree" in stances:
-            with_disagreement += 1
-            detected += bool(about)
+            kind, hit = "disagree", bool(about)
             detected_subject += any(touches(c, claim.claim, subject_only=True) for c in found)
             mark = "detected" if about else "missed"
-            fold.append(("disagree", bool(about)))
         elif stances == {"agree"}:
-            without_disagreement += 1
-            false_alarms += bool(found)
+            kind, hit = "agree", bool(found)
             touching_alarms += bool(about)
             mark = "FALSE ALARM" if found else "quiet"
-            fold.append(("agree", bool(found)))
         else:
-            agree_discuss += 1
-            false_alarms_discuss += bool(found)
+            kind, hit = "agree+discuss", bool(found)
             mark = "false alarm (agree+discuss)" if found else "quiet (agree+discuss)"
-            fold.append(("agree+discuss", bool(found)))
+        folds[index % 2].append((kind, hit))
         if found or "disagree" in stances:
             shown = "; ".join(f"{c.kind} {c.attribute} {c.subject.get('en', '')}" for c in found) or "-"
             lines.append(f"{claim.id:8} {mark:28} {shown}")
-    metrics: dict[str, Any] = {
-        "detected": detected,
-        "stories_with_disagreement": with_disagreement,
-        "detection_rate": _rate(detected, with_disagreement),
-        "detected_by_subject": detected_subject,
-        "false_alarms": false_alarms,
-        "stories_without_disagreement": without_disagreement,
-        "false_alarm_rate": _rate(false_alarms, without_disagreement),
-        "false_alarms_touching": touching_alarms,
-        "false_alarms_agree_discuss": false_alarms_discuss,
-        "stories_agree_discuss": agree_discuss,
-        "false_alarm_rate_agree_discuss": _rate(false_alarms_discuss, agree_discuss),
-        "fold_1": _figures(folds[0]),
-        "fold_2": _figures(folds[1]),
-    }
+    metrics: dict[str, Any] = _figures(folds[0] + folds[1])
+    metrics.update(
+        detected_by_subject=detected_subject,
+        false_alarms_touching=touching_alarms,
+        false_alarm_rate_agree_discuss=_rate(metrics["false_alarms_agree_discuss"], metrics["stories_agree_discuss"]),
+        fold_1=_figures(folds[0]),
+        fold_2=_figures(folds[1]),
+    )
     for name in ("fold_1", "fold_2"):
         f = metrics[name]
         lines.append(
@@ -133,10 +117,11 @@ def evaluate(path: Path, options: Options) -> Report:
             f"{f['false_alarms']}/{f['stories_without_disagreement']} agree-only, "
             f"{f['false_alarms_agree_discuss']}/{f['stories_agree_discuss']} agree+discuss"
         )
+    m = metrics
     lines.append(
-        f"detected {detected}/{with_disagreement} stories with agree and disagree articles "
-        f"({metrics['detection_rate']:.1%}); false alarms {false_alarms}/{without_disagreement} agree-only stories "
-        f"({metrics['false_alarm_rate']:.1%}), {false_alarms_discuss}/{agree_discuss} agree+discuss stories "
-        f"({metrics['false_alarm_rate_agree_discuss']:.1%})"
+        f"detected {m['detected']}/{m['stories_with_disagreement']} stories with agree and disagree articles "
+        f"({m['detection_rate']:.1%}); false alarms {m['false_alarms']}/{m['stories_without_disagreement']} "
+        f"agree-only stories ({m['false_alarm_rate']:.1%}), {m['false_alarms_agree_discuss']}/"
+        f"{m['stories_agree_discuss']} agree+discuss stories ({m['false_alarm_rate_agree_discuss']:.1%})"
     )
     return Report(metrics=metrics, lines=tuple(lines))
