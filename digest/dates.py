@@ -40,10 +40,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, compress
 from typing import Any
 
+from digest.memo import PerWord
 from digest.resources import read_tsv
 
 __all__ = [
@@ -234,35 +235,26 @@ def _trigger_pattern(triggers: frozenset[str], digits: bool) -> re.Pattern[str]:
     return re.compile(words + (r"|(?<!\d)(?P<d>\(?\d)" if digits else ""))
 
 
-class _StartsInChunk(dict[str, tuple[int, ...]]):
-    """A chunk of folded text between two spaces → the offsets in it where a date expression can start, read once
-    per distinct chunk (chunks repeat). The trigger pattern looks at most one character around a word or a digit
-    and never matches a space, and a chunk's neighbours are spaces (or nothing), so a chunk read alone gives the
-    offsets it has inside its line."""
-
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        super().__init__()
-        self.pattern = pattern
-
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
-        if len(self) > 200_000:
-            self.clear()
-        out: list[int] = []
-        for m in self.pattern.finditer(chunk):
-            if m["w"] is not None:
-                out.append(m.start("w"))
-            else:
-                start = m.start("d")
-                out.append(start)
-                if chunk[start] == "(":
-                    out.append(start + 1)
-        starts = self[chunk] = tuple(out)
-        return starts
+def _starts_of(pattern: re.Pattern[str], chunk: str) -> tuple[int, ...]:
+    """The offsets in a chunk of folded text between two spaces where a date expression can start. The trigger
+    pattern looks at most one character around a word or a digit and never matches a space, and a chunk's
+    neighbours are spaces (or nothing), so a chunk read alone gives the offsets it has inside its line."""
+    out: list[int] = []
+    for m in pattern.finditer(chunk):
+        if m["w"] is not None:
+            out.append(m.start("w"))
+        else:
+            start = m.start("d")
+            out.append(start)
+            if chunk[start] == "(":
+                out.append(start + 1)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
-def _starts_in_chunk(triggers: frozenset[str], digits: bool) -> _StartsInChunk:
-    return _StartsInChunk(_trigger_pattern(triggers, digits))
+def _starts_in_chunk(triggers: frozenset[str], digits: bool) -> PerWord[tuple[int, ...]]:
+    """`_starts_of` for the pattern of these triggers, read once per distinct chunk (chunks repeat)."""
+    return PerWord(partial(_starts_of, _trigger_pattern(triggers, digits)), 200_000)
 
 
 def _candidates(work: str, triggers: frozenset[str], digits: bool) -> list[int]:

@@ -44,7 +44,7 @@ from functools import cache, lru_cache, reduce
 from itertools import chain, compress, count, repeat
 from operator import and_, or_
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from digest import dates as date_finder
 from digest.arabic import normalize, stop_words
@@ -61,11 +61,11 @@ from digest.gazetteer import (
     romanize,
     surface_readings,
 )
+from digest.memo import PerWord
 from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
 from digest.resources import read_json, read_lines
 
-_Value = TypeVar("_Value")
 _DEFINITE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)")
 _HARD_BREAK = frozenset('،,.;؛:!?؟()[]{}|/–—-•\n"«»“”')
 _KIND_OF_ENTRY = {"person": "person", "organization": "organization", "place": "place", "country": "place"}
@@ -232,22 +232,6 @@ def _word_info(raw: str, norm: str) -> int:
 _INFO: dict[str, int] = {}  # raw word → flags; a plain dict is faster than lru_cache on this hot path
 
 
-class _PerWord(dict[str, _Value]):
-    """A pure function of a word, remembered: `map(cache.__getitem__, words)` stays in C for words already seen
-    (faster than lru_cache on the hot paths); cleared when it grows past `limit`."""
-
-    def __init__(self, compute: Callable[[str], _Value], limit: int = 300_000) -> None:
-        super().__init__()
-        self.compute = compute
-        self.limit = limit
-
-    def __missing__(self, word: str) -> _Value:
-        if len(self) > self.limit:
-            self.clear()
-        value = self[word] = self.compute(word)
-        return value
-
-
 def _compute_cue_flags(norm: str) -> int:
     """The cue lists a normalised word is in, whatever its spelling: the part of `_word_info` that the per-story
     passes need (event nouns, venue and date cues)."""
@@ -263,7 +247,7 @@ def _compute_cue_flags(norm: str) -> int:
     return flags
 
 
-_CUE_FLAGS = _PerWord(_compute_cue_flags)
+_CUE_FLAGS = PerWord(_compute_cue_flags)
 
 
 def _compute_word_info(raw: str, norm: str) -> int:
@@ -391,17 +375,12 @@ def _read(text: str) -> _Sentence:
     return _Sentence(text, norms, raws, starts, ends, breaks, flags, mask, separators, [None] * len(norms))
 
 
-class _Breaks(dict[str, bool]):
-    """The text between two words → whether it holds punctuation that ends a name or a title."""
-
-    def __missing__(self, separator: str) -> bool:
-        if len(self) > 100_000:
-            self.clear()
-        value = self[separator] = any(c in _HARD_BREAK for c in separator)
-        return value
+def _breaks(separator: str) -> bool:
+    """Whether the text between two words holds punctuation that ends a name or a title."""
+    return any(c in _HARD_BREAK for c in separator)
 
 
-_BREAKS = _Breaks()
+_BREAKS = PerWord(_breaks, 100_000)
 
 
 def _given_name(s: _Sentence, i: int, cues: _Cues) -> str | None:
@@ -1148,7 +1127,7 @@ def _without_article(norm: str) -> tuple[str, ...]:
     return tuple(r[2:] for r in _readings(norm) if r.startswith("ال") and len(r) > 3)
 
 
-_WITHOUT_ARTICLE = _PerWord(_without_article)
+_WITHOUT_ARTICLE = PerWord(_without_article)
 
 
 def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset[str]]) -> bool:

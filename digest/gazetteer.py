@@ -12,7 +12,7 @@ optional and the clitics و ف ب ل ك allowed on the first word ("وبلينك
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -23,6 +23,7 @@ from camel_tools.utils.dediac import dediac_ar
 
 from digest.arabic import normalize
 from digest.errors import DigestError
+from digest.memo import PerWord
 from digest.resources import read_lines, read_tsv
 
 KINDS = ("person", "organization", "place", "country")
@@ -98,21 +99,7 @@ def tokenize(text: str) -> list[Token]:
     return split_words(text)[0]
 
 
-class _Memo(dict[str, str]):
-    """word → `compute(word)`, computed on first sight (a dict subclass so that `map` stays in C)."""
-
-    def __init__(self, compute: Callable[[str], str]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, word: str) -> str:
-        if len(self) > 400_000:
-            self.clear()
-        value = self[word] = self.compute(word)
-        return value
-
-
-_NORM, _BARE = _Memo(normalize), _Memo(bare)
+_NORM, _BARE = PerWord(normalize, 400_000), PerWord(bare, 400_000)
 _NORM_OF = itemgetter(2)  # Token.norm, read in C
 _SPLIT = re.compile(f"({_WORD.pattern})")
 
