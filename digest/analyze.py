@@ -3,19 +3,27 @@
 Entry point: `analyze(article) -> Analysis`: sentences with normalised tokens, the article's content
 terms (for clustering), entity mentions and dates (`extract`), and claims (`conflicts`).
 Because each call needs only its article, `analyze_all` can spread articles over processes.
+
+A large day does not keep every analysis whole in memory: `analyze_packed` gives each article's analysis
+twice, as a `lite` one for clustering (tokens, mentions and dates; no sentence text and no claims) and as a
+compressed `blob` of the whole, unpacked story by story when it is synthesised.
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from digest import arabic, conflicts, extract
 from digest.forking import can_fork, forked_pool
 from digest.model import Analysis, Article, Sentence
+
+T = TypeVar("T")
 
 
 def sentences_of(article: Article) -> tuple[Sentence, ...]:
@@ -36,8 +44,34 @@ def analyze(article: Article) -> Analysis:
     return Analysis(article, sentences, terms, mentions, dates, claims)
 
 
+class Packed(NamedTuple):
+    """One article's analysis in two forms."""
+
+    lite: Analysis
+    """What clustering and the day's furniture read: the article, each sentence's tokens (its text left
+    empty), mentions and dates; no terms, no claims. Never summarise it."""
+    blob: bytes
+    """The whole `Analysis`, article included, pickled and compressed (`unpack`)."""
+
+
+def lite(analysis: Analysis) -> Analysis:
+    """`analysis` without what only per-story work reads (see `Packed.lite`)."""
+    sentences = tuple(Sentence(s.article_id, s.index, "", s.tokens) for s in analysis.sentences)
+    return replace(analysis, sentences=sentences, terms=(), claims=())
+
+
+def pack(analysis: Analysis) -> Packed:
+    blob = zlib.compress(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    return Packed(lite(analysis), blob)
+
+
+def unpack(blob: bytes) -> Analysis:
+    """The whole analysis a `Packed.blob` holds."""
+    analysis: Analysis = pickle.loads(zlib.decompress(blob))
+    return analysis
+
+
 _DETACHED = tuple(f.name for f in fields(Analysis) if f.name != "article")
-_forked_articles: Sequence[Article] = ()  # what forked workers read, instead of receiving pickled articles
 
 
 def _detach(analysis: Analysis) -> tuple[Any, ...]:
@@ -53,35 +87,59 @@ def _attach(article: Article, values: tuple[Any, ...]) -> Analysis:
     return Analysis(article, **dict(zip(_DETACHED, values, strict=True)))
 
 
-def _analyze_span(span: tuple[int, int]) -> list[tuple[Any, ...]]:
-    start, end = span
-    return [_detach(analyze(a)) for a in _forked_articles[start:end]]
+def _analyzed(article: Article) -> tuple[Any, ...]:
+    return _detach(analyze(article))
 
 
-def _analyze_chunk(chunk: Sequence[Article]) -> list[tuple[Any, ...]]:
-    return [_detach(analyze(a)) for a in chunk]
+def _packed(article: Article) -> tuple[bytes, tuple[Any, ...]]:
+    packed = pack(analyze(article))
+    return packed.blob, _detach(packed.lite)
 
 
-def analyze_all(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
-    """`analyze` over many articles, in order; in `workers` processes when there are enough articles.
+_forked: tuple[Sequence[Article], Callable[[Article], Any]] = ((), _analyzed)  # what forked workers read
+
+
+def _span(span: tuple[int, int]) -> list[Any]:
+    articles, work = _forked
+    return [work(a) for a in articles[span[0] : span[1]]]
+
+
+def _chunk(work: Callable[[Article], T], chunk: Sequence[Article]) -> list[T]:
+    return [work(a) for a in chunk]
+
+
+def _map(work: Callable[[Article], T], articles: Sequence[Article], workers: int) -> list[T]:
+    """`work` over the articles, in order; in `workers` processes when there are enough articles.
 
     Workers are forked where the platform allows, so they read the articles from the parent's memory;
-    elsewhere the articles are sent in chunks. Either way only the analysis comes back, not the article.
+    elsewhere the articles are sent in chunks. Either way only the results come back.
     """
-    global _forked_articles
+    global _forked
     if workers <= 1 or len(articles) < 200:
-        return [analyze(a) for a in articles]
+        return [work(a) for a in articles]
     size = max(8, min(256, len(articles) // (workers * 16)))
     spans = [(start, min(start + size, len(articles))) for start in range(0, len(articles), size)]
     if can_fork():
-        _forked_articles = articles
+        _forked = (articles, work)
         try:
             with forked_pool(workers) as pool:
-                results = list(pool.map(_analyze_span, spans))
+                results = list(pool.map(_span, spans))
         finally:
-            _forked_articles = ()
+            _forked = ((), _analyzed)
     else:
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_analyze_chunk, [articles[start:end] for start, end in spans]))
-    detached = [values for chunk in results for values in chunk]
+            chunks = [articles[start:end] for start, end in spans]
+            results = list(pool.map(_chunk, [work] * len(chunks), chunks))
+    return [value for chunk in results for value in chunk]
+
+
+def analyze_all(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
+    """`analyze` over many articles, in order, in `workers` processes when there are enough articles."""
+    detached = _map(_analyzed, articles, workers)
     return [_attach(article, values) for article, values in zip(articles, detached, strict=True)]
+
+
+def analyze_packed(articles: Sequence[Article], workers: int = 1) -> list[Packed]:
+    """`analyze` over many articles, each analysis packed (`Packed`), in order."""
+    results = _map(_packed, articles, workers)
+    return [Packed(_attach(article, values), blob) for article, (blob, values) in zip(articles, results, strict=True)]

@@ -75,16 +75,18 @@ def synthesize(
     )
 
 
-_forked_work: tuple[Sequence[Analysis], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None = None
+_forked_work: tuple[Sequence[bytes], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None = None
 
 
 def _synthesize_span(span: tuple[int, int]) -> list[Story]:
-    # In a forked worker: the analyses, groups and options are the parent's; the story goes back without
+    # In a forked worker: the packed analyses, groups and options are the parent's, and only the story's own
+    # analyses are unpacked (reading the parent's bytes copies none of its pages); the story goes back without
     # its articles (the parent has them, and their text is most of the pickle).
     assert _forked_work is not None
-    analyses, groups, options, furniture = _forked_work
+    blobs, groups, options, furniture = _forked_work
     return [
-        replace(synthesize([analyses[i] for i in groups[g]], options, furniture), articles=()) for g in range(*span)
+        replace(synthesize([analyze.unpack(blobs[i]) for i in groups[g]], options, furniture), articles=())
+        for g in range(*span)
     ]
 
 
@@ -94,23 +96,25 @@ def workers_for(options: Options) -> int:
     return min(options.workers, cores) if options.workers > 0 else cores
 
 
-def synthesize_all(analyses: Sequence[Analysis], groups: Sequence[Sequence[int]], options: Options) -> list[Story]:
-    """`synthesize` for every group of article indices, in order; in forked workers when there are many stories."""
+def synthesize_all(packed: Sequence[analyze.Packed], groups: Sequence[Sequence[int]], options: Options) -> list[Story]:
+    """`synthesize` for every group of indices into `packed`, in order; in forked workers when there are many
+    stories."""
     global _forked_work
-    furniture = summarize.site_furniture(analyses, groups, options.summary)
+    lite = [p.lite for p in packed]
+    furniture = summarize.site_furniture(lite, groups, options.summary)
     workers = workers_for(options)
     if workers <= 1 or len(groups) < 100 or not can_fork():
-        return [synthesize([analyses[i] for i in group], options, furniture) for group in groups]
+        return [synthesize([analyze.unpack(packed[i].blob) for i in group], options, furniture) for group in groups]
     size = max(4, min(64, len(groups) // (workers * 16)))
     spans = [(start, min(start + size, len(groups))) for start in range(0, len(groups), size)]
-    _forked_work = (analyses, groups, options, furniture)
+    _forked_work = ([p.blob for p in packed], groups, options, furniture)
     try:
         with forked_pool(workers) as pool:
             detached = [story for chunk in pool.map(_synthesize_span, spans) for story in chunk]
     finally:
         _forked_work = None
     return [
-        replace(story, articles=tuple(analyses[i].article for i in group))
+        replace(story, articles=tuple(lite[i].article for i in group))
         for story, group in zip(detached, groups, strict=True)
     ]
 
@@ -136,11 +140,11 @@ def build_briefing(
     with _stage("ingest", progress, on_stage):
         result = ingest.ingest(paths, options.ingest)
     with _stage("analyze", progress, on_stage):
-        analyses = analyze.analyze_all(result.articles, workers=workers_for(options))
+        packed = analyze.analyze_packed(result.articles, workers=workers_for(options))
     with _stage("cluster", progress, on_stage):
-        groups = cluster.cluster(analyses, options.cluster)
+        groups = cluster.cluster([p.lite for p in packed], options.cluster)
     with _stage("synthesize", progress, on_stage):
-        stories = synthesize_all(analyses, groups, options)
+        stories = synthesize_all(packed, groups, options)
         stories.sort(key=lambda s: (-len(s.articles), s.id))
     with _stage("translate", progress, on_stage):
         translator = translator or translate.make_translator(options.translate)

@@ -34,11 +34,20 @@ def test_parallel_analysis_is_the_serial_analysis(articles: list) -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_parallel_packed_analysis_is_the_serial_analysis(articles: list) -> None:
+    parallel = analyze.analyze_packed(articles, workers=2)
+    serial = [analyze.analyze(a) for a in articles]
+    assert [analyze.unpack(p.blob) for p in parallel] == serial
+    assert [p.lite for p in parallel] == [analyze.lite(a) for a in serial]
+    assert gc.get_freeze_count() == 0
+
+
 def test_parallel_synthesis_is_the_serial_synthesis(articles: list) -> None:
-    analyses = [analyze.analyze(a) for a in articles[:220]]
+    packed = [analyze.pack(analyze.analyze(a)) for a in articles[:220]]
     groups = [[i, i + 1] for i in range(0, 220, 2)]  # 110 stories: above the parallel threshold
     options = Options(workers=2)
-    parallel = pipeline.synthesize_all(analyses, groups, options)
-    assert parallel == pipeline.synthesize_all(analyses, groups, replace(options, workers=1))
+    parallel = pipeline.synthesize_all(packed, groups, options)
+    assert parallel == pipeline.synthesize_all(packed, groups, replace(options, workers=1))
     assert [len(s.articles) for s in parallel] == [2] * 110
+    assert [s.articles for s in parallel] == [tuple(articles[i] for i in group) for group in groups]
     assert gc.get_freeze_count() == 0
