@@ -403,17 +403,21 @@ def _kill_tree(pid: int) -> None:
             proc.kill()
 
 
-def _tree_rss(process: Any) -> int:
-    """RSS of a process and all its descendants, in bytes (pages shared after fork count in each)."""
+def _tree_memory(process: Any) -> tuple[int, int]:
+    """RSS and PSS of a process and all its descendants, in bytes. In the RSS sum, the pages that forked
+    workers share with their parent count once in each; in the PSS sum (proportional set size) they are
+    split between the processes sharing them, so it is the memory the tree really holds."""
     import psutil
 
-    total = 0
+    rss = pss = 0
     for proc in [process, *process.children(recursive=True)]:
         try:
-            total += proc.memory_info().rss
+            info = proc.memory_full_info()
         except psutil.Error:
             continue
-    return total
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)  # PSS is Linux's; elsewhere RSS stands in
+    return rss, pss
 
 
 def measure(
@@ -439,7 +443,7 @@ def measure(
             command += ["--config", str(config)]
         child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         watched = psutil.Process(child.pid) if psutil else None
-        peak = 0
+        peak = peak_pss = 0
         deadline = time.monotonic() + timeout
         with child:
             try:
@@ -451,7 +455,8 @@ def measure(
                         )
                     if watched is not None:
                         with contextlib.suppress(psutil.Error):
-                            peak = max(peak, _tree_rss(watched))
+                            rss, pss = _tree_memory(watched)
+                            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                     time.sleep(0.2)
             finally:
                 if child.poll() is None:  # stopped, interrupted or timed out: leave nothing running
@@ -465,6 +470,7 @@ def measure(
         raise DigestError(f"bench: the run with {n} articles printed no figures")
     figures: dict[str, Any] = json.loads(lines[-1])
     figures["rss_peak_tree_mb"] = round(peak / 2**20, 1) if watched is not None else None
+    figures["pss_peak_tree_mb"] = round(peak_pss / 2**20, 1) if watched is not None else None
     return figures
 
 
@@ -482,6 +488,7 @@ def to_text(results: dict[str, dict[str, Any]]) -> str:
     rows += [(f"{s} CPU s", [f"{results[k]['stages_cpu_s'].get(s, 0):.2f}" for k in sizes]) for s in stage_names]
     rows += [("total CPU s", [f"{results[k]['total_cpu_s']:.2f}" for k in sizes])]
     rows += [("articles/s", [str(results[k]["articles_per_s"]) for k in sizes])]
+    rows += [("peak PSS MB (tree)", [str(results[k].get("pss_peak_tree_mb")) for k in sizes])]
     rows += [("peak RSS MB (tree)", [str(results[k].get("rss_peak_tree_mb")) for k in sizes])]
     rows += [("peak RSS MB (main)", [str(results[k]["rss_peak_self_mb"]) for k in sizes])]
     rows += [("peak RSS MB (worker)", [str(results[k]["rss_peak_largest_child_mb"]) for k in sizes])]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from digest import analyze, cluster, conflicts, deliver, extract, ingest, render, summarize, translate
+from digest import analyze, cluster, conflicts, deliver, extract, ingest, memory, render, summarize, translate
 from digest.forking import can_fork, forked_pool
 from digest.model import Analysis, Briefing, InputsReport, Story
 from digest.options import Options
@@ -46,6 +46,7 @@ def _stage(name: str, progress: Progress, on_stage: StageHook) -> Iterator[None]
     progress(name)
     on_stage("start", name)
     yield
+    memory.trim()  # the stage's freed temporaries go back to the system before the next stage's peak
     on_stage("end", name)
 
 
