@@ -1406,9 +1406,15 @@ def _read_one(path: Path, options: IngestOptions) -> tuple[list[_Built], list[Sk
     return built, skipped + more
 
 
-def _documents_chunk(args: tuple[list[Path], IngestOptions]) -> list[tuple[list[Document], list[Skipped]]]:
+def _read_chunk(args: tuple[list[Path], IngestOptions]) -> tuple[list[_Built], list[Skipped]]:
     paths, options = args
-    return [_documents_of(p, options) for p in paths]
+    built: list[_Built] = []
+    skipped: list[Skipped] = []
+    for path in paths:
+        found, skips = _read_one(path, options)
+        built.extend(found)
+        skipped.extend(skips)
+    return built, skipped
 
 
 def _build_chunk(args: tuple[list[Document], IngestOptions]) -> tuple[list[_Built], list[Skipped]]:
@@ -1419,22 +1425,23 @@ _CHUNK = 256
 
 
 def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[_Built], list[Skipped]]]:
-    """Read every path, in order: in one process for small inputs, else in two parallel steps (files to
-    documents, so that HTML extraction spreads over cores; documents to articles, so that one large JSON Lines
-    file or feed does too)."""
+    """Read every path, in order: in one process for small inputs; many files in chunks of files, each read
+    and built by a worker (the parent never holds the raw documents); a few large files (one JSON Lines file
+    or feed) in two parallel steps, files to documents and documents to articles, so that one file's
+    documents spread over cores too."""
     workers = min(options.workers or (os.cpu_count() or 1), os.cpu_count() or 1)
     if workers <= 1 or (len(paths) < _CHUNK // 2 and sum(p.stat().st_size for p in paths) < 2_000_000):
         yield from (_read_one(p, options) for p in paths)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
+        if len(paths) >= _CHUNK // 2:
+            size = min(_CHUNK, -(-len(paths) // (workers * 4)))  # at least four chunks a worker
+            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+            yield from pool.map(_read_chunk, [(c, options) for c in chunks])
+            return
         documents: list[Document] = []
         skipped: list[Skipped] = []
-        if len(paths) < _CHUNK // 2:
-            read = [_documents_of(p, options) for p in paths]
-        else:
-            chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
-            read = [r for rs in pool.map(_documents_chunk, [(c, options) for c in chunks]) for r in rs]
-        for docs, skips in read:
+        for docs, skips in (_documents_of(p, options) for p in paths):
             documents.extend(docs)
             skipped.extend(skips)
         yield [], skipped
