@@ -446,10 +446,48 @@ def refusing_fetcher() -> Any:
     return RefuseAll(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
 
 
+PYDYF_PATCHED = ("0.13.0",)
+"""pydyf versions whose `PDF.page_references` was read and found safe to replace by `_page_references`."""
+
+
+def _page_references(pdf: Any) -> tuple[bytes, ...]:
+    """pydyf 0.13.0's `PDF.page_references` (`b"12 0 R"` per page), built once per page count.
+
+    Upstream rebuilds the whole tuple on every read, and WeasyPrint 70's `pdf/tags.py` (`_build_box_tree`)
+    reads it once per tagged box: quadratic in pages (1.2 s of the 4 s write of a 100-page briefing). pydyf only
+    ever appends to `pages["Kids"]` (`add_page`), so the tuple is kept while that list and its length stay.
+    """
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_digest_page_references")
+    if cached is None or cached[0] is not kids or cached[1] != len(kids):
+        cached = (kids, len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_digest_page_references"] = cached
+    references: tuple[bytes, ...] = cached[2]
+    return references
+
+
+@lru_cache(maxsize=1)
+def speed_up_pdf_writing() -> bool:
+    """Replace pydyf's `PDF.page_references` by `_page_references` where the version is one we checked.
+
+    Done on the first PDF, not at import. Returns whether the replacement is in place (another pydyf keeps its
+    own, slower but correct, property; `tests/test_pdf.py` fails then, to have the new version checked).
+    """
+    import pydyf
+
+    if getattr(pydyf, "__version__", None) not in PYDYF_PATCHED:
+        return False
+    if not isinstance(pydyf.PDF.__dict__.get("page_references"), property):
+        return False
+    pydyf.PDF.page_references = property(_page_references)
+    return True
+
+
 def pdf_document(html: str) -> Any:
     """The laid-out WeasyPrint document (pages, bookmarks) of `html`, nothing fetched."""
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
+    speed_up_pdf_writing()
     return HTML(string=html, base_url=None, url_fetcher=refusing_fetcher()).render()
 
 

@@ -309,3 +309,24 @@ def test_an_untranslated_summary_is_printed_once_and_referred_to(tmp_path: Path)
     alone = tmp_path / "en.pdf"
     alone.write_bytes(render.render(untranslated, ["pdf"], pdf_mode="per-language")["briefing-2022-05-11-en.pdf"])
     assert has(" ".join(pages(alone)), arabic)
+
+
+def test_page_references_are_upstreams_built_once_per_page_count() -> None:
+    """`render._page_references` (which replaces pydyf's quadratic property) gives upstream's answer as pages grow."""
+    import pydyf
+
+    assert render.speed_up_pdf_writing(), f"pydyf {pydyf.__version__}: check PDF.page_references, then PYDYF_PATCHED"
+
+    def upstream(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        return tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3])
+
+    pdf = pydyf.PDF()
+    assert render._page_references(pdf) == upstream(pdf) == ()
+    for count in range(1, 5):
+        pdf.add_object(pydyf.Dictionary({}))  # objects between pages: page numbers are not consecutive
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert pdf.page_references == render._page_references(pdf) == upstream(pdf)
+        assert len(pdf.page_references) == count
+    other = pydyf.PDF()
+    other.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert other.page_references == upstream(other) != pdf.page_references
