@@ -63,7 +63,7 @@ from digest.model import Analysis
 from digest.options import ClusterOptions
 
 _SCALE = 1_000_000  # similarities become integers, so that sums do not depend on the order of merges
-_NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")
+_NUMBER = re.compile(r"(?=\d)(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")  # the lookahead first: faster
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF]{2,}(?:[-'][A-Za-z\u00C0-\u00FF]+)?")
 _CHUNK = 4_000_000  # array entries handled at once by the row-wise selections (bounds temporary memory)
 _DENSE = 1 << 24  # float32 cells of the dense block used to look up similarities
@@ -279,8 +279,10 @@ def _name_features(analysis: Analysis) -> list[str]:
 
 
 def _number_features(analysis: Analysis) -> list[str]:
-    text = arabic.to_ascii_digits(analysis.article.text)
-    return [n.replace(",", ".").removesuffix(".0") for n in _NUMBER.findall(text)]
+    # Matched on the text as written (`\d` takes Arabic-Indic digits too), then only the matches get ASCII
+    # digits: translating a whole page is slow.
+    found = _NUMBER.findall(analysis.article.text)
+    return [arabic.to_ascii_digits(n).replace(",", ".").removesuffix(".0") for n in found]
 
 
 def _counts(bags: Sequence[Counter[str]]) -> sparse.csr_matrix:
