@@ -12,17 +12,22 @@ order, stories ordered by their first article).
    articles, so that a small day on one story keeps its own words) and unit-normalised, then weighted and
    summed into one sparse vector per article: content words after Arabic normalisation (`digest.arabic`),
    the title and lead counted once more; character n-grams of each article's heaviest rarer words
-   (spelling variants: بلينكن / بلينكين); names (gazetteer keys and entity mentions from analysis;
-   capitalised words of Latin-script articles); numbers. Only the `vector_terms` heaviest features of an
-   article are kept, which also drops the long tail of page noise.
+   (spelling variants: بلينكن / بلينكين); adjacent pairs of content words found in at least `pair_min_df`
+   articles (copies and rewrites of one report share its phrases, "بصمات إيرانية", where other stories on the
+   same subject share single words); names (gazetteer keys and entity mentions from analysis; capitalised
+   words of Latin-script articles); numbers. Only the `vector_terms` heaviest features of an article are
+   kept, which also drops the long tail of page noise.
 4. Candidates (blocking): articles sharing one of each other's `block_terms` heaviest features held by at
    most `max_posting` articles (an inverted index, as a sparse product in row blocks); the `candidates` best
    of each article get their exact cosine (each block of rows laid out densely, the other rows' entries
    looked up in it). A pair is never linked when both articles are dated and no day of one (its publication
    day, or a day it names within `event_days` of it: a preview names the event's day) is within `max_days`
-   of one of the other's; an undated article is never blocked by time. Each article ranks its links; a
-   link is kept if it is among the `neighbors` best of both articles (`mutual`, a mutual-kNN graph: a page
-   that is close to everything, such as a round-up, does not tie stories together) or of either.
+   of one of the other's; an undated article is never blocked by time. Nor are two articles linked when the
+   cosine of their rarer words (in at most `rare_share` of the articles) is below `rare_min`: sharing only
+   common words and phrases (a template, the same wording with other names and places) is not being one
+   story. Each article ranks its links; a link is kept if it is among the `neighbors` best of both articles
+   (`mutual`, a mutual-kNN graph: a page that is close to everything, such as a round-up, does not tie
+   stories together) or of either.
 5. Across languages, articles are linked by the cosine of what needs no translation: gazetteer keys (one
    key for "بلينكن" and "Blinken") and numbers.
 6. Smoothing: each vector gets its `smoothing_neighbors` nearest neighbours' vectors added (weighted by
@@ -382,6 +387,26 @@ def _char_gram_counts(
     return (selection @ spelled).tocsr()
 
 
+def _pair_counts(stream: Stream, n: int, min_df: int) -> sparse.csr_matrix:
+    """Counts of adjacent pairs of kept content words (stop words and page furniture already gone), only the
+    pairs found in at least `min_df` articles: copies and rewrites of one report share its phrases
+    ("بصمات إيرانية", "ألف مقاتل"), while stories on one subject share mostly single words."""
+    ids, starts = stream
+    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
+    same = article[:-1] == article[1:]
+    keys = (ids[:-1][same].astype(np.int64) << np.int64(32)) | ids[1:][same].astype(np.int64)
+    rows = article[:-1][same]
+    del article, same
+    pairs = _distinct(keys)
+    counts = sparse.csr_matrix(
+        (np.ones(len(keys), dtype=np.float64), (rows, np.searchsorted(pairs, keys))), shape=(n, max(len(pairs), 1))
+    )
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    frequent = np.flatnonzero(df >= min_df)
+    return counts[:, frequent].tocsr() if len(frequent) else sparse.csr_matrix((n, 1))
+
+
 class Words(NamedTuple):
     """What passages are made of: the kept word stream, the words' document frequencies, and how many of
     the vectors' first columns are words (0: no word features)."""
@@ -389,6 +414,7 @@ class Words(NamedTuple):
     stream: Stream
     df: np.ndarray
     columns: int
+    rare: sparse.csr_matrix  # each article's rarer words (TF-IDF, unit length): the evidence a link needs
 
 
 def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[sparse.csr_matrix, Words]:
@@ -400,13 +426,17 @@ def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[spa
         raw = words if options.word_weight > 0 else _tfidf(counts, 1.0, options)[0]
         groups.append(_tfidf(_char_gram_counts(raw, df, terms, options), options.char_weight, options)[0])
     del counts
+    if options.pair_weight > 0:
+        groups.append(_tfidf(_pair_counts(stream, len(analyses), options.pair_min_df), options.pair_weight, options)[0])
     for weight, bags in (
         (options.name_weight, [Counter(_name_features(a)) for a in analyses] if options.name_weight > 0 else []),
         (options.number_weight, [Counter(_number_features(a)) for a in analyses] if options.number_weight > 0 else []),
     ):
         if weight > 0:
             groups.append(_tfidf(_counts(bags), weight, options)[0])
-    words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0)
+    rare_limit = options.rare_share * (len(analyses) + options.background_articles)
+    rare = _top_terms(_filtered(words, df[words.indices] <= rare_limit), options.vector_terms)
+    words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0, rare)
     if not groups:
         return sparse.csr_matrix((len(analyses), 1), dtype=np.float32), words_of
     return _top_terms(sparse.hstack(groups, format="csr", dtype=np.float32), options.vector_terms), words_of
@@ -774,6 +804,8 @@ def cluster(analyses: Sequence[Analysis], options: ClusterOptions) -> list[list[
     table = _day_table([_days(a, options) for a in ordered])
     pairs = _candidate_pairs(vectors, options)
     close = _close_in_time(table, *pairs, options.max_days)
+    if options.rare_min > 0 and words.columns:
+        close &= _cosines(words.rare, *pairs) >= options.rare_min
     none = np.zeros(0, dtype=np.int64)
     cross: Edges = (none, none, none)
     if options.cross_language_weight > 0 and len({a.article.language for a in ordered}) > 1:

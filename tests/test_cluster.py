@@ -4,6 +4,7 @@ stays apart; an article in English on the samples' story joins it."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -212,7 +213,8 @@ def test_cosines_of_pairs_match_the_full_product() -> None:
 
 def test_a_ticker_page_joins_the_story_of_its_passage() -> None:
     """A long page of unrelated headlines that carries one story in one paragraph joins that story when
-    passages are compared, and stays out when they are not."""
+    passages are compared, and stays out when they are not (word pairs off too: the page's only pairs seen
+    elsewhere are the story's, which would bring it in by themselves)."""
     day = _synthetic_day(36, seed=11)
     rng = random.Random(5)
     story = [f"قصة0كلمة{w}" for w in range(25)]
@@ -221,7 +223,7 @@ def test_a_ticker_page_joins_the_story_of_its_passage() -> None:
     ticker = Article(id="ticker", text=" ".join(tokens), outlet="aggregator.example")
     day.append(Analysis(ticker, (Sentence("ticker", 0, ticker.text, tokens),), tokens))
     story_ids = {a.article.id for k, a in enumerate(day[:36]) if k % 6 == 0}
-    off = replace(ClusterOptions(), attach_threshold=1.0, passage_threshold=1.0)
+    off = replace(ClusterOptions(), attach_threshold=1.0, passage_threshold=1.0, pair_weight=0.0)
     assert frozenset(["ticker"]) in _partition(day, off)
     on = replace(off, passage_threshold=0.3)
     assert frozenset([*story_ids, "ticker"]) in _partition(day, on)
@@ -244,3 +246,75 @@ def test_coarse_top_mask_keeps_as_many_and_the_best(keep: int) -> None:
         if hi > lo:  # nothing dropped is more than one bucket above what is kept
             step = values[lo:hi].max() / 256
             assert values[lo:hi][mask[lo:hi]].min() >= values[lo:hi][~mask[lo:hi]].max(initial=0) - step
+
+
+def test_pair_counts_stay_within_an_article_and_need_two_articles() -> None:
+    import numpy as np
+
+    from digest.cluster import _pair_counts
+
+    # Three articles: [1 2 3], [1 2 9], [3 1 2]; the stream joins them, pairs must not cross the joins.
+    ids = np.array([1, 2, 3, 1, 2, 9, 3, 1, 2], dtype=np.int32)
+    starts = np.array([0, 3, 6, 9])
+    counts = _pair_counts((ids, starts), 3, min_df=2)
+    assert counts.shape[1] == 1  # only (1, 2) is in two articles; (3, 1) would be too if pairs crossed joins
+    assert counts[:, 0].toarray().ravel().tolist() == [1.0, 1.0, 1.0]
+    every = _pair_counts((ids, starts), 3, min_df=1)
+    assert every.shape[1] == 4  # (1, 2) (2, 3) (2, 9) (3, 1); nothing across the joins
+    assert every.sum() == 6
+
+
+def test_shared_phrases_bring_copies_of_a_report_closer() -> None:
+    """Two rewrites of one report share its phrases; a third article with the same words in another order
+    shares only words: with word pairs the copies are closer to each other than to it, without they are not."""
+    from digest.cluster import _vectors
+
+    phrase = [
+        "أطلق",
+        "الحوثيون",
+        "صاروخا",
+        "باليستيا",
+        "على",
+        "الرياض",
+        "وقالت",
+        "السفيرة",
+        "الأمريكية",
+        "إنه",
+        "يحمل",
+        "بصمات",
+        "إيرانية",
+    ]
+    rng = random.Random(3)
+    shuffled = list(phrase)
+    rng.shuffle(shuffled)
+    texts = {"copy-a": [*phrase, "أمس"], "copy-b": ["اليوم", *phrase], "other": shuffled}
+    analyses = []
+    for article_id, words in texts.items():
+        article = Article(id=article_id, text=" ".join(words))
+        tokens = tuple(words)
+        analyses.append(Analysis(article, (Sentence(article_id, 0, article.text, tokens),), tokens))
+
+    def gap(options: ClusterOptions) -> float:
+        vectors = _vectors(analyses, options)[0]
+        sims = (vectors @ vectors.T).toarray()
+        return float(sims[0, 1] - max(sims[0, 2], sims[1, 2]))
+
+    base = replace(ClusterOptions(), name_weight=0.0, char_weight=0.0, number_weight=0.0, lead_boost=0)
+    assert gap(replace(base, pair_weight=0.0)) < 0.01
+    assert gap(replace(base, pair_weight=1.5)) > 0.2
+
+
+def test_the_same_wording_with_other_names_is_another_story() -> None:
+    """Two articles written on one template (the same common words in the same order) about different people
+    and places share phrases but no rarer word: they are linked only without the guard on rarer words."""
+    day = _synthetic_day(36, seed=13)
+    spread = Counter(word for a in day for word in set(a.terms) if word.startswith("عام"))
+    template = tuple(sorted(spread, key=lambda w: (-spread[w], w))[:40])  # the day's commonest words
+    for article_id, names in (("template-a", ("زيد", "عمرو", "بكر")), ("template-b", ("هند", "سعاد", "ليلى"))):
+        tokens = template + names * 2
+        article = Article(id=article_id, text=" ".join(tokens), outlet=f"{article_id}.example")
+        day.append(Analysis(article, (Sentence(article_id, 0, article.text, tokens),), tokens))
+    pair = frozenset(["template-a", "template-b"])
+    assert pair in _partition(day, replace(ClusterOptions(), rare_min=0.0))
+    assert pair not in _partition(day, ClusterOptions())
+    assert not any(pair & story and len(story) > 1 for story in _partition(day, ClusterOptions()))
