@@ -331,7 +331,13 @@ def edition(
     ]
     left_out = len(briefing.stories) - len(kept)
     duplicates = briefing.inputs.duplicates
+    # No model for this language: said once at the top of the edition rather than under every story.
+    missing = bool(stories) and all(s["status"] and s["status"]["status"] == "model-missing" for s in stories)
+    if missing:
+        for story in stories:
+            story["status"] = None
     return {
+        "translation_missing": missing,
         "more_stories": str(words["more_stories"]).format(count=number(left_out, lang)) if left_out else None,
         "lang": lang,
         "dir": direction(lang),
@@ -347,6 +353,7 @@ def edition(
             for skip in briefing.inputs.skipped
         ],
         "list_separator": "، " if lang == "ar" else ", ",
+        "item_separator": "؛ " if lang == "ar" else "; ",
     }
 
 
