@@ -94,3 +94,16 @@ def test_an_empty_folder_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "cluster", str(tmp_path)])
     assert result.exit_code != 0
     assert "no claim files" in result.output or "no claim files" in str(result.exception)
+
+
+def test_errors_name_the_mixed_and_split_stories_and_add_up_to_the_losses() -> None:
+    predicted = [1, 1, 1, 2, 2, 3]
+    gold = ["a", "a", "b", "b", "c", "c"]
+    found = evaluation.errors(predicted, gold)
+    assert [parts for _, parts in found.merged] == [(("a", 2), ("b", 1)), (("b", 1), ("c", 1))]
+    assert found.merged[0][0] == pytest.approx(4 / 18)
+    assert [(label, parts) for _, label, parts in found.split] == [("b", (1, 1)), ("c", (1, 1))]
+    scores = evaluation.bcubed(predicted, gold)
+    assert sum(loss for loss, _ in found.merged) == pytest.approx(1 - scores.precision)
+    assert sum(loss for loss, _, _ in found.split) == pytest.approx(1 - scores.recall)
+    assert evaluation.errors([1, 1, 2], ["a", "a", "b"]) == evaluation.Errors((), ())

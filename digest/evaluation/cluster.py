@@ -64,6 +64,41 @@ def bcubed(predicted: Sequence[object], gold: Sequence[object]) -> Scores:
     return Scores(precision, recall, f1, len(predicted_sizes), len(gold_sizes))
 
 
+@dataclass(frozen=True)
+class Errors:
+    """Where the B-cubed losses come from: predicted stories that mix gold stories (precision) and gold
+    stories spread over predicted ones (recall), each with its share of the loss, worst first."""
+
+    merged: tuple[tuple[float, tuple[tuple[str, int], ...]], ...]  # loss, (gold label, articles) per story
+    split: tuple[tuple[float, str, tuple[int, ...]], ...]  # loss, gold label, sizes of its parts
+
+
+def errors(predicted: Sequence[object], gold: Sequence[object], keep: int = 5) -> Errors:
+    """The `keep` predicted stories and gold stories that cost B-cubed precision and recall the most."""
+    n = len(gold)
+    pairs = Counter(zip(predicted, gold, strict=True))
+    predicted_sizes = Counter(predicted)
+    gold_sizes = Counter(gold)
+    by_predicted: dict[object, list[tuple[str, int]]] = defaultdict(list)
+    by_gold: dict[object, list[int]] = defaultdict(list)
+    for (p, g), count in pairs.items():
+        by_predicted[p].append((str(g), count))
+        by_gold[g].append(count)
+    merged: list[tuple[float, tuple[tuple[str, int], ...]]] = []
+    for p, parts in by_predicted.items():
+        if len(parts) > 1:
+            loss = sum(c * (1 - c / predicted_sizes[p]) for _, c in parts) / n
+            merged.append((loss, tuple(sorted(parts, key=lambda x: (-x[1], x[0])))))
+    split: list[tuple[float, str, tuple[int, ...]]] = []
+    for g, sizes in by_gold.items():
+        if len(sizes) > 1:
+            loss = sum(c * (1 - c / gold_sizes[g]) for c in sizes) / n
+            split.append((loss, str(g), tuple(sorted(sizes, reverse=True))))
+    merged.sort(key=lambda x: (-x[0], x[1]))
+    split.sort(key=lambda x: (-x[0], x[1]))
+    return Errors(tuple(merged[:keep]), tuple(split[:keep]))
+
+
 def labels_of(groups: Sequence[Sequence[int]], n: int) -> list[int]:
     """A partition (lists of indices) as one label per item; raises if it is not a partition of range(n)."""
     labels = [-1] * n
@@ -160,6 +195,7 @@ def evaluate(path: Path, options: Options) -> Report:
     largest = max(len(g) for g in groups)
     by_gold: dict[str, set[int]] = defaultdict(set)
     labels = labels_of(groups, len(analyses))
+    worst = errors(labels, gold)
     for i, g in enumerate(gold):
         by_gold[g].add(labels[i])
     lines = [
@@ -171,6 +207,13 @@ def evaluate(path: Path, options: Options) -> Report:
         f"baseline, one story per article   {_figures(singletons)}",
         f"baseline, word TF-IDF average-link at its best threshold {best_threshold:.2f}   {_figures(best)}",
         *(f"half {k + 1} of the claims ({h.gold} stories)   {_figures(h)}" for k, h in enumerate(halves)),
+        "costliest mixed stories (B-cubed precision lost; claim: articles): "
+        + (
+            "; ".join(f"{loss:.3f} " + ", ".join(f"{g}: {c}" for g, c in parts) for loss, parts in worst.merged)
+            or "none"
+        ),
+        "costliest split stories (B-cubed recall lost; claim: sizes of its parts): "
+        + ("; ".join(f"{loss:.3f} {g}: {list(parts)}" for loss, g, parts in worst.split) or "none"),
     ]
     metrics = {
         "bcubed_precision": round(scores.precision, 4),
@@ -199,4 +242,4 @@ def evaluate(path: Path, options: Options) -> Report:
     return Report(metrics=metrics, lines=tuple(lines))
 
 
-__all__ = ["Scores", "bcubed", "evaluate", "labels_of", "prepared", "tfidf_average_link"]
+__all__ = ["Errors", "Scores", "bcubed", "errors", "evaluate", "labels_of", "prepared", "tfidf_average_link"]
