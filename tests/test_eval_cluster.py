@@ -107,3 +107,35 @@ def test_errors_name_the_mixed_and_split_stories_and_add_up_to_the_losses() -> N
     assert sum(loss for loss, _ in found.merged) == pytest.approx(1 - scores.precision)
     assert sum(loss for loss, _, _ in found.split) == pytest.approx(1 - scores.recall)
     assert evaluation.errors([1, 1, 2], ["a", "a", "b"]) == evaluation.Errors((), ())
+
+
+def test_bcubed_scores_only_the_chosen_items_but_others_cost_them_precision() -> None:
+    # Two related articles of story a, with an unrelated page in their predicted story.
+    scores = evaluation.bcubed([1, 1, 1], ["a", "a", "page"], [True, True, False])
+    assert scores.precision == pytest.approx(2 / 3)
+    assert scores.recall == 1.0
+    assert scores.gold == 1
+    assert evaluation.bcubed([1, 1, 2], ["a", "a", "page"], [True, True, False]).precision == 1.0
+
+
+def test_evaluate_among_unrelated_pages(stance_folder: Path) -> None:
+    report = evaluation.evaluate(stance_folder, Options(), unrelated=True)
+    first, second = report.metrics["halves_among_unrelated"]
+    assert first["unrelated_pages"] == 1  # the football page returned for the coalition claim
+    assert first["unrelated_alone"] == 1.0
+    assert first["bcubed_precision"] == first["bcubed_recall"] == 1.0
+    assert second["unrelated_pages"] == 0
+    assert "unrelated pages left alone" in report.to_text()
+    assert "halves_among_unrelated" not in evaluation.evaluate(stance_folder, Options()).metrics
+
+
+def test_unrelated_pages_skip_urls_already_seen(stance_folder: Path) -> None:
+    pages = evaluation.unrelated_pages(stance_folder, seen=set())
+    assert [(claim, page.id) for claim, page in pages] == [("R-1", "R-1-3")]
+    assert evaluation.unrelated_pages(stance_folder, seen={"https://outlet3.example/R-1/3"}) == []
+
+
+def test_module_runner_prints_the_report_and_json(stance_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert evaluation.main([str(stance_folder), "--unrelated", "--json"]) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last["halves_among_unrelated"][0]["unrelated_pages"] == 1

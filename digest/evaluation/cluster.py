@@ -12,10 +12,18 @@ article, and word TF-IDF cosine with average-link clustering at its best thresho
 oracle choice, so a generous baseline); and the scores of each half of a two-fold split of the claims (claims
 sorted by id, alternately), each half clustered as a day of its own with the same options, to show that the
 figures do not hang on a few claims.
+
+With `unrelated=True` (`python -m digest.evaluation.cluster PATH --unrelated`), each half is also clustered with
+the pages its claims' searches returned that are `unrelated` to them (real pages, mostly on the same region and
+weeks): a day is mostly other news. Those pages are scored as stories of their own: B-cubed over the related
+articles, where an unrelated page in an article's predicted story counts against its precision; the report
+also gives the share of unrelated pages left alone.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import os
 import time
@@ -32,9 +40,9 @@ from digest import analyze, ingest
 from digest.cluster import cluster
 from digest.errors import InputError
 from digest.evaluation import Report
-from digest.evaluation.stance import load_claims
+from digest.evaluation.stance import load_claims, outlet_of
 from digest.model import Analysis, Article
-from digest.options import ClusterOptions, Options
+from digest.options import ClusterOptions, Options, load_options
 
 BASELINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 17))  # cosine similarity 0.05 ... 0.80
 
@@ -48,20 +56,24 @@ class Scores:
     gold: int
 
 
-def bcubed(predicted: Sequence[object], gold: Sequence[object]) -> Scores:
-    """B-cubed precision, recall and F1 of a labelling against the gold labels (one label per item)."""
-    if len(predicted) != len(gold):
+def bcubed(predicted: Sequence[object], gold: Sequence[object], scored: Sequence[bool] | None = None) -> Scores:
+    """B-cubed precision, recall and F1 of a labelling against the gold labels (one label per item).
+
+    With `scored`, only those items are averaged over; the others (each with a gold label of its own) still
+    count in the size of the predicted story they are in, so that they cost the scored items precision."""
+    if len(predicted) != len(gold) or (scored is not None and len(scored) != len(gold)):
         raise ValueError("predicted and gold labellings must have the same length")
-    n = len(gold)
+    chosen = [True] * len(gold) if scored is None else list(scored)
+    n = sum(chosen)
     if n == 0:
         return Scores(0.0, 0.0, 0.0, 0, 0)
-    pairs = Counter(zip(predicted, gold, strict=True))
+    pairs = Counter((p, g) for p, g, c in zip(predicted, gold, chosen, strict=True) if c)
     predicted_sizes = Counter(predicted)
-    gold_sizes = Counter(gold)
+    gold_sizes = Counter(g for g, c in zip(gold, chosen, strict=True) if c)
     precision = sum(count * count / predicted_sizes[p] for (p, _), count in pairs.items()) / n
     recall = sum(count * count / gold_sizes[g] for (_, g), count in pairs.items()) / n
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(precision, recall, f1, len(predicted_sizes), len(gold_sizes))
+    return Scores(precision, recall, f1, len({p for p, _ in pairs}), len(gold_sizes))
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,35 @@ def tfidf_average_link(analyses: Sequence[Analysis], thresholds: Sequence[float]
     return results
 
 
+def unrelated_pages(path: Path, seen: set[str]) -> list[tuple[str, Article]]:
+    """The pages a claim's search returned that are `unrelated` to it, with the claim's id; a URL already in
+    `seen` (any related article, or an earlier page) is left out, as `load_claims` does."""
+    pages = []
+    for file in sorted(path.glob("*.json")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for index, (text, url, stance) in enumerate(zip(data["article"], data["url"], data["stance"], strict=True)):
+            if stance != "unrelated" or url in seen:
+                continue
+            seen.add(url)
+            article = Article(id=f"{data['id']}-{index}", text=text, url=url, outlet=outlet_of(url), source=str(file))
+            pages.append((str(data["id"]), article))
+    return pages
+
+
+def _with_unrelated(
+    analyses: Sequence[Analysis], gold: Sequence[str], pages: Sequence[Analysis], options: ClusterOptions
+) -> tuple[Scores, float]:
+    """B-cubed over `analyses` clustered together with the unrelated `pages`, and the share of pages alone."""
+    day = [*analyses, *pages]
+    labels = labels_of(cluster(day, options), len(day))
+    scores = bcubed(
+        labels, [*gold, *(f"unrelated:{p.article.id}" for p in pages)], [True] * len(analyses) + [False] * len(pages)
+    )
+    sizes = Counter(labels)
+    alone = sum(sizes[label] == 1 for label in labels[len(analyses) :]) / max(1, len(pages))
+    return scores, alone
+
+
 def _cluster_scores(analyses: Sequence[Analysis], gold: Sequence[str], options: ClusterOptions) -> Scores:
     return bcubed(labels_of(cluster(analyses, options), len(analyses)), gold)
 
@@ -158,8 +199,9 @@ def _figures(scores: Scores) -> str:
     )
 
 
-def evaluate(path: Path, options: Options) -> Report:
-    """B-cubed scores of `digest.cluster` on one pooled day, with baselines and split halves."""
+def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
+    """B-cubed scores of `digest.cluster` on one pooled day, with baselines and split halves (and, with
+    `unrelated`, each half among its claims' unrelated pages)."""
     claims = load_claims(path)
     articles: list[Article] = []
     gold: list[str] = []
@@ -191,6 +233,19 @@ def evaluate(path: Path, options: Options) -> Report:
         members = [i for i, g in enumerate(gold) if half_of[g] == half]
         halves.append(_cluster_scores([analyses[i] for i in members], [gold[i] for i in members], options.cluster))
 
+    among: list[tuple[Scores, float, int]] = []
+    if unrelated:
+        seen = {item.article.url or "" for claim in claims for item in claim.articles}
+        found = [(claim_id, page) for claim_id, page in unrelated_pages(path, seen) if claim_id in half_of]
+        pages = analyze.analyze_all(
+            [prepared(page, options)[0] for _, page in found], workers=min(2, os.cpu_count() or 1)
+        )
+        for half in (0, 1):
+            members = [i for i, g in enumerate(gold) if half_of[g] == half]
+            own = [page for (claim_id, _), page in zip(found, pages, strict=True) if half_of[claim_id] == half]
+            result = _with_unrelated([analyses[i] for i in members], [gold[i] for i in members], own, options.cluster)
+            among.append((*result, len(own)))
+
     sizes = Counter(len(g) for g in groups)
     largest = max(len(g) for g in groups)
     by_gold: dict[str, set[int]] = defaultdict(set)
@@ -207,6 +262,11 @@ def evaluate(path: Path, options: Options) -> Report:
         f"baseline, one story per article   {_figures(singletons)}",
         f"baseline, word TF-IDF average-link at its best threshold {best_threshold:.2f}   {_figures(best)}",
         *(f"half {k + 1} of the claims ({h.gold} stories)   {_figures(h)}" for k, h in enumerate(halves)),
+        *(
+            f"half {k + 1} among its claims' {count} unrelated pages   P {h.precision:.3f}  R {h.recall:.3f}  "
+            f"F1 {h.f1:.3f}; unrelated pages left alone: {alone:.0%}"
+            for k, (h, alone, count) in enumerate(among)
+        ),
         "costliest mixed stories (B-cubed precision lost; claim: articles): "
         + (
             "; ".join(f"{loss:.3f} " + ", ".join(f"{g}: {c}" for g, c in parts) for loss, parts in worst.merged)
@@ -239,7 +299,48 @@ def evaluate(path: Path, options: Options) -> Report:
             for h in halves
         ],
     }
+    if among:
+        metrics["halves_among_unrelated"] = [
+            {
+                "bcubed_precision": round(h.precision, 4),
+                "bcubed_recall": round(h.recall, 4),
+                "bcubed_f1": round(h.f1, 4),
+                "unrelated_pages": count,
+                "unrelated_alone": round(alone, 4),
+            }
+            for h, alone, count in among
+        ]
     return Report(metrics=metrics, lines=tuple(lines))
 
 
-__all__ = ["Errors", "Scores", "bcubed", "errors", "evaluate", "labels_of", "prepared", "tfidf_average_link"]
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m digest.evaluation.cluster PATH [--unrelated] [--json] [--config FILE]`: `digest eval cluster`
+    with the measurement among unrelated pages."""
+    parser = argparse.ArgumentParser(prog="python -m digest.evaluation.cluster", description=main.__doc__)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--unrelated", action="store_true", help="also cluster each half among unrelated pages")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    parser.add_argument("--config", type=Path, help="options file (TOML), as for `digest`")
+    args = parser.parse_args(argv)
+    report = evaluate(args.path, load_options(args.config), unrelated=args.unrelated)
+    print(report.to_text())
+    if args.json:
+        print(report.to_json())
+    return 0
+
+
+__all__ = [
+    "Errors",
+    "Scores",
+    "bcubed",
+    "errors",
+    "evaluate",
+    "labels_of",
+    "prepared",
+    "tfidf_average_link",
+    "unrelated_pages",
+]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
