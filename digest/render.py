@@ -24,9 +24,10 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Executor
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -386,6 +387,7 @@ def context(
     first = editions[0] if editions else edition(briefing, "ar", options, medium)
     return {
         "editions": editions,
+        "shown": editions,
         "first": first,
         "iso_date": briefing.date.isoformat(),
         "medium": medium,
@@ -407,6 +409,19 @@ def render_html(
     """
     page = environment().get_template("briefing.html.j2")
     return page.render(**context(briefing, languages, medium, options, paged))
+
+
+def edition_pages_html(
+    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+) -> dict[str, str]:
+    """The printed briefing as one HTML document per edition, to be laid out apart and joined (`briefing_pdf`).
+
+    Each holds one edition's section under the same head, styles and root element as the whole briefing, so
+    that its pages are those the edition would have in the whole document.
+    """
+    page = environment().get_template("briefing.html.j2")
+    whole = context(briefing, languages, "print", options, paged=True)
+    return {ed["lang"]: page.render(**{**whole, "shown": [ed]}) for ed in whole["editions"]}
 
 
 def render_email_html(
@@ -509,10 +524,144 @@ def render_pdf(html: str) -> bytes:
 
 
 def briefing_pdf(
-    briefing: Briefing, languages: Sequence[str] | None = None, options: RenderOptions | None = None
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    options: RenderOptions | None = None,
+    parallel: bool = False,
+    pool: Executor | None = None,
 ) -> bytes:
-    """The printed briefing: the editions of `languages` (default: all) in one PDF."""
-    return render_pdf(render_html(briefing, languages, "print", options, paged=True))
+    """The printed briefing: the editions of `languages` (default: all) in one PDF (`briefing_document`)."""
+    pdf: bytes = briefing_document(briefing, languages, options, parallel, pool).write_pdf(**PDF_OPTIONS)
+    return pdf
+
+
+def briefing_document(
+    briefing: Briefing,
+    languages: Sequence[str] | None = None,
+    options: RenderOptions | None = None,
+    parallel: bool = False,
+    pool: Executor | None = None,
+) -> Any:
+    """The laid-out WeasyPrint document of the printed briefing.
+
+    One edition is one document ("Page N of M"). Several are laid out as one document each (the same head and
+    styles, `edition_pages_html`) and their pages joined with WeasyPrint's `Document.copy`: links, bookmarks
+    and tags work across them. An edition that would start on the back of a sheet gets a blank page before it:
+    each edition starts on a recto, with its binding margin on the inner edge when printed on both sides.
+    With `parallel` (or a forked `pool` to use), a second process lays out some editions while this one lays
+    out the others; the PDF is the same bytes.
+    """
+    chosen = _languages(briefing, languages)
+    if len(chosen) < 2:
+        return pdf_document(render_html(briefing, chosen, "print", options, paged=True))
+    first, pages_of = _lay_out_editions(edition_pages_html(briefing, chosen, options), parallel, pool)
+    pages: list[Any] = []
+    for lang in chosen:
+        if len(pages) % 2:
+            pages.append(_blank_page(pages[-1]))
+        pages.extend(pages_of[lang])
+    return first.copy(pages)
+
+
+def _blank_page(like: Any) -> Any:
+    """A page of the size of `like` with nothing on it (no header, no number)."""
+    size = f"{like.width}px {like.height}px"
+    return pdf_document(f"<html><head><style>@page {{ size: {size}; margin: 0 }}</style></head></html>").pages[0]
+
+
+def _lay_out_editions(htmls: dict[str, str], parallel: bool, pool: Executor | None) -> tuple[Any, dict[str, list[Any]]]:
+    """The document of the first edition (it gives the PDF its metadata) and the pages of every edition.
+
+    With a pool (given, or forked when `parallel`), its worker lays out the editions `_shared_out` picks and
+    sends their pages back (`_send_pages`) while this process lays out the rest. Pages that cannot be sent
+    are laid out here: slower, the same result.
+    """
+    langs = list(htmls)
+    elsewhere = _shared_out(htmls) if (pool is not None or (parallel and can_fork())) else []
+    with ExitStack() as stack:
+        future = None
+        if elsewhere:
+            pool = pool or stack.enter_context(forked_pool(1))
+            future = pool.submit(_lay_out_and_send, [htmls[lang] for lang in elsewhere])
+        documents = {lang: pdf_document(htmls[lang]) for lang in langs if lang not in elsewhere}
+        first = documents[langs[0]]
+        pages_of = {lang: document.pages for lang, document in documents.items()}
+        sent = future.result() if future is not None else None
+    received = _receive_pages(sent, first.font_config) if sent is not None else None
+    for n, lang in enumerate(elsewhere):
+        pages_of[lang] = received[n] if received is not None else pdf_document(htmls[lang]).pages
+    return first, pages_of
+
+
+def _shared_out(htmls: dict[str, str]) -> list[str]:
+    """The editions for the other process: about half the work, by length of HTML; never the first edition."""
+    first, *rest = htmls
+    here, there = len(htmls[first]), 0
+    elsewhere = []
+    for lang in sorted(rest, key=lambda lang: -len(htmls[lang])):
+        if there < here:
+            elsewhere.append(lang)
+            there += len(htmls[lang])
+        else:
+            here += len(htmls[lang])
+    return [lang for lang in rest if lang in elsewhere]
+
+
+def _lay_out_and_send(htmls: list[str]) -> bytes | None:
+    """In a worker: the laid-out pages of each HTML document, pickled (`_send_pages`); None if they cannot be."""
+    return _send_pages([pdf_document(html).pages for html in htmls])
+
+
+def _placeholder(box: Any, layout_done: bool) -> Any:
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    placeholder = AbsolutePlaceholder(box)
+    object.__setattr__(placeholder, "_layout_done", layout_done)
+    return placeholder
+
+
+def _send_pages(pages: Any) -> bytes | None:
+    """WeasyPrint 70's laid-out pages as bytes for another process (None if some object cannot go).
+
+    They are plain Python objects once laid out (Pango layouts are dropped after each line), but for the
+    `FontConfiguration` (fontconfig and Pango handles: the receiver puts its own in its place) and
+    `AbsolutePlaceholder` (a list marker's box), whose attribute forwarding defeats pickle's default way.
+    """
+    import io
+    import pickle
+
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.text.fonts import FontConfiguration
+
+    class Sender(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> str | None:
+            return "font_config" if isinstance(obj, FontConfiguration) else None
+
+        def reducer_override(self, obj: Any) -> Any:
+            if type(obj) is AbsolutePlaceholder:
+                return _placeholder, (object.__getattribute__(obj, "_box"), obj._layout_done)
+            return NotImplemented
+
+    buffer = io.BytesIO()
+    try:
+        Sender(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(pages)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return buffer.getvalue()
+
+
+def _receive_pages(sent: bytes, font_config: Any) -> Any:
+    """The pages `_send_pages` sent, using this process's `font_config`."""
+    import io
+    import pickle
+
+    class Receiver(pickle.Unpickler):
+        def persistent_load(self, pid: Any) -> Any:
+            if pid != "font_config":
+                raise pickle.UnpicklingError(f"unknown persistent object {pid!r}")
+            return font_config
+
+    return Receiver(io.BytesIO(sent)).load()
 
 
 def render_json(briefing: Briefing) -> bytes:
@@ -540,7 +689,8 @@ def render(
 ) -> dict[str, bytes]:
     """Every requested format, keyed by output file name (PDFs as `pdf_mode`, else `options.pdf_mode`, says).
 
-    With `parallel`, the HTML and JSON are written by a second process while this one lays out the PDF.
+    With `parallel`, two forked processes write the HTML and JSON and lay out part of the PDF (some editions, or
+    the per-language PDFs after the first) while this one lays out the rest.
     """
     options = options or RenderOptions()
     pdf_mode = pdf_mode or options.pdf_mode
@@ -550,17 +700,18 @@ def render(
     if pdf_mode not in PDF_MODES:
         raise ConfigError(f"unknown pdf_mode {pdf_mode!r}; choose from {', '.join(PDF_MODES)}")
     names = output_names(briefing, formats)
-    text_jobs: dict[str, Callable[[], bytes]] = {}
+    jobs: dict[str, Callable[[], bytes]] = {}  # what may run in another process
     if "html" in formats:
-        text_jobs[names["html"]] = lambda: render_html(briefing, options=options).encode("utf-8")
+        jobs[names["html"]] = lambda: render_html(briefing, options=options).encode("utf-8")
     if "json" in formats:
-        text_jobs[names["json"]] = lambda: render_json(briefing)
+        jobs[names["json"]] = lambda: render_json(briefing)
     pdfs = pdf_names(briefing, pdf_mode) if "pdf" in formats else {}
-    with _beside(text_jobs, parallel and bool(pdfs)) as texts:
-        printed = {
-            name: briefing_pdf(briefing, None if lang == "*" else [lang], options) for lang, name in pdfs.items()
-        }
-    outputs = {**texts, **printed}
+    printed = list(pdfs.items())
+    for lang, name in printed[1:]:  # per-language PDFs after the first: whole documents, elsewhere
+        jobs[name] = partial(briefing_pdf, briefing, [lang], options)
+    with _beside(jobs, parallel and bool(pdfs)) as (outputs, pool):
+        for lang, name in printed[:1]:
+            outputs[name] = briefing_pdf(briefing, None if lang == "*" else [lang], options, pool=pool)
     order = [names.get("html"), *pdfs.values(), names.get("json")]
     return {name: outputs[name] for name in order if name in outputs}
 
@@ -573,21 +724,21 @@ def _run_forked_job(name: str) -> bytes:
 
 
 @contextmanager
-def _beside(jobs: dict[str, Callable[[], bytes]], parallel: bool) -> Iterator[dict[str, bytes]]:
-    """Runs `jobs` (name -> bytes) in a forked process while the `with` body runs here (WeasyPrint stays in
-    this process); the dict it yields holds their results once the body is done. Without `parallel`, or where
-    processes cannot be forked, the jobs run here after the body."""
+def _beside(jobs: dict[str, Callable[[], bytes]], parallel: bool) -> Iterator[tuple[dict[str, bytes], Executor | None]]:
+    """Runs `jobs` (name -> bytes) in two forked processes while the `with` body runs here, and yields the dict
+    of results (filled once the body is done) and the pool, for the body to share work with (`briefing_pdf`).
+    Without `parallel`, or where processes cannot be forked, the jobs run here after the body, and no pool."""
     results: dict[str, bytes] = {}
-    if not parallel or not jobs or not can_fork():
-        yield results
+    if not parallel or not can_fork():
+        yield results, None
         results.update((name, job()) for name, job in jobs.items())
         return
     global _forked_jobs
     _forked_jobs = jobs
     try:
-        with forked_pool(1) as pool:
+        with forked_pool(2) as pool:
             futures = {name: pool.submit(_run_forked_job, name) for name in jobs}
-            yield results
+            yield results, pool
             results.update((name, future.result()) for name, future in futures.items())
     finally:
         _forked_jobs = {}

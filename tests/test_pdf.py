@@ -10,13 +10,17 @@ import re
 import shutil
 import subprocess
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from digest import render
+from digest.forking import can_fork
 from digest.model import Briefing, SummarySentence
 
 from .test_render import rich_briefing
@@ -57,19 +61,30 @@ def info(pdf: Path) -> dict[str, str]:
     return dict(line.split(":", 1) for line in poppler("pdfinfo", pdf).splitlines() if ":" in line)
 
 
-def catalog_language(pdf: bytes) -> str | None:
-    """/Lang of the PDF catalog (WeasyPrint writes it inside a compressed object stream)."""
+def objects(pdf: bytes) -> list[bytes]:
+    """The PDF and its decompressed streams (WeasyPrint writes most objects inside compressed object streams)."""
     chunks = [pdf]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
             chunks.append(zlib.decompress(match.group(1)))
         except zlib.error:
             continue
-    for chunk in chunks:
+    return chunks
+
+
+def catalog_language(pdf: bytes) -> str | None:
+    """/Lang of the PDF catalog."""
+    for chunk in objects(pdf):
         found = re.search(rb"/Lang \((\w+)\)", chunk)
         if found:
             return found.group(1).decode()
     return None
+
+
+def destinations(pdf: Path) -> dict[str, int]:
+    """Named destinations (anchors) and their page numbers, from `pdfinfo -dests`."""
+    rows = poppler("pdfinfo", pdf, "-dests").splitlines()[1:]
+    return {row.rsplit('"', 2)[1]: int(row.split()[0]) for row in rows if '"' in row}
 
 
 def long_briefing() -> Briefing:
@@ -106,13 +121,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _print(folder: Path, name: str, html: str) -> Printed:
-    """Lay out and write one PDF, keeping its bookmarks and whatever WeasyPrint warned about."""
+def _print(folder: Path, name: str, lay_out: Callable[[], Any]) -> Printed:
+    """Lay out (`lay_out()`) and write one PDF, keeping its bookmarks and whatever WeasyPrint warned about."""
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = render.pdf_document(html)
+        document = lay_out()
         (folder / name).write_bytes(document.write_pdf(**render.PDF_OPTIONS))
     finally:
         logger.removeHandler(collect)
@@ -122,7 +137,7 @@ def _print(folder: Path, name: str, html: str) -> Printed:
 @pytest.fixture(scope="module")
 def combined(tmp_path_factory: pytest.TempPathFactory) -> Printed:
     folder = tmp_path_factory.mktemp("pdf")
-    return _print(folder, "combined.pdf", render.render_html(rich_briefing(), medium="print"))
+    return _print(folder, "combined.pdf", lambda: render.briefing_document(rich_briefing()))
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +146,9 @@ def per_language(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]
     names = render.pdf_names(rich_briefing(), "per-language")
     assert names == {lang: f"briefing-2022-05-11-{lang}.pdf" for lang in ("ar", "en", "es")}
     briefing = rich_briefing()
-    return {lang: _print(folder, name, render.render_html(briefing, [lang], "print")) for lang, name in names.items()}
+    return {
+        lang: _print(folder, name, partial(render.briefing_document, briefing, [lang])) for lang, name in names.items()
+    }
 
 
 def test_combined_pdf_is_a4_titled_in_arabic_with_fonts_embedded(combined: Printed) -> None:
@@ -266,9 +283,12 @@ def test_empty_day_still_prints(tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
     path.write_bytes(render.render(empty, ["pdf"])["briefing-2022-05-11.pdf"])
     text = pages(path)
-    assert len(text) == 3
-    assert has(text[0], "لا توجد قصص في هذا اليوم.") and "No stories for this day." in text[1]
-    assert "feeds/empty.txt" in text[2]
+    # Each edition starts on a recto: a blank back after each one-page edition, and the same binding side.
+    assert len(text) == 5 and text[1] == text[3] == ""
+    assert has(text[0], "لا توجد قصص في هذا اليوم.") and "No stories for this day." in text[2]
+    assert "feeds/empty.txt" in text[4]
+    assert _text_margins(path, 1) == pytest.approx(_text_margins(path, 3), abs=0.6)
+    assert _text_margins(path, 1) == pytest.approx(_text_margins(path, 5), abs=0.6)
 
 
 def _text_margins(pdf: Path, page: int) -> tuple[float, float]:
@@ -303,6 +323,13 @@ def test_an_untranslated_summary_is_printed_once_and_referred_to(tmp_path: Path)
     assert sum(page.count(squash(arabic)) for page in map(squash, text)) == 1
     whole = " ".join(text)
     assert "Summary not translated: see story 1 of the Arabic edition" in whole
+    # The link goes to the story in the Arabic edition, another document until the editions were joined.
+    story = untranslated.stories[0].id
+    assert destinations(path)[f"ar-{story}"] == 1
+    one_document = render.render_pdf(render.render_html(untranslated, medium="print", paged=True))
+    links = [sum(chunk.count(f"/Dest (ar-{story})".encode()) for chunk in objects(pdf)) for pdf in
+             (path.read_bytes(), one_document)]  # fmt: skip
+    assert links[0] == links[1] >= 3  # the contents, then en and es
     assert "Resumen sin traducir: véase la noticia 1 de la edición árabe" in whole
     html = render.render_html(untranslated, medium="print", paged=True)
     assert html.count(f'href="#ar-{untranslated.stories[0].id}"') == 3  # the contents, then en and es
@@ -330,3 +357,12 @@ def test_page_references_are_upstreams_built_once_per_page_count() -> None:
     other = pydyf.PDF()
     other.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert other.page_references == upstream(other) != pdf.page_references
+
+
+@pytest.mark.skipif(not can_fork(), reason="laying out editions in parallel needs fork")
+@pytest.mark.parametrize("briefing", [rich_briefing(), long_briefing()], ids=["rich", "long"])
+def test_editions_laid_out_in_another_process_give_the_same_pdf(briefing: Briefing) -> None:
+    alone = render.briefing_pdf(briefing)
+    assert render.briefing_pdf(briefing, parallel=True) == alone
+    assert render._shared_out({"ar": "x" * 10, "en": "x" * 6, "es": "x" * 6}) == ["en", "es"]
+    assert render._shared_out({"ar": "x" * 10, "en": "x" * 12, "es": "x" * 6}) == ["en"]

@@ -414,12 +414,13 @@ def test_other_spellings_skip_the_shown_names_and_punctuation_variants() -> None
     assert len(render._other_spellings(variants, (), 0)) == 5
 
 
-def test_parallel_render_gives_the_same_files_in_the_same_order() -> None:
-    """HTML and JSON from a forked process while the PDF is laid out here: the same bytes as one process."""
+@pytest.mark.parametrize("pdf_mode", ["combined", "per-language"])
+def test_parallel_render_gives_the_same_files_in_the_same_order(pdf_mode: str) -> None:
+    """HTML, JSON, some editions or PDFs from forked processes while the rest is laid out here: the same bytes."""
     briefing = rich_briefing()
-    alone = render.render(briefing, ["html", "pdf", "json"])
-    together = render.render(briefing, ["html", "pdf", "json"], parallel=True)
-    assert list(together) == list(alone) == [f"briefing-2022-05-11.{ext}" for ext in ("html", "pdf", "json")]
-    assert together["briefing-2022-05-11.html"] == alone["briefing-2022-05-11.html"]
-    assert together["briefing-2022-05-11.json"] == alone["briefing-2022-05-11.json"]
-    assert together["briefing-2022-05-11.pdf"][:5] == b"%PDF-"
+    alone = render.render(briefing, ["html", "pdf", "json"], pdf_mode)
+    together = render.render(briefing, ["html", "pdf", "json"], pdf_mode, parallel=True)
+    pdfs = list(render.pdf_names(briefing, pdf_mode).values())
+    assert list(together) == list(alone) == ["briefing-2022-05-11.html", *pdfs, "briefing-2022-05-11.json"]
+    assert together == alone
+    assert all(together[name][:5] == b"%PDF-" for name in pdfs)
