@@ -47,9 +47,10 @@ class IngestOptions:
 
 @dataclass(frozen=True)
 class ClusterOptions:
-    # Defaults tuned on half 1 of the stance bench's claims (`digest eval cluster`), checked on half 2 and the pool.
+    # Defaults tuned on half 1 of the stance bench's claims, alone and among their unrelated pages
+    # (`python -m digest.evaluation.cluster PATH --unrelated`); checked on half 2 and on the pool of all claims.
     linkage: str = "average"  # centroid (cosine of summed vectors) | average (mean pairwise similarity)
-    threshold: float = 0.17  # average-link: groups merge while their mean pairwise similarity is at least this
+    threshold: float = 0.23  # average-link: groups merge while their mean pairwise similarity is at least this
     max_days: int = 4  # two articles are linked only if their days (published, or named) come this close...
     event_days: int = 45  # ...counting the dates an article names this near its publication (unknown: no limit)
     word_weight: float = 1.0  # feature groups, each TF-IDF and unit length, summed with these weights
@@ -75,13 +76,13 @@ class ClusterOptions:
     block_terms: int = 60  # candidates share one of each other's heaviest features (blocking keys)...
     max_posting: int = 150  # ...among those held by at most this many articles
     candidates: int = 30  # candidates per article whose exact similarity is computed
-    neighbors: int = 10  # candidate links kept per article...
+    neighbors: int = 20  # candidate links kept per article...
     mutual: bool = True  # ...a link only if it is among both articles' best (a mutual-kNN graph; else either's)
     min_similarity: float = 0.03  # weaker candidate links are dropped
     cross_language_weight: float = 1.0  # links across languages: cosine of gazetteer keys and numbers, times this
     cross_language_min: float = 0.3  # weaker cross-language links are dropped
     cross_language_numbers: float = 0.5  # weight of numbers against names in that cosine
-    smoothing_neighbors: int = 5  # each vector is smoothed with this many nearest neighbours' vectors...
+    smoothing_neighbors: int = 10  # each vector is smoothed with this many nearest neighbours' vectors...
     smoothing_weight: float = 0.6  # ...weighted by similarity times this (0: off)
     boilerplate_shingle: int = 4  # word shingles recurring within an outlet are page furniture (0: off)
     boilerplate_articles: int = 25  # and so are shingles found in this many articles
