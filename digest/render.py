@@ -3,14 +3,16 @@
 Entry point: `render(briefing, formats, pdf_mode) -> dict[file name, bytes]`.
 
 - HTML (`briefing.html.j2`): one self-contained page, every edition in it (Arabic right to left, English and
-  Spanish left to right) and a language switcher made of radio buttons and CSS: it works offline, from a
+  Spanish left to right) and a language switcher made of links and CSS (:target): it works offline, from a
   single file, with no script. No current time is written in it, so the same briefing gives the same bytes.
-- PDF: the same template for print (`medium="print"`) through WeasyPrint: A4, a binding margin, a running
-  header with the briefing date in the edition's language, page numbers, a contents list with page numbers,
-  one bookmark per edition and per story. `pdf_mode="combined"` (default) writes one PDF with every edition,
-  each starting on a new page with its own running header; `pdf_mode="per-language"` writes one PDF per
-  edition (`briefing-DATE-ar.pdf`...), each readable on its own. WeasyPrint gets a URL fetcher that refuses
-  every URL: fonts come from the system (fontconfig), nothing is fetched from files or the network.
+- PDF: the same template for print (`medium="print"`, denser: bullets as text, sources run on in one
+  paragraph) through WeasyPrint: A4, a binding margin, a running header with the briefing date in the
+  edition's language, page numbers, a contents list with page numbers, one bookmark per edition and per
+  story, tagged. `pdf_mode="combined"` (default) writes one PDF with every edition, each laid out on its own
+  (in a second process when `parallel`) and starting on a recto with its own running header and numbering;
+  `pdf_mode="per-language"` writes one PDF per edition (`briefing-DATE-ar.pdf`...), each readable on its own.
+  WeasyPrint gets a URL fetcher that refuses every URL: fonts come from the system (fontconfig), nothing is
+  fetched from files or the network.
 - Email (`email.html.j2`, `email.txt.j2`): a body with inline styles only (what mail clients keep), no
   script, no external resource; and a plain-text alternative.
 
