@@ -23,6 +23,7 @@ dates and numbers are written by Babel in each edition's language; labels come f
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -574,44 +575,30 @@ def _blank_page(like: Any) -> Any:
 def _lay_out_editions(htmls: dict[str, str], parallel: bool, pool: Executor | None) -> tuple[Any, dict[str, list[Any]]]:
     """The document of the first edition (it gives the PDF its metadata) and the pages of every edition.
 
-    With a pool (given, or forked when `parallel`), its worker lays out the editions `_shared_out` picks and
-    sends their pages back (`_send_pages`) while this process lays out the rest. Pages that cannot be sent
-    are laid out here: slower, the same result.
+    With a pool (given, or forked when `parallel`: one worker per edition after the first), the other editions
+    are laid out by its workers, which send their pages back (`_send_pages`), while this process lays out the
+    first. Pages that cannot be sent are laid out here: slower, the same result.
     """
-    langs = list(htmls)
-    elsewhere = _shared_out(htmls) if (pool is not None or (parallel and can_fork())) else []
+    first_lang, *elsewhere = htmls
+    if pool is None and not (parallel and can_fork()):
+        elsewhere = []
     with ExitStack() as stack:
-        future = None
-        if elsewhere:
-            pool = pool or stack.enter_context(forked_pool(1))
-            future = pool.submit(_lay_out_and_send, [htmls[lang] for lang in elsewhere])
-        documents = {lang: pdf_document(htmls[lang]) for lang in langs if lang not in elsewhere}
-        first = documents[langs[0]]
+        if elsewhere and pool is None:
+            pool = stack.enter_context(forked_pool(min(len(elsewhere), os.cpu_count() or 1)))
+        futures = {lang: pool.submit(_lay_out_and_send, htmls[lang]) for lang in elsewhere} if pool else {}
+        documents = {lang: pdf_document(html) for lang, html in htmls.items() if lang not in futures}
+        first = documents[first_lang]
         pages_of = {lang: document.pages for lang, document in documents.items()}
-        sent = future.result() if future is not None else None
-    received = _receive_pages(sent, first.font_config) if sent is not None else None
-    for n, lang in enumerate(elsewhere):
-        pages_of[lang] = received[n] if received is not None else pdf_document(htmls[lang]).pages
-    return first, pages_of
+        sent = {lang: future.result() for lang, future in futures.items()}
+    for lang, pickled in sent.items():
+        received = _receive_pages(pickled, first.font_config) if pickled is not None else None
+        pages_of[lang] = received if received is not None else pdf_document(htmls[lang]).pages
+    return first, {lang: pages_of[lang] for lang in htmls}
 
 
-def _shared_out(htmls: dict[str, str]) -> list[str]:
-    """The editions for the other process: about half the work, by length of HTML; never the first edition."""
-    first, *rest = htmls
-    here, there = len(htmls[first]), 0
-    elsewhere = []
-    for lang in sorted(rest, key=lambda lang: -len(htmls[lang])):
-        if there < here:
-            elsewhere.append(lang)
-            there += len(htmls[lang])
-        else:
-            here += len(htmls[lang])
-    return [lang for lang in rest if lang in elsewhere]
-
-
-def _lay_out_and_send(htmls: list[str]) -> bytes | None:
-    """In a worker: the laid-out pages of each HTML document, pickled (`_send_pages`); None if they cannot be."""
-    return _send_pages([pdf_document(html).pages for html in htmls])
+def _lay_out_and_send(html: str) -> bytes | None:
+    """In a worker: the laid-out pages of an HTML document, pickled (`_send_pages`); None if they cannot be."""
+    return _send_pages(pdf_document(html).pages)
 
 
 def _placeholder(box: Any, layout_done: bool) -> Any:
