@@ -577,7 +577,9 @@ def _lay_out_editions(htmls: dict[str, str], parallel: bool, pool: Executor | No
 
     With a pool (given, or forked when `parallel`: one worker per edition after the first), the other editions
     are laid out by its workers, which send their pages back (`_send_pages`), while this process lays out the
-    first. Pages that cannot be sent are laid out here: slower, the same result.
+    first. Pages that cannot be sent are laid out here: slower, the same result. One process per edition even
+    on two cores: with untranslated editions (Arabic 3.0 s, English and Spanish 1.75 s each) it ends about
+    0.3 s after the best split in two, and with translated ones, alike, well before any split in two.
     """
     first_lang, *elsewhere = htmls
     if pool is None and not (parallel and can_fork()):
