@@ -178,9 +178,15 @@ class TranslateOptions:
 class RenderOptions:
     formats: tuple[str, ...] = ("html", "pdf", "json")
     pdf_mode: str = "combined"  # combined | per-language
-    print_stories: int = 30  # stories in the PDF and the email, biggest first (0: all); the web page has all
+    print_stories: int = 30  # stories in the PDF and the email, biggest first (0: all); the web page: web_stories
     max_sources: int = 20  # articles listed under a story, then "and N more" (0: all); the JSON has all
     max_variants: int = 3  # other spellings shown per actor (0: all)
+    # Full story cards on the web page, biggest first (0: all); every story after them is one line of an index
+    # (headline linked to its first source, sources, outlets, date): a desk day of up to ~2,000 stories is
+    # whole, cards at about 10 KB a story for the three editions (20 MB at 2,000); a 57,000-story day is not
+    # 785 MB. The JSON always has every story in full.
+    web_stories: int = 2000
+    index_outlets: int = 3  # outlets named on an index line, then "and N more" (0: all)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ dates and numbers are written by Babel in each edition's language; labels come f
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -29,11 +30,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import jinja2
@@ -126,6 +128,7 @@ def number(value: int, lang: str) -> str:
     return format_decimal(value, locale=lang)
 
 
+@lru_cache(maxsize=4096)
 def counted(count: int, what: str, lang: str) -> str:
     """ "3 stories", "قصتان", "11 قصة": a count with its noun in the language's plural form (CLDR rules by Babel)."""
     forms: dict[str, str] = labels(lang)["counts"][what]
@@ -289,6 +292,33 @@ def _edition_story(
     }
 
 
+@lru_cache(maxsize=1024)
+def _index_date(value: date, lang: str) -> str:
+    return format_date(value, format="medium", locale=lang)
+
+
+def _index_line(story: Story, lang: str, options: RenderOptions) -> dict[str, Any]:
+    """One story as a line of the web page's index: headline (a link to its first source), number of articles,
+    outlets (the first `options.index_outlets`), and the event date, else the first report's."""
+    headline, headline_lang = _in(story.headline, lang)
+    first = story.articles[0] if story.articles else None
+    outlets = list(story.outlets) or [a.id for a in story.articles]
+    shown = outlets[: options.index_outlets] if options.index_outlets > 0 else outlets
+    when = story.event_date or (first.published.date() if first and first.published else None)
+    return {
+        "anchor": f"{lang}-{story.id}",
+        "headline": headline,
+        "headline_lang": headline_lang if headline_lang != lang else None,
+        "headline_dir": direction(headline_lang),
+        "url": safe_url(first.url) if first else None,
+        "articles_text": counted(len(story.articles), "articles", lang),
+        "outlets": shown,
+        "more_outlets": number(len(outlets) - len(shown), lang) if len(shown) < len(outlets) else None,
+        "date": _index_date(when, lang) if when else None,
+        "iso_date": when.isoformat() if when else None,
+    }
+
+
 def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
@@ -320,20 +350,24 @@ def edition(
 ) -> dict[str, Any]:
     """One language edition of the briefing, fully localised, as the templates read it.
 
-    In print, `options.print_stories` keeps the first stories (the pipeline puts the biggest first) and the
-    edition says how many more there are; `max_sources` and `max_variants` cap lists. 0 means all.
+    The first stories (the pipeline puts the biggest first) are shown in full: `options.print_stories` of them in
+    print, where the edition says how many more there are; `options.web_stories` on the web, where every story
+    after them is one line of an index (`_index_line`), so that a day of tens of thousands of stories is a
+    page a browser opens and still lists them all. `max_sources` and `max_variants` cap lists. 0 means all.
     `refer_to_arabic`: see `_edition_story`.
     """
     options = options or RenderOptions()
-    max_stories = options.print_stories if medium == "print" else 0
-    outlet_of = {a.id: a.outlet or a.id for s in briefing.stories for a in s.articles}
+    max_stories = options.print_stories if medium == "print" else options.web_stories
     words = labels(lang)
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
+    outlet_of = {a.id: a.outlet or a.id for s in kept for a in s.articles}
     stories = [
         {**_edition_story(s, lang, outlet_of, options, refer_to_arabic), "number": number(n, lang)}
         for n, s in enumerate(kept, 1)
     ]
-    left_out = len(briefing.stories) - len(kept)
+    rest = briefing.stories[len(kept) :]
+    index = [_index_line(s, lang, options) for s in rest] if medium == "web" else []
+    left_out = len(rest) if medium == "print" else 0
     duplicates = briefing.inputs.duplicates
     # No model for this language: said once at the top of the edition rather than under every story.
     missing = bool(stories) and all(s["status"] and s["status"]["status"] == "model-missing" for s in stories)
@@ -349,6 +383,14 @@ def edition(
         "title": words["title"],
         "date": long_date(briefing.date, lang),
         "stories": stories,
+        "index": index,
+        "index_start": len(kept) + 1,
+        "index_link": str(words["index_link"]).format(stories=counted(len(index), "stories", lang)) if index else None,
+        "index_note": (
+            str(words["index_note"]).format(first=number(len(kept) + 1, lang), last=number(len(briefing.stories), lang))
+            if index
+            else None
+        ),
         "stories_text": counted(len(briefing.stories), "stories", lang),
         "read_text": counted(briefing.inputs.read, "read", lang),
         "duplicates_text": counted(duplicates, "duplicates", lang) if duplicates else "",
@@ -378,7 +420,8 @@ def context(
 ) -> dict[str, Any]:
     """The template context: one edition per language, each fully localised.
 
-    Print (PDF, email) keeps `options.print_stories` stories; the web page keeps them all. `paged`: a PDF,
+    Print (PDF, email) keeps `options.print_stories` stories; the web page shows `options.web_stories` in full
+    and the others as an index, one line each (`edition`). `paged`: a PDF,
     where an untranslated summary in an edition of a document that holds the Arabic edition too is a link
     to the story there rather than a second copy of the Arabic text.
     """
@@ -655,8 +698,46 @@ def _receive_pages(sent: bytes, font_config: Any) -> Any:
     return Receiver(io.BytesIO(sent)).load()
 
 
+class _StoryDicts(list):  # type: ignore[type-arg]
+    """A briefing's stories as the JSON encoder reads them: each one's `to_dict()` made when it is written and
+    dropped after, never the whole tree at once. Only Python's own encoder (`iterencode`, not one-shot)
+    iterates a list through `__iter__`, which is what `write_json` uses."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        for story in list.__iter__(self):
+            yield story.to_dict()
+
+
+_JSON_PIECE = 1 << 20  # characters of JSON encoded and written at a time
+
+
+def write_json(briefing: Briefing, handle: BinaryIO) -> None:
+    """The briefing's JSON record (UTF-8, indented by 2, a final newline) written to `handle` piece by piece.
+
+    The same bytes as `json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"`, without holding
+    the document (or its dict tree) in memory: 50,000 stories are 306 MB of JSON, and building them as one
+    string took 1.9 GB more at its peak.
+    """
+    record = replace(briefing, stories=()).to_dict()
+    record["stories"] = _StoryDicts(briefing.stories)
+    pending: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(record):
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _JSON_PIECE:
+            handle.write("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+    pending.append("\n")
+    handle.write("".join(pending).encode("utf-8"))
+
+
 def render_json(briefing: Briefing) -> bytes:
-    return (json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The JSON record as bytes: one copy in memory (`BytesIO.getvalue` hands over its buffer), see `write_json`."""
+    buffer = io.BytesIO()
+    write_json(briefing, buffer)
+    return buffer.getvalue()
 
 
 def pdf_names(briefing: Briefing, pdf_mode: str, languages: Sequence[str] | None = None) -> dict[str, str]:
@@ -680,8 +761,10 @@ def render(
 ) -> dict[str, bytes]:
     """Every requested format, keyed by output file name (PDFs as `pdf_mode`, else `options.pdf_mode`, says).
 
-    With `parallel`, two forked processes write the HTML and JSON and lay out part of the PDF (some editions, or
-    the per-language PDFs after the first) while this one lays out the rest.
+    With `parallel`, two forked processes write the HTML and lay out part of the PDF (some editions, or the
+    per-language PDFs after the first) while this one lays out the rest, then writes the JSON: made here, it
+    is one copy in memory (in a worker it would be pickled and copied again on its way back, 306 MB a time at
+    50,000 stories).
     """
     options = options or RenderOptions()
     pdf_mode = pdf_mode or options.pdf_mode
@@ -694,8 +777,9 @@ def render(
     jobs: dict[str, Callable[[], bytes]] = {}  # what may run in another process
     if "html" in formats:
         jobs[names["html"]] = lambda: render_html(briefing, options=options).encode("utf-8")
+    here: dict[str, Callable[[], bytes]] = {}  # what runs in this process, after the first PDF
     if "json" in formats:
-        jobs[names["json"]] = lambda: render_json(briefing)
+        here[names["json"]] = partial(render_json, briefing)
     pdfs = pdf_names(briefing, pdf_mode) if "pdf" in formats else {}
     printed = list(pdfs.items())
     for lang, name in printed[1:]:  # per-language PDFs after the first: whole documents, elsewhere
@@ -703,6 +787,7 @@ def render(
     with _beside(jobs, parallel and bool(pdfs)) as (outputs, pool):
         for lang, name in printed[:1]:
             outputs[name] = briefing_pdf(briefing, None if lang == "*" else [lang], options, pool=pool)
+        outputs.update((name, job()) for name, job in here.items())
     order = [names.get("html"), *pdfs.values(), names.get("json")]
     return {name: outputs[name] for name in order if name in outputs}
 
