@@ -9,7 +9,8 @@
    dropped, two lines swapped) from another outlet; publication times are spread over one day;
 3. for each N, a fresh subprocess (`python -m digest.bench N ...`) writes the day into a temporary folder, runs
    `pipeline.build` (every stage, HTML + PDF + JSON), times each stage through its `on_stage` hook, times a
-   PDF of the top 30 stories, and prints one JSON line; the parent samples the RSS of that process and its
+   PDF of the top 30 stories as the pipeline makes it (editions laid out in parallel when there is more than
+   one worker), and prints one JSON line; the parent samples the RSS of that process and its
    worker children (psutil, when installed) so that the peak memory is per N.
 
 The main run has no translation (the targets are for a machine without a model); when a model is installed,
@@ -356,9 +357,12 @@ def run_one(
     total = sum(stages.values())
     briefing = result.briefing
 
+    # The top stories' PDF as the pipeline makes it (`pipeline.build` -> `render.render`): the editions after
+    # the first laid out by forked workers when there is more than one worker.
     top = replace(briefing, stories=briefing.stories[:PDF_STORIES])
+    parallel = pipeline.workers_for(options) > 1
     pdf_started = time.perf_counter()
-    pdf = render.briefing_pdf(top, options=options.render)
+    pdf = render.briefing_pdf(top, options=options.render, parallel=parallel)
     pdf_s = time.perf_counter() - pdf_started
 
     return {
@@ -378,6 +382,7 @@ def run_one(
         "pdf_top_stories": len(top.stories),
         "pdf_top_stories_s": round(pdf_s, 3),
         "pdf_top_stories_bytes": len(pdf),
+        "pdf_top_stories_parallel": parallel,
         "rss_peak_self_mb": _maxrss_mb(resource.RUSAGE_SELF),
         "rss_peak_largest_child_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
         "rss_self_after_stage_mb": rss_after,
@@ -482,6 +487,18 @@ def measure(
 STAGE_ORDER = ("ingest", "analyze", "cluster", "synthesize", "translate", "render", "deliver")
 
 
+def _megabytes(figures: dict[str, Any], fmt: str) -> str:
+    size = figures.get("outputs_bytes", {}).get(fmt)
+    return f"{size / 1e6:.1f}" if isinstance(size, int) else "-"
+
+
+def _pdf_row_label(runs: Iterator[dict[str, Any]]) -> str:
+    """ "PDF top 30 s (parallel)": how the top stories' PDF was laid out, as the pipeline lays it out."""
+    modes = {run.get("pdf_top_stories_parallel") for run in runs}
+    how = {frozenset({True}): "parallel", frozenset({False}): "one process"}.get(frozenset(modes), "mixed")
+    return f"PDF top {PDF_STORIES} s ({how})"
+
+
 def to_text(results: dict[str, dict[str, Any]]) -> str:
     """A table: one column per N, one row per stage and figure."""
     sizes = list(results)
@@ -497,7 +514,8 @@ def to_text(results: dict[str, dict[str, Any]]) -> str:
     rows += [("peak RSS MB (tree)", [str(results[k].get("rss_peak_tree_mb")) for k in sizes])]
     rows += [("peak RSS MB (main)", [str(results[k]["rss_peak_self_mb"]) for k in sizes])]
     rows += [("peak RSS MB (worker)", [str(results[k]["rss_peak_largest_child_mb"]) for k in sizes])]
-    rows += [(f"PDF top {PDF_STORIES} s", [f"{results[k]['pdf_top_stories_s']:.2f}" for k in sizes])]
+    rows += [(f"{fmt.upper()} MB", [_megabytes(results[k], fmt) for k in sizes]) for fmt in ("html", "pdf", "json")]
+    rows += [(_pdf_row_label(results[k] for k in sizes), [f"{results[k]['pdf_top_stories_s']:.2f}" for k in sizes])]
     for k in sizes:
         if len(sizes) > 1 and sizes.index(k) > 0:
             previous = results[sizes[sizes.index(k) - 1]]

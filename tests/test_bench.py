@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digest import bench
+from digest import bench, pipeline
 from digest.cli import main
+from digest.options import Options
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -54,6 +55,7 @@ def test_bench_json_has_a_key_per_size_with_every_figure(bench_data: Path) -> No
         assert run["rss_peak_self_mb"] > 0
         assert run["pdf_top_stories"] <= bench.PDF_STORIES
         assert set(run["outputs_bytes"]) == {"html", "pdf", "json"}
+        assert run["pdf_top_stories_parallel"] is (pipeline.workers_for(Options()) > 1)  # as the pipeline does
         assert run["translation"] is None
 
 
@@ -91,3 +93,30 @@ def test_near_copy_drops_and_swaps_lines() -> None:
     assert copy != text
     assert len(copy.split("\n")) == 5
     assert set(copy.split("\n")) < set(text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("modes", "label"),
+    [((True, True), "(parallel)"), ((False,), "(one process)"), ((True, False), "(mixed)")],
+)
+def test_the_pdf_row_says_how_the_pdf_was_laid_out(modes: tuple[bool, ...], label: str) -> None:
+    runs = {
+        str(n): {
+            "articles": n,
+            "stories": n,
+            "stages_s": {"render": 1.0},
+            "stages_cpu_s": {"render": 1.0},
+            "total_s": 1.0,
+            "total_cpu_s": 1.0,
+            "articles_per_s": n,
+            "rss_peak_self_mb": 1.0,
+            "rss_peak_largest_child_mb": 1.0,
+            "outputs_bytes": {"html": 2_500_000, "json": 1_000_000},
+            "pdf_top_stories_s": 2.0,
+            "pdf_top_stories_parallel": parallel,
+        }
+        for n, parallel in zip((10, 20), modes, strict=False)
+    }
+    table = bench.to_text(runs)
+    assert f"PDF top {bench.PDF_STORIES} s {label}" in table
+    assert "HTML MB" in table and "2.5" in table and "PDF MB" in table
