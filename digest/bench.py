@@ -494,8 +494,8 @@ def _megabytes(figures: dict[str, Any], fmt: str) -> str:
 
 def _pdf_row_label(runs: Iterator[dict[str, Any]]) -> str:
     """ "PDF top 30 s (parallel)": how the top stories' PDF was laid out, as the pipeline lays it out."""
-    modes = {run.get("pdf_top_stories_parallel") for run in runs}
-    how = {frozenset({True}): "parallel", frozenset({False}): "one process"}.get(frozenset(modes), "mixed")
+    modes = {bool(run.get("pdf_top_stories_parallel")) for run in runs}
+    how = "mixed" if len(modes) > 1 else "parallel" if True in modes else "one process"
     return f"PDF top {PDF_STORIES} s ({how})"
 
 

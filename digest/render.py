@@ -698,12 +698,12 @@ def _receive_pages(sent: bytes, font_config: Any) -> Any:
     return Receiver(io.BytesIO(sent)).load()
 
 
-class _StoryDicts(list):  # type: ignore[type-arg]
+class _StoryDicts(list[Any]):
     """A briefing's stories as the JSON encoder reads them: each one's `to_dict()` made when it is written and
     dropped after, never the whole tree at once. Only Python's own encoder (`iterencode`, not one-shot)
     iterates a list through `__iter__`, which is what `write_json` uses."""
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Any]:
         for story in list.__iter__(self):
             yield story.to_dict()
 

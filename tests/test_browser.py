@@ -237,3 +237,33 @@ def test_email_body_in_the_browser(browser: DevTools, tmp_path: Path) -> None:
     assert page.problems() == []
     assert set(page.requests()) == {path.as_uri()}
     page.screenshot(tmp_path / "email.png")
+
+
+def test_index_of_a_big_day_in_the_browser(browser: DevTools, tmp_path: Path) -> None:
+    """Past `web_stories`, the index: its lines follow the edition's direction, a story's link opens its
+    edition at its line, the contents lead to the index, and an Arabic headline in another edition stays RTL."""
+    from dataclasses import replace
+
+    from digest.options import RenderOptions
+
+    from .test_render_scale import many_stories
+
+    briefing = many_stories(12)
+    untranslated = replace(briefing.stories[7], headline={"ar": "خبر بلا ترجمة", "en": "", "es": ""})
+    briefing = replace(briefing, stories=(*briefing.stories[:7], untranslated, *briefing.stories[8:]))
+    path = tmp_path / "big.html"
+    path.write_text(render.render_html(briefing, options=RenderOptions(web_stories=3)), encoding="utf-8")
+    page = Page(browser)
+    page.open(path.as_uri() + "#en-s-0006")
+    assert _shown(page) == ["edition-en"]
+    assert page.eval("document.querySelectorAll('#edition-en .index li').length") == 9
+    assert page.eval("document.querySelector('#edition-en .index ol').start") == 4
+    assert page.eval("getComputedStyle(document.querySelector('#en-s-0008 a')).direction") == "rtl"
+    page.click("#edition-en .index-link a")
+    assert page.eval("location.hash") == "#en-index" and _shown(page) == ["edition-en"]
+    page.click(".switch-ar")
+    assert page.eval("getComputedStyle(document.querySelector('#ar-s-0006')).direction") == "rtl"
+    assert "خبر رقم 6" in page.eval("document.getElementById('ar-index').innerText")
+    assert page.problems() == []
+    assert {u.split("#")[0] for u in page.requests()} == {path.as_uri()}
+    page.screenshot(tmp_path / "index-ar.png")

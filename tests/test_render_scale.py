@@ -14,7 +14,8 @@ import pytest
 from digest import deliver, render
 from digest.model import Article, Briefing, InputsReport, Story, SummarySentence
 from digest.options import RenderOptions
-from tests.test_render import edition_html, rich_briefing, visible_text
+
+from .test_render import edition_html, rich_briefing, visible_text
 
 OUTLETS = ("Hespress", "Le360", "Alyaoum24", "Madar21", "Goud")
 
