@@ -14,7 +14,7 @@ from __future__ import annotations
 import pickle
 import sys
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 from typing import Any, NamedTuple, TypeVar
@@ -24,6 +24,7 @@ from digest.forking import can_fork, forked_pool
 from digest.model import Analysis, Article, Sentence
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def sentences_of(article: Article) -> tuple[Sentence, ...]:
@@ -108,38 +109,73 @@ def _chunk(work: Callable[[Article], T], chunk: Sequence[Article]) -> list[T]:
     return [work(a) for a in chunk]
 
 
-def _map(work: Callable[[Article], T], articles: Sequence[Article], workers: int) -> list[T]:
-    """`work` over the articles, in order; in `workers` processes when there are enough articles.
+def _map(
+    work: Callable[[Article], T], articles: Sequence[Article], workers: int, receive: Callable[[Article, T], U]
+) -> list[U]:
+    """`receive(article, work(article))` over the articles, in order; `work` in `workers` processes when there
+    are enough articles, `receive` here as each chunk of results arrives (so a chunk's raw results are freed
+    before the next one comes).
 
     Workers are forked where the platform allows, so they read the articles from the parent's memory;
     elsewhere the articles are sent in chunks. Either way only the results come back.
     """
     global _forked
     if workers <= 1 or len(articles) < 200:
-        return [work(a) for a in articles]
+        return [receive(a, work(a)) for a in articles]
     size = max(8, min(256, len(articles) // (workers * 16)))
     spans = [(start, min(start + size, len(articles))) for start in range(0, len(articles), size)]
     if can_fork():
         _forked = (articles, work)
         try:
             with forked_pool(workers) as pool:
-                results = list(pool.map(_span, spans))
+                return _received(articles, spans, pool.map(_span, spans), receive)
         finally:
             _forked = ((), _analyzed)
-    else:
-        with ProcessPoolExecutor(workers) as pool:
-            chunks = [articles[start:end] for start, end in spans]
-            results = list(pool.map(_chunk, [work] * len(chunks), chunks))
-    return [value for chunk in results for value in chunk]
+    with ProcessPoolExecutor(workers) as pool:
+        chunks = [articles[start:end] for start, end in spans]
+        return _received(articles, spans, pool.map(_chunk, [work] * len(chunks), chunks), receive)
+
+
+def _received(
+    articles: Sequence[Article],
+    spans: Sequence[tuple[int, int]],
+    results: Iterable[list[T]],
+    receive: Callable[[Article, T], U],
+) -> list[U]:
+    return [
+        receive(articles[start + k], value)
+        for (start, _), chunk in zip(spans, results, strict=True)
+        for k, value in enumerate(chunk)
+    ]
 
 
 def analyze_all(articles: Sequence[Article], workers: int = 1) -> list[Analysis]:
     """`analyze` over many articles, in order, in `workers` processes when there are enough articles."""
-    detached = _map(_analyzed, articles, workers)
-    return [_attach(article, values) for article, values in zip(articles, detached, strict=True)]
+    return _map(_analyzed, articles, workers, _attach)
 
 
 def analyze_packed(articles: Sequence[Article], workers: int = 1) -> list[Packed]:
-    """`analyze` over many articles, each analysis packed (`Packed`), in order."""
-    results = _map(_packed, articles, workers)
-    return [Packed(_attach(article, values), blob) for article, (blob, values) in zip(articles, results, strict=True)]
+    """`analyze` over many articles, each analysis packed (`Packed`), in order.
+
+    The lite analyses share their words: a worker's results hold each distinct token and name once per chunk
+    of articles, and the day's lite analyses once in all (at 2,000 articles, 3 KB of strings an article
+    instead of 21 KB)."""
+    words: dict[str, str] = {}
+
+    def receive(article: Article, result: tuple[bytes, tuple[Any, ...]]) -> Packed:
+        blob, values = result
+        return Packed(_sharing_words(_attach(article, values), words), blob)
+
+    return _map(_packed, articles, workers, receive)
+
+
+def _sharing_words(analysis: Analysis, words: dict[str, str]) -> Analysis:
+    """`analysis` with its tokens and mention texts swapped in place for the equal strings of `words` (added
+    when new). The values do not change, only which string objects hold them, so the frozen objects are
+    updated rather than rebuilt, which would cost three times as much (0.8 ms an article)."""
+    one, put = words.setdefault, object.__setattr__
+    for sentence in analysis.sentences:
+        put(sentence, "tokens", tuple(map(one, sentence.tokens, sentence.tokens)))
+    for mention in analysis.mentions:
+        put(mention, "text", one(mention.text, mention.text))
+    return analysis

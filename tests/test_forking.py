@@ -42,6 +42,18 @@ def test_parallel_packed_analysis_is_the_serial_analysis(articles: list) -> None
     assert gc.get_freeze_count() == 0
 
 
+def test_packed_lite_analyses_share_their_words(articles: list) -> None:
+    # The first and the last article come back from different workers' chunks, as different string objects.
+    parallel = analyze.analyze_packed(articles, workers=2)
+    first, last = parallel[0].lite, parallel[-1].lite
+    shared = {t for s in first.sentences for t in s.tokens} & {t for s in last.sentences for t in s.tokens}
+    assert shared
+    by_value = {t: t for s in first.sentences for t in s.tokens}
+    assert all(by_value[t] is t for s in last.sentences for t in s.tokens if t in shared)
+    names = {m.text: m.text for m in first.mentions}
+    assert all(names[m.text] is m.text for m in last.mentions if m.text in names)
+
+
 def test_parallel_synthesis_is_the_serial_synthesis(articles: list) -> None:
     packed = [analyze.pack(analyze.analyze(a)) for a in articles[:220]]
     groups = [[i, i + 1] for i in range(0, 220, 2)]  # 110 stories: above the parallel threshold
