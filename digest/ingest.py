@@ -456,7 +456,10 @@ def _matching_rule(line: str) -> _Rule | None:
     line of running text is never a prompt or a notice, and searching it would cost most of the stage's time."""
     tail = line[-120:]
     short = len(line) <= 400
-    for rule in (*_caption_rules(), *_furniture_rules()):
+    at_start, at_end, anywhere = _rule_screens()
+    if not (at_start.match(line) or at_end.search(tail) or (short and anywhere.search(line))):
+        return None  # most lines: one pass of three joined patterns instead of every rule in turn
+    for rule in _all_rules():
         source = rule.pattern.pattern
         if source.startswith("^"):
             hit = rule.pattern.match(line)
@@ -467,6 +470,25 @@ def _matching_rule(line: str) -> _Rule | None:
         if hit:
             return rule
     return None
+
+
+@lru_cache(maxsize=1)
+def _all_rules() -> tuple[_Rule, ...]:
+    return (*_caption_rules(), *_furniture_rules())
+
+
+@lru_cache(maxsize=1)
+def _rule_screens() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The rules anchored at the start, at the end and free-floating, each class joined into one pattern that
+    matches a line exactly when one of its rules does (`_matching_rule` then finds which, in order)."""
+    sources = [rule.pattern.pattern for rule in _all_rules()]
+    start = [s for s in sources if s.startswith("^")]
+    end = [s for s in sources if not s.startswith("^") and s.endswith("$")]
+    free = [s for s in sources if not s.startswith("^") and not s.endswith("$")]
+    never = r"(?!)"
+    return tuple(  # type: ignore[return-value]
+        re.compile("|".join(f"(?:{s})" for s in group) or never, re.IGNORECASE) for group in (start, end, free)
+    )
 
 
 @lru_cache(maxsize=1)
