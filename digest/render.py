@@ -55,6 +55,8 @@ DIRECTION = {"ar": "rtl", "en": "ltr", "es": "ltr", "fr": "ltr"}
 MEDIA = ("web", "print")
 _SAFE_SCHEMES = ("http", "https")
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+INDEX_PART = 500
+"""Lines of one list of the web page's index: each list is laid out by the browser only once scrolled to."""
 
 
 def templates_dir() -> Path:
@@ -384,7 +386,10 @@ def edition(
         "date": long_date(briefing.date, lang),
         "stories": stories,
         "index": index,
-        "index_start": len(kept) + 1,
+        "index_parts": [
+            {"start": len(kept) + 1 + at, "lines": index[at : at + INDEX_PART]}
+            for at in range(0, len(index), INDEX_PART)
+        ],
         "index_link": str(words["index_link"]).format(stories=counted(len(index), "stories", lang)) if index else None,
         "index_note": (
             str(words["index_note"]).format(first=number(len(kept) + 1, lang), last=number(len(briefing.stories), lang))

@@ -248,17 +248,21 @@ def test_index_of_a_big_day_in_the_browser(browser: DevTools, tmp_path: Path) ->
 
     from .test_render_scale import many_stories
 
-    briefing = many_stories(12)
+    briefing = many_stories(300)
     untranslated = replace(briefing.stories[7], headline={"ar": "خبر بلا ترجمة", "en": "", "es": ""})
     briefing = replace(briefing, stories=(*briefing.stories[:7], untranslated, *briefing.stories[8:]))
     path = tmp_path / "big.html"
     path.write_text(render.render_html(briefing, options=RenderOptions(web_stories=3)), encoding="utf-8")
     page = Page(browser)
-    page.open(path.as_uri() + "#en-s-0006")
+    page.open(path.as_uri() + "#en-s-0250")
     assert _shown(page) == ["edition-en"]
-    assert page.eval("document.querySelectorAll('#edition-en .index li').length") == 9
+    top = page.eval("document.getElementById('en-s-0250').getBoundingClientRect().top")
+    switcher = page.eval("document.querySelector('.switcher').getBoundingClientRect().bottom")
+    assert page.eval("scrollY") > 2000 and switcher <= top < 200  # scrolled to, below the sticky switcher
+    assert page.eval("document.querySelectorAll('#edition-en .index li').length") == 297
     assert page.eval("document.querySelector('#edition-en .index ol').start") == 4
     assert page.eval("getComputedStyle(document.querySelector('#en-s-0008 a')).direction") == "rtl"
+    page.eval("document.querySelector('#edition-en .index-link a').scrollIntoView({block: 'center'})")
     page.click("#edition-en .index-link a")
     assert page.eval("location.hash") == "#en-index" and _shown(page) == ["edition-en"]
     page.click(".switch-ar")

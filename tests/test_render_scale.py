@@ -173,3 +173,10 @@ def test_a_failed_stream_leaves_the_old_file_and_no_temporary(tmp_path) -> None:
     with pytest.raises(RuntimeError):
         deliver.write_stream(target, broken)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_the_index_comes_in_parts_numbered_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "INDEX_PART", 4)
+    part = edition_html(render.render_html(many_stories(12), options=RenderOptions(web_stories=3)), "es")
+    assert re.findall(r'<ol start="(\d+)">', part[part.index('class="index"') :]) == ["4", "8", "12"]
+    assert index_lines(part) == [f"s-{n:04d}" for n in range(4, 13)]
