@@ -5,6 +5,9 @@ Entry point: `render(briefing, formats, pdf_mode) -> dict[file name, bytes]`.
 - HTML (`briefing.html.j2`): one self-contained page, every edition in it (Arabic right to left, English and
   Spanish left to right) and a language switcher made of links and CSS (:target): it works offline, from a
   single file, with no script. No current time is written in it, so the same briefing gives the same bytes.
+  The first `web_stories` stories are full cards, every other one a line of an index (headline linked to its
+  first source, articles, outlets, date): 50,000 stories make a 55 MB page, not 496 MB.
+- JSON (`write_json`): every story in full, written piece by piece (never the whole document as one string).
 - PDF: the same template for print (`medium="print"`, denser: bullets as text, sources run on in one
   paragraph) through WeasyPrint: A4, a binding margin, a running header with the briefing date in the
   edition's language, page numbers, a contents list with page numbers, one bookmark per edition and per
