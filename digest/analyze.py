@@ -52,7 +52,10 @@ class Packed(NamedTuple):
     """What clustering and the day's furniture read: the article, each sentence's tokens (its text left
     empty), mentions and dates; no terms, no claims. Never summarise it."""
     blob: bytes
-    """The whole `Analysis`, article included, pickled and compressed (`unpack`)."""
+    """The whole `Analysis` but its article (`lite` holds that), pickled and compressed (`unpack`)."""
+
+    def whole(self) -> Analysis:
+        return unpack(self.blob, self.lite.article)
 
 
 def lite(analysis: Analysis) -> Analysis:
@@ -62,14 +65,13 @@ def lite(analysis: Analysis) -> Analysis:
 
 
 def pack(analysis: Analysis) -> Packed:
-    blob = zlib.compress(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    blob = zlib.compress(pickle.dumps(_detach(analysis), protocol=pickle.HIGHEST_PROTOCOL), 1)
     return Packed(lite(analysis), blob)
 
 
-def unpack(blob: bytes) -> Analysis:
-    """The whole analysis a `Packed.blob` holds."""
-    analysis: Analysis = pickle.loads(zlib.decompress(blob))
-    return analysis
+def unpack(blob: bytes, article: Article) -> Analysis:
+    """The whole analysis of `article` that a `Packed.blob` holds."""
+    return _attach(article, pickle.loads(zlib.decompress(blob)))
 
 
 _DETACHED = tuple(f.name for f in fields(Analysis) if f.name != "article")

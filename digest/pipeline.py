@@ -25,7 +25,7 @@ from pathlib import Path
 
 from digest import analyze, cluster, conflicts, deliver, extract, ingest, memory, render, summarize, translate
 from digest.forking import can_fork, forked_pool
-from digest.model import Analysis, Briefing, InputsReport, Story
+from digest.model import Analysis, Article, Briefing, InputsReport, Story
 from digest.options import Options
 
 Progress = Callable[[str], None]
@@ -76,17 +76,19 @@ def synthesize(
     )
 
 
-_forked_work: tuple[Sequence[bytes], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None = None
+_forked_work: (
+    tuple[Sequence[bytes], Sequence[Article], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None
+) = None
 
 
 def _synthesize_span(span: tuple[int, int]) -> list[Story]:
-    # In a forked worker: the packed analyses, groups and options are the parent's, and only the story's own
-    # analyses are unpacked (reading the parent's bytes copies none of its pages); the story goes back without
-    # its articles (the parent has them, and their text is most of the pickle).
+    # In a forked worker: the packed analyses, articles, groups and options are the parent's, and only the
+    # story's own analyses are unpacked (reading the parent's bytes copies none of its pages); the story goes
+    # back without its articles (the parent has them, and their text is most of the pickle).
     assert _forked_work is not None
-    blobs, groups, options, furniture = _forked_work
+    blobs, articles, groups, options, furniture = _forked_work
     return [
-        replace(synthesize([analyze.unpack(blobs[i]) for i in groups[g]], options, furniture), articles=())
+        replace(synthesize([analyze.unpack(blobs[i], articles[i]) for i in groups[g]], options, furniture), articles=())
         for g in range(*span)
     ]
 
@@ -105,10 +107,10 @@ def synthesize_all(packed: Sequence[analyze.Packed], groups: Sequence[Sequence[i
     furniture = summarize.site_furniture(lite, groups, options.summary)
     workers = workers_for(options)
     if workers <= 1 or len(groups) < 100 or not can_fork():
-        return [synthesize([analyze.unpack(packed[i].blob) for i in group], options, furniture) for group in groups]
+        return [synthesize([packed[i].whole() for i in group], options, furniture) for group in groups]
     size = max(4, min(64, len(groups) // (workers * 16)))
     spans = [(start, min(start + size, len(groups))) for start in range(0, len(groups), size)]
-    _forked_work = ([p.blob for p in packed], groups, options, furniture)
+    _forked_work = ([p.blob for p in packed], [a.article for a in lite], groups, options, furniture)
     try:
         with forked_pool(workers) as pool:
             detached = [story for chunk in pool.map(_synthesize_span, spans) for story in chunk]

@@ -37,7 +37,7 @@ def test_parallel_analysis_is_the_serial_analysis(articles: list) -> None:
 def test_parallel_packed_analysis_is_the_serial_analysis(articles: list) -> None:
     parallel = analyze.analyze_packed(articles, workers=2)
     serial = [analyze.analyze(a) for a in articles]
-    assert [analyze.unpack(p.blob) for p in parallel] == serial
+    assert [p.whole() for p in parallel] == serial
     assert [p.lite for p in parallel] == [analyze.lite(a) for a in serial]
     assert gc.get_freeze_count() == 0
 
