@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from itertools import repeat
+from functools import lru_cache, partial
+from itertools import compress
 
 import regex
 from camel_tools.utils.dediac import dediac_ar
@@ -22,6 +22,7 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
+from digest.memo import PerWord
 from digest.resources import read_lines
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]")
@@ -68,6 +69,25 @@ _CACHED_LENGTH = 40
 
 
 def _normalize(text: str) -> str:
+    if _PLAIN.fullmatch(text):  # nearly every word: one table lookup per character does the same
+        return text.translate(_plain_table())
+    return _normalize_text(text)
+
+
+# Printable ASCII, space, the Arabic letters (tatweel included) and both sets of Arabic digits: characters that
+# the passes of `_normalize_text` change one by one, never by what stands next to them (no combining mark, no
+# composition), so that a text of them alone normalises character by character.
+_PLAIN = re.compile(r"[ -~\u0621-\u064A\u0660-\u0669\u06F0-\u06F9]+")
+
+
+@lru_cache(maxsize=1)
+def _plain_table() -> dict[int, str]:
+    ranges = ((0x20, 0x7F), (0x621, 0x64B), (0x660, 0x66A), (0x6F0, 0x6FA))
+    table = {code: _normalize_text(chr(code)) for first, end in ranges for code in range(first, end)}
+    return {code: text for code, text in table.items() if text != chr(code)}
+
+
+def _normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", clean_invisible(text))
     text = dediac_ar(text)
     text = normalize_alef_ar(text)
@@ -89,7 +109,11 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 13)
 def _words(text: str) -> tuple[str, ...]:
     # Stages tokenise the same sentences several times (filters, scoring, cues): remember the latest ones.
-    return tuple(t for t in _TOKEN.findall(text) if _WORD.match(t))
+    tokens = _TOKEN.findall(text)
+    return tuple(compress(tokens, map(_IS_WORD.__getitem__, tokens)))
+
+
+_IS_WORD = PerWord(lambda token: _WORD.match(token) is not None)  # tokens repeat: one regex match per distinct one
 
 
 @lru_cache(maxsize=8)
@@ -109,10 +133,18 @@ def strip_article(token: str) -> str:
 
 def content_tokens(text: str, language: str = "ar") -> list[str]:
     """Normalised content words: stop words, numbers-only and one-letter tokens dropped, clitics stripped."""
-    return [token for token in map(_content_token, words(text), repeat(language)) if token]
+    memo = _CONTENT.get(language) or _content_memo(language)
+    return list(filter(None, map(memo.__getitem__, _words(text))))
 
 
-@lru_cache(maxsize=1 << 18)
+_CONTENT: dict[str, PerWord[str]] = {}  # language → its words' content tokens, remembered per distinct word
+
+
+def _content_memo(language: str) -> PerWord[str]:
+    memo = _CONTENT[language] = PerWord(partial(_content_token, language=language), 1 << 18)
+    return memo
+
+
 def _content_token(raw: str, language: str) -> str:
     # Per distinct word (words repeat: Zipf), "" for a word that is not a content word.
     stops = stop_words(language)
@@ -157,6 +189,8 @@ def split_sentences(text: str) -> list[str]:
 
 def arabic_ratio(text: str) -> float:
     """Share of letters that are Arabic: 0.0 for Latin-script text, 1.0 for pure Arabic."""
+    if not LATIN_LETTER.search(text):  # most sentences: no list of every letter needed
+        return 1.0 if ARABIC_LETTER.search(text) else 0.0
     arabic = len(ARABIC_LETTER.findall(text))
     latin = len(LATIN_LETTER.findall(text))
     return arabic / (arabic + latin) if arabic + latin else 0.0

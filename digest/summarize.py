@@ -35,13 +35,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain, repeat
+from operator import mul
 from typing import Any
 
 import numpy
+from nltk import redos
 from scipy import sparse
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
-from sumy.nlp.stemmers import Stemmer
+from sumy.nlp.stemmers import Stemmer, null_stemmer
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
@@ -49,6 +52,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from digest import arabic
 from digest.errors import ConfigError
 from digest.groups import connected_groups
+from digest.memo import PerWord
 from digest.model import Analysis, Sentence, SummarySentence
 from digest.options import SummaryOptions
 from digest.resources import read_json
@@ -66,8 +70,29 @@ class MatrixLexRank(LexRankSummarizer):
         self._vocabulary: dict[str, int] = {}
         return super().__call__(document, sentences_count)
 
+    @property
+    def stop_words(self) -> frozenset[str]:
+        return self._stop_words
+
+    @stop_words.setter
+    def stop_words(self, words: Any) -> None:
+        # sumy's setter normalises every stop word on every call, that is once per story: once per set here.
+        self._stop_words = (
+            _normalized_stop_words(words)
+            if isinstance(words, frozenset)
+            else frozenset(map(self.normalize_word, words))
+        )
+
+    def _to_words_set(self, sentence: Any) -> list[str]:
+        # sumy's own: each word lower-cased (`normalize_word`), stop words dropped, then stemmed (`stem_word`:
+        # lower-cased again by the null stemmer), a few Python calls per word; here both forms per distinct word.
+        if self._stemmer is not null_stemmer:
+            return super()._to_words_set(sentence)
+        stops = self._stop_words
+        return [stemmed for word, stemmed in map(_SUMY_FORMS.__getitem__, sentence.words) if word not in stops]
+
     def _compute_idf(self, sentences: Sequence[Sequence[str]]) -> dict[str, float]:
-        df: Counter[str] = Counter(t for words in sentences for t in set(words))
+        df: Counter[str] = Counter(chain.from_iterable(map(set, sentences)))
         self._vocabulary = {t: i for i, t in enumerate(df)}
         return {t: math.log(len(sentences) / (1 + n)) for t, n in df.items()}
 
@@ -78,12 +103,14 @@ class MatrixLexRank(LexRankSummarizer):
         tf_metrics: Sequence[dict[str, float]],
         idf_metrics: dict[str, float],
     ) -> numpy.ndarray:
-        rows, cols, values = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        column, idf = self._vocabulary.__getitem__, idf_metrics.__getitem__
         for row, tf in enumerate(tf_metrics):
-            for term, value in tf.items():
-                rows.append(row)
-                cols.append(self._vocabulary[term])
-                values.append(value * idf_metrics[term])
+            rows.extend(repeat(row, len(tf)))
+            cols.extend(map(column, tf))
+            values.extend(map(mul, tf.values(), map(idf, tf)))
         weights = sparse.csr_matrix((values, (rows, cols)), shape=(len(sentences), len(self._vocabulary)))
         norms = numpy.sqrt(numpy.asarray(weights.multiply(weights).sum(axis=1)).ravel())
         dots = (weights @ weights.T).toarray()
@@ -94,6 +121,14 @@ class MatrixLexRank(LexRankSummarizer):
         degrees[degrees == 0] = 1
         return matrix / degrees[:, None]
 
+
+@lru_cache(maxsize=8)
+def _normalized_stop_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(map(LexRankSummarizer.normalize_word, words))
+
+
+_SUMY_FORMS = PerWord(lambda word: (word.lower(), null_stemmer(word.lower())))
+"""A word → sumy's `normalize_word` of it and its `stem_word` with the null stemmer (both `str.lower`)."""
 
 SUMMARIZERS: dict[str, Any] = {
     "lexrank": MatrixLexRank,
@@ -159,15 +194,49 @@ def stem(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def _arabic_stemmer() -> Stemmer:
-    return Stemmer("arabic")
+    stemmer = Stemmer("arabic")
+    _untimed(getattr(stemmer._stemmer, "__self__", None))
+    return stemmer
+
+
+def _untimed(nltk_stemmer: object) -> None:
+    """Give an NLTK stemmer its regular expressions without NLTK's wall-clock guard (`nltk.redos`): the same
+    `regex` patterns, but each guarded call cost about 80 µs, most of stemming a word. The patterns are NLTK's
+    own one-character classes, which cannot backtrack."""
+    for name in dir(type(nltk_stemmer)):
+        pattern = getattr(type(nltk_stemmer), name, None)
+        if isinstance(pattern, redos.TimedPattern):
+            setattr(nltk_stemmer, name, pattern._rx)
 
 
 # --- rules ---------------------------------------------------------------------------------------------------
 
 
+class AnyPattern:
+    """Several regular expressions searched as one: `search` finds a match of the first that matches.
+
+    Faster than one alternation of them all, which tries every branch at every position; and a rule without
+    cased letters is compiled without IGNORECASE, which slows every literal it holds."""
+
+    def __init__(self, patterns: Iterable[str], flags: int = 0) -> None:
+        self.patterns = tuple(re.compile(p, flags & ~re.IGNORECASE if _caseless(p) else flags) for p in patterns)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for pattern in self.patterns:
+            match = pattern.search(text)
+            if match:
+                return match
+        return None
+
+
+def _caseless(pattern: str) -> bool:
+    """Whether a pattern holds no letter that has a case (escapes such as \\w aside)."""
+    return all(c.lower() == c == c.upper() == c.casefold() for c in re.sub(r"\\.", "", pattern))
+
+
 @dataclass(frozen=True)
 class Rules:
-    reject: re.Pattern[str]  # every rejection rule in one alternation
+    reject: AnyPattern  # every rejection rule
     background: tuple[re.Pattern[str], ...]
     calendar: frozenset[str]
     dateline: tuple[re.Pattern[str], ...] = ()
@@ -182,7 +251,7 @@ def rules(language: str = "ar") -> Rules:
     except FileNotFoundError:
         data = read_json("summary/ar.json")
     return Rules(
-        reject=re.compile("|".join(f"(?:{p})" for p in data["reject"]), re.IGNORECASE),
+        reject=AnyPattern(data["reject"], re.IGNORECASE),
         background=tuple(re.compile(p) for p in data["background"]),
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
         dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
@@ -333,13 +402,14 @@ def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tupl
     first), two sets with Jaccard >= t share at least one token among the first |s| - ceil(t |s|) + 1
     tokens of each; only sets sharing such a token, and of compatible sizes, are compared.
     """
-    frequency = Counter(t for s in sets for t in s)
+    frequency = Counter(chain.from_iterable(sets))
+    rarest_first = {t: k for k, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
     index: dict[str, list[int]] = defaultdict(list)
     pairs = []
     for i, tokens in enumerate(sets):
         if not tokens:
             continue
-        ordered = sorted(tokens, key=lambda t: (frequency[t], t))
+        ordered = sorted(tokens, key=rarest_first.__getitem__)
         prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
         seen: set[int] = set()
         for token in prefix:

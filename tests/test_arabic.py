@@ -63,3 +63,18 @@ def test_words_of_the_samples_are_camel_simple_word_tokenize_words() -> None:
     for path in sorted(SAMPLES.iterdir()):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert arabic.words(line) == [t for t in simple_word_tokenize(line) if arabic._WORD.match(t)], line
+
+
+_PLAIN_CHARS = "".join(
+    chr(c) for first, end in ((0x20, 0x7F), (0x621, 0x64B), (0x660, 0x66A), (0x6F0, 0x6FA)) for c in range(first, end)
+)
+
+
+@given(st.text(alphabet=_PLAIN_CHARS, max_size=30))
+def test_plain_text_normalises_character_by_character_as_the_full_passes_do(text: str) -> None:
+    assert arabic._normalize(text) == arabic._normalize_text(text)
+
+
+def test_no_pair_of_plain_characters_normalises_together() -> None:
+    pairs = [a + b for a in _PLAIN_CHARS for b in _PLAIN_CHARS]
+    assert [arabic._normalize(pair) for pair in pairs] == [arabic._normalize_text(pair) for pair in pairs]
