@@ -106,6 +106,11 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
+def word_count(text: str) -> int:
+    """How many `words` the text has."""
+    return len(_words(text))
+
+
 @lru_cache(maxsize=1 << 13)
 def _words(text: str) -> tuple[str, ...]:
     # Stages tokenise the same sentences several times (filters, scoring, cues): remember the latest ones.

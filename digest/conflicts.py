@@ -268,7 +268,7 @@ class _Triggers(dict[str, int]):
 
     def wanted(self, norm: str) -> frozenset[str]:
         """The families whose literal words the folded sentence holds ("counts" when it holds a number)."""
-        bits = reduce(or_, map(self.__getitem__, norm.split()), 0)
+        bits = reduce(or_, set(map(self.__getitem__, norm.split())), 0)  # most chunks: 0
         for bit, part_bit, phrases in self.phrases:
             if bits & part_bit and not bits & bit and any(phrase in norm for phrase in phrases):
                 bits |= bit

@@ -367,7 +367,7 @@ def _read(text: str) -> _Sentence:
         flags = [_word_info(raw, norm) if f is None else f for f, raw, norm in zip(known, raws, norms, strict=True)]
     else:
         flags = known  # type: ignore[assignment]  # no None in it
-    mask = reduce(or_, flags, 0)
+    mask = reduce(or_, set(flags), 0)  # a sentence's words carry far fewer distinct flag sets than words
     if mask & PRONOUN:  # "رغبة ه": a pronoun suffix written apart; the word it belongs to is no name
         for i in range(1, len(flags)):
             if flags[i] & PRONOUN and not breaks[i]:
@@ -1211,10 +1211,13 @@ def _sentence_cues(text: str) -> _SentenceCues:
     words = _sentence_words(text)
     norms, ends = words.norms, words.ends
     flags = list(map(_CUE_FLAGS.__getitem__, norms))
-    events = frozenset(i for i, f in enumerate(flags) if f & EVENT)
-    venue = frozenset(i for i, f in enumerate(flags) if f & VENUE_CUE)
-    when = frozenset(i for i, f in enumerate(flags) if f & DATE_CUE)
+    if not reduce(or_, set(flags), 0) & (EVENT | VENUE_CUE | DATE_CUE):  # most sentences: none of the cues
+        return _SentenceCues(norms, ends, frozenset(), frozenset(), frozenset())
+    events, venue, when = (frozenset(compress(count(), map(and_, flags, repeat(flag)))) for flag in _WHERE_WHEN)
     return _SentenceCues(norms, ends, events, venue, when)
+
+
+_WHERE_WHEN = (EVENT, VENUE_CUE, DATE_CUE)
 
 
 def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue | None, dict[tuple[str, int], int]]:

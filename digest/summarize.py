@@ -263,7 +263,7 @@ def strip_dateline(text: str, language: str = "ar") -> str:
     """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence."""
     for pattern in rules(language).dateline:
         match = pattern.match(text)
-        if match and len(arabic.words(text[match.end() :])) >= 4:
+        if match and arabic.word_count(text[match.end() :]) >= 4:
             return text[match.end() :]
     return text
 
@@ -279,7 +279,7 @@ def reject_reason(
     text: str, options: SummaryOptions, language: str = "ar", tokens: Sequence[str] | None = None
 ) -> str | None:
     """Why a sentence can never be part of a summary, or None when it can (`tokens`: its content tokens)."""
-    n_words = len(arabic.words(text))
+    n_words = arabic.word_count(text)
     if n_words < options.min_sentence_words:
         return "too short"
     if n_words > options.max_sentence_words:
@@ -362,7 +362,7 @@ def candidates(
         for sentence in analysis.sentences:
             tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
             if options.stem:
-                tokens = tuple(stem(t) for t in tokens)
+                tokens = tuple(map(stem, tokens))
             if (
                 reject_reason(sentence.text, options, language, sentence.tokens or None)
                 or frozenset(tokens) in titles
@@ -375,7 +375,7 @@ def candidates(
                     article_id=sentence.article_id,
                     position=position,
                     tokens=tokens,
-                    words=len(arabic.words(sentence.text)),
+                    words=arabic.word_count(sentence.text),
                     recency=recency[analysis.article.id],
                     published=analysis.article.published,
                     background=is_background(sentence.text, language),
@@ -678,7 +678,7 @@ def headline(
             pool.append(
                 Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id])
             )
-    story_terms = Counter(t for a in analyses for t in set(_terms(a.sentences)))
+    story_terms = Counter(chain.from_iterable(set(_terms(a.sentences)) for a in analyses))
     if pool:
         return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
     if ranked is None:
@@ -712,12 +712,12 @@ _CLAUSE_END = re.compile(r"[،,؛;:]")
 def shorten_to_clause(sentence: str, options: SummaryOptions) -> str:
     """A long lead sentence cut after its last clause (comma) within `headline_max_words` words, if that clause
     holds at least half of them; otherwise the whole sentence (a headline is never invented)."""
-    if len(arabic.words(sentence)) <= options.headline_max_words:
+    if arabic.word_count(sentence) <= options.headline_max_words:
         return sentence
     shortest = max(options.headline_min_words, options.headline_max_words // 2)
     best = None
     for match in _CLAUSE_END.finditer(sentence):
-        n_words = len(arabic.words(sentence[: match.start()]))
+        n_words = arabic.word_count(sentence[: match.start()])
         if n_words > options.headline_max_words:
             break
         if n_words >= shortest:
@@ -726,11 +726,11 @@ def shorten_to_clause(sentence: str, options: SummaryOptions) -> str:
 
 
 def _terms(sentences: Sequence[Sentence]) -> Iterable[str]:
-    return (t for s in sentences for t in s.tokens)
+    return chain.from_iterable(s.tokens for s in sentences)
 
 
 def _usable_title(title: str, options: SummaryOptions, language: str) -> bool:
-    n_words = len(arabic.words(title))
+    n_words = arabic.word_count(title)
     if n_words < options.headline_min_words or is_date_line(title, language):
         return False
     if language == "ar" and arabic.arabic_ratio(title) < options.min_arabic_ratio:
