@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache, partial
 from itertools import compress
+from operator import itemgetter
 
 import regex
 from camel_tools.utils.dediac import dediac_ar
@@ -115,10 +116,11 @@ def word_count(text: str) -> int:
 def _words(text: str) -> tuple[str, ...]:
     # Stages tokenise the same sentences several times (filters, scoring, cues): remember the latest ones.
     tokens = _TOKEN.findall(text)
-    return tuple(compress(tokens, map(_IS_WORD.__getitem__, tokens)))
+    return tuple(compress(tokens, map(_STARTS_WORD.__getitem__, map(itemgetter(0), tokens))))
 
 
-_IS_WORD = PerWord(lambda token: _WORD.match(token) is not None)  # tokens repeat: one regex match per distinct one
+# Whether a token is a word (`_WORD.match`) depends on its first character only: one regex match per character.
+_STARTS_WORD = PerWord(lambda first: _WORD.match(first) is not None)
 
 
 @lru_cache(maxsize=8)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any
 
 import numpy
@@ -403,7 +403,7 @@ def similar_pairs(sets: Sequence[frozenset[str]], threshold: float) -> list[tupl
     tokens of each; only sets sharing such a token, and of compatible sizes, are compared.
     """
     frequency = Counter(chain.from_iterable(sets))
-    rarest_first = {t: k for k, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+    rarest_first = {t: k for k, (t, _) in enumerate(sorted(frequency.items(), key=itemgetter(1, 0)))}
     index: dict[str, list[int]] = defaultdict(list)
     pairs = []
     for i, tokens in enumerate(sets):
@@ -514,8 +514,9 @@ def centroid_similarities(items: Sequence[Candidate], n_articles: int) -> list[f
     out = []
     for c in items:
         counts = Counter(c.tokens)
-        length = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-        out.append(sum(weights.get(t, 0.0) * v for t, v in counts.items()) / (norm * length))
+        values = counts.values()
+        length = math.sqrt(sum(map(mul, values, values))) or 1.0
+        out.append(sum(map(mul, map(weights.get, counts, repeat(0.0)), values)) / (norm * length))
     return out
 
 
