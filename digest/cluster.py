@@ -54,7 +54,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from itertools import chain
 from typing import NamedTuple
@@ -71,6 +71,7 @@ _SCALE = 1_000_000  # similarities become integers, so that sums do not depend o
 _NUMBER = re.compile(r"(?=\d)(?<![\d.,])\d{2,}(?:[.,]\d+)?(?![\d])")  # the lookahead first: faster
 _CAPITALISED = re.compile(r"(?<![\w.])[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF]{2,}(?:[-'][A-Za-z\u00C0-\u00FF]+)?")
 _CHUNK = 4_000_000  # array entries handled at once by the row-wise selections (bounds temporary memory)
+_SPAN = 1 << 20  # stream positions handled at once by the passes over every token (bounds temporary memory)
 _DENSE = 1 << 24  # float32 cells of the dense block used to look up similarities
 _FAR = 10**8  # a padding "day" that is never close to any other
 
@@ -78,10 +79,25 @@ _FAR = 10**8  # a padding "day" that is never close to any other
 # ---------------------------------------------------------------------------------------------- array helpers
 
 
-def _segment_sums(indptr: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The sum of each row's values (rows given by `indptr`; empty rows sum to 0)."""
-    totals = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+def _segment_sums(indptr: np.ndarray, values: np.ndarray, start: float = 0.0) -> np.ndarray:
+    """The sum of each row's values (rows given by `indptr`; empty rows sum to 0), as differences of running
+    totals from `start` (the running total of the rows before, when a matrix is handled in blocks: the
+    same figures to the last bit as the whole)."""
+    totals = np.cumsum(np.concatenate([[start], values]), dtype=np.float64)
     return totals[indptr[1:]] - totals[indptr[:-1]]
+
+
+def _row_chunks(indptr: np.ndarray) -> list[tuple[int, int]]:
+    """The ranges of rows that `_top_mask` sorts at once: whole rows, about `_CHUNK` entries."""
+    n = len(indptr) - 1
+    chunks = []
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(indptr, indptr[first] + _CHUNK, side="right")) - 1
+        last = min(n, max(last, first + 1))
+        chunks.append((first, last))
+        first = last
+    return chunks
 
 
 def _top_mask(indptr: np.ndarray, values: np.ndarray, keep: int) -> np.ndarray:
@@ -92,24 +108,26 @@ def _top_mask(indptr: np.ndarray, values: np.ndarray, keep: int) -> np.ndarray:
         return ~mask
     if len(lengths) == 0 or lengths.max() <= keep:
         return mask
-    n = len(lengths)
-    first = 0
-    while first < n:
-        last = int(np.searchsorted(indptr, indptr[first] + _CHUNK, side="right")) - 1
-        last = min(n, max(last, first + 1))
+    for first, last in _row_chunks(indptr):
         lo, hi = int(indptr[first]), int(indptr[last])
         if hi > lo:
             local = lengths[first:last]
-            rows = np.repeat(np.arange(last - first, dtype=np.float64), local)
+            # key = row * 4 + (1 - value / scale), computed in place (few temporaries: a chunk is large)
+            key = np.repeat(np.arange(last - first, dtype=np.float64) * 4.0, local)
             chunk = values[lo:hi].astype(np.float64)
             scale = float(chunk.max()) or 1.0
-            order = np.argsort(rows * 4.0 + (1.0 - chunk / scale), kind="stable")
-            starts = indptr[first:last] - lo
-            rank = np.arange(hi - lo) - np.repeat(starts, local)
+            chunk /= scale
+            np.subtract(1.0, chunk, out=chunk)
+            key += chunk
+            del chunk
+            order = np.argsort(key, kind="stable")
+            del key
+            rank = np.arange(hi - lo)
+            rank -= np.repeat(indptr[first:last] - lo, local)
             kept = np.empty(hi - lo, dtype=bool)
             kept[order] = rank < keep
+            del order, rank
             mask[lo:hi] = kept
-        first = last
     return mask
 
 
@@ -156,8 +174,8 @@ def _filtered(matrix: sparse.csr_matrix, mask: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix((matrix.data[mask], matrix.indices[mask], counts[matrix.indptr]), shape=matrix.shape)
 
 
-def _unit_rows(matrix: sparse.csr_matrix, weight: float = 1.0) -> sparse.csr_matrix:
-    norms = np.sqrt(_segment_sums(matrix.indptr, matrix.data.astype(np.float64) ** 2))
+def _unit_rows(matrix: sparse.csr_matrix, weight: float = 1.0, start: float = 0.0) -> sparse.csr_matrix:
+    norms = np.sqrt(_segment_sums(matrix.indptr, matrix.data.astype(np.float64) ** 2, start))
     return (sparse.diags(weight / np.where(norms > 0, norms, 1.0)) @ matrix).tocsr()
 
 
@@ -210,7 +228,7 @@ def _ids(streams: Sequence[Sequence[Sequence[str]]], vocabulary: dict[str, int])
     for term in dict.fromkeys(flat):  # distinct terms only: C-level dictionary building does the bulk
         vocabulary.setdefault(term, len(vocabulary))
     flat = chain.from_iterable(chain.from_iterable(streams))
-    ids = np.fromiter(map(vocabulary.__getitem__, flat), np.int64, int(lengths.sum()))
+    ids = np.fromiter(map(vocabulary.__getitem__, flat), np.int32, int(lengths.sum()))
     return ids, np.concatenate([[0], np.cumsum(lengths)])
 
 
@@ -223,51 +241,118 @@ def _mixed(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _spans(total: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of at most `_SPAN` positions covering 0..total-1."""
+    return [(lo, min(total, lo + _SPAN)) for lo in range(0, total, _SPAN)]
+
+
+def _owners(starts: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The row (article) of each position lo..hi-1 of a stream whose rows begin at `starts`."""
+    first = int(np.searchsorted(starts, lo, side="right")) - 1
+    last = int(np.searchsorted(starts, hi, side="left"))
+    return np.repeat(np.arange(first, last, dtype=np.int64), np.diff(np.clip(starts[first : last + 1], lo, hi)))
+
+
+def _row_counts(starts: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """How many positions of each row of a stream (rows begin at `starts`) `mask` holds."""
+    counts = np.zeros(len(starts) - 1, dtype=np.int64)
+    filled = np.flatnonzero(np.diff(starts))
+    if len(filled):
+        counts[filled] = np.add.reduceat(mask, starts[filled], dtype=np.int64)
+    return counts
+
+
+def _compacted(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array, moved to its front in place (the returned view shares its memory)."""
+    at = 0
+    previous = None
+    for lo, hi in _spans(len(ordered)):
+        chunk = ordered[lo:hi]
+        fresh = np.r_[True, chunk[1:] != chunk[:-1]]
+        if previous is not None:
+            fresh[0] = chunk[0] != previous
+        previous = chunk[-1].copy()
+        chosen = chunk[fresh]
+        ordered[at : at + len(chosen)] = chosen
+        at += len(chosen)
+    return ordered[:at]
+
+
+def _shingle_hashes(ids: np.ndarray, lo: int, hi: int, size: int, shift: int) -> np.ndarray:
+    """The hashes of the shingles (`size` ids) that begin at positions lo..hi-1, mixed, shifted right by `shift`."""
+    hashes = np.zeros(hi - lo, dtype=np.int64)
+    for offset in range(size):  # int64 arithmetic wraps around, as a hash may
+        hashes *= np.int64(1_000_003)
+        hashes += ids[lo + offset : hi + offset]
+    return _mixed(hashes.view(np.uint64)) >> np.uint64(shift)
+
+
 def _furniture_free(ids: np.ndarray, starts: np.ndarray, outlets: np.ndarray, options: ClusterOptions) -> np.ndarray:
     """Which tokens to keep: not in a word shingle that recurs in two articles of the same outlet (menus,
     sidebars, related headlines of a scraped page) or in very many articles; an article that would lose
-    almost everything keeps its text."""
+    almost everything keeps its text.
+
+    The token stream is hashed in spans of `_SPAN` positions, twice (to find the furniture, then to mark
+    it), rather than holding every shingle's hash: a few bytes per token at the peak."""
     size = options.boilerplate_shingle
     total, n = len(ids), len(starts) - 1
     keep = np.ones(total, dtype=bool)
     if size <= 0 or total < size or n == 0:
         return keep
     m = total - size + 1
-    hashes = np.zeros(m, dtype=np.int64)
-    for offset in range(size):  # int64 arithmetic wraps around, as a hash may
-        hashes = hashes * np.int64(1_000_003) + ids[offset : offset + m]
-    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
-    valid = np.arange(size, m + size) <= starts[1:][article[:m]]  # the shingle lies within one article
+    spans = _spans(m)
+    valid = np.empty(m, dtype=bool)  # the shingle lies within one article
+    for lo, hi in spans:
+        valid[lo:hi] = np.arange(lo + size, hi + size) <= starts[1:][_owners(starts, lo, hi)]
     if not valid.any():
         return keep
     # One sortable key per shingle: its hash's high bits, then its article (a few collisions are harmless).
     article_bits = max(1, int(n).bit_length())
-    mixed = _mixed(hashes.view(np.uint64)) >> np.uint64(article_bits + 1)
+    keys = np.empty(int(np.count_nonzero(valid)), dtype=np.uint64)
+    at = 0
+    for lo, hi in spans:
+        inside = valid[lo:hi]
+        hashes = _shingle_hashes(ids, lo, hi, size, article_bits + 1)[inside]
+        hashes <<= np.uint64(article_bits)
+        hashes |= _owners(starts, lo, hi)[inside].astype(np.uint64)
+        keys[at : at + len(hashes)] = hashes
+        at += len(hashes)
     del hashes
-    keys = _distinct((mixed[valid] << np.uint64(article_bits)) | article[:m][valid].astype(np.uint64))
-    shingle, owner = keys >> np.uint64(article_bits), (keys & np.uint64((1 << article_bits) - 1)).astype(np.int64)
-    del keys
-    first = np.r_[True, shingle[1:] != shingle[:-1]]
-    group = np.cumsum(first) - 1
-    furniture = np.bincount(group) >= options.boilerplate_articles
-    # A shingle that a second page of the same outlet carries is that site's furniture.
-    outlet = outlets[owner]
-    known = outlet >= 0
+    keys.sort()
+    keys = _compacted(keys)
+    # Spans of whole shingles: how many articles carry each, and whether two of one outlet do (that site's
+    # furniture).
+    shift, mask = np.uint64(article_bits), np.uint64((1 << article_bits) - 1)
     width = int(outlets.max()) + 1
-    pair = np.sort(group[known] * width + outlet[known])
-    furniture[pair[1:][pair[1:] == pair[:-1]] // width] = True
-    found = shingle[first][furniture]
-    del shingle, owner, group, outlet
+    found_parts = []
+    lo = 0
+    while lo < len(keys):
+        hi = min(len(keys), lo + _SPAN)
+        if hi < len(keys):  # on to the end of the last shingle
+            hi = int(np.searchsorted(keys, ((keys[hi - 1] >> shift) + np.uint64(1)) << shift))
+        shingle = keys[lo:hi] >> shift
+        first = np.r_[True, shingle[1:] != shingle[:-1]]
+        heads = np.flatnonzero(first)
+        furniture = np.diff(np.r_[heads, len(shingle)]) >= options.boilerplate_articles
+        outlet = outlets[(keys[lo:hi] & mask).astype(np.int64)]
+        known = outlet >= 0
+        pair = (np.cumsum(first) - 1)[known] * width + outlet[known]
+        pair.sort()
+        furniture[pair[1:][pair[1:] == pair[:-1]] // width] = True
+        found_parts.append(shingle[heads[furniture]])
+        lo = hi
+    found = np.concatenate(found_parts)
+    del keys, shingle, heads, furniture, outlet, pair
     if len(found) == 0:
         return keep
-    place = np.minimum(np.searchsorted(found, mixed), len(found) - 1)
-    marked = valid & (found[place] == mixed)
-    del mixed, place
-    covered = np.concatenate([[0], np.cumsum(marked)])
-    at = np.arange(total)
-    keep = covered[np.minimum(at, m - 1) + 1] - covered[np.clip(at - size + 1, 0, m)] == 0
-    kept = _segment_sums(starts, keep.astype(np.float64))
-    keep |= (kept < options.min_kept_tokens)[article]
+    for lo, hi in spans:
+        hashes = _shingle_hashes(ids, lo, hi, size, article_bits + 1)
+        place = np.minimum(np.searchsorted(found, hashes), len(found) - 1)
+        marked = valid[lo:hi] & (found[place] == hashes)
+        for offset in range(size):  # a token goes with every shingle that covers it
+            keep[lo + offset : hi + offset] &= ~marked
+    kept = _row_counts(starts, keep)
+    keep |= np.repeat(kept < options.min_kept_tokens, np.diff(starts))
     return keep
 
 
@@ -343,19 +428,36 @@ def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple
         dtype=np.int64,
     )
     keep = _furniture_free(ids, starts, outlets, options)
-    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
-    kept_before = np.concatenate([[0], np.cumsum(keep)])
-    rank = kept_before[1:] - 1 - kept_before[starts[:-1]][article]  # place in the article's kept stream
-    weights = 1.0 + options.lead_boost * (rank < options.lead_tokens)
+    kept = ids[keep]
+    del ids
+    lengths = _row_counts(starts, keep)
+    del keep
+    kept_starts = np.concatenate([[0], np.cumsum(lengths)])
     titles = [arabic.content_tokens(a.article.title, a.article.language) if a.article.title else [] for a in analyses]
     title_ids, title_starts = _ids([[t] for t in titles], vocabulary)
-    rows = np.concatenate([article[keep], np.repeat(np.arange(n, dtype=np.int64), np.diff(title_starts))])
-    cols = np.concatenate([ids[keep], title_ids])
-    values = np.concatenate([weights[keep], np.full(len(title_ids), float(options.lead_boost))])
-    stream = (ids[keep].astype(np.int32), kept_before[starts])
-    del ids, article, keep, rank, weights
-    counts = sparse.coo_matrix((values, (rows, cols)), shape=(n, max(len(vocabulary), 1))).tocsr()
+    # One row per article, its kept words then its title's; small whole numbers, so float32 sums are exact
+    # (float64 once summed).
+    title_lengths = np.diff(title_starts)
+    indptr = np.concatenate([[0], np.cumsum(lengths + title_lengths)])
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    values = np.empty(int(indptr[-1]), dtype=np.float32)
+    for lo, hi in _spans(len(kept)):
+        article = _owners(kept_starts, lo, hi)
+        rank = np.arange(lo, hi) - kept_starts[article]  # place in the article's kept stream
+        at = indptr[article] + rank
+        indices[at] = kept[lo:hi]
+        values[at] = 1.0 + options.lead_boost * (rank < options.lead_tokens)
+    article = np.repeat(np.arange(n, dtype=np.int64), title_lengths)
+    at = indptr[article] + lengths[article] + np.arange(len(title_ids)) - title_starts[article]
+    indices[at] = title_ids
+    values[at] = float(options.lead_boost)
+    del article, at
+    counts = sparse.csr_matrix((values, indices, indptr), shape=(n, max(len(vocabulary), 1)))
+    del indices, values
+    counts.sum_duplicates()
+    counts = counts.astype(np.float64)
     counts.eliminate_zeros()
+    stream = (kept, kept_starts)
     return counts, list(vocabulary), stream
 
 
@@ -387,24 +489,68 @@ def _char_gram_counts(
     return (selection @ spelled).tocsr()
 
 
+def _article_pairs(stream: Stream, n: int) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each article's distinct adjacent pairs of words, in spans of articles: (first article of the span, each
+    pair's article within the span, the pair as one number ordered as (first word, second word), how often
+    the article has it), sorted by article then pair."""
+    ids, starts = stream
+    words = int(ids.max()) + 1 if len(ids) else 1
+    pair_bits = max(1, (words * words - 1).bit_length())
+    local = 63 - pair_bits  # a span's article and a pair share one int64
+    first = 0
+    while first < n:
+        last = min(n, first + (1 << local), int(np.searchsorted(starts, starts[first] + _SPAN, side="right")) - 1)
+        last = max(last, first + 1)
+        lo, hi = int(starts[first]), int(starts[last])
+        article = np.repeat(np.arange(last - first, dtype=np.int64), np.diff(starts[first : last + 1]))
+        same = article[:-1] == article[1:]
+        keys = ids[lo : hi - 1][same].astype(np.int64) * words + ids[lo + 1 : hi][same]
+        keys |= article[:-1][same] << np.int64(pair_bits)
+        del article, same
+        keys.sort()
+        fresh = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+        distinct = keys[fresh]
+        yield (
+            first,
+            distinct >> np.int64(pair_bits),
+            distinct & np.int64((1 << pair_bits) - 1),
+            np.diff(np.r_[fresh, len(keys)]),
+        )
+        first = last
+
+
 def _pair_counts(stream: Stream, n: int, min_df: int) -> sparse.csr_matrix:
     """Counts of adjacent pairs of kept content words (stop words and page furniture already gone), only the
     pairs found in at least `min_df` articles: copies and rewrites of one report share its phrases
-    ("بصمات إيرانية", "ألف مقاتل"), while stories on one subject share mostly single words."""
-    ids, starts = stream
-    article = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
-    same = article[:-1] == article[1:]
-    keys = (ids[:-1][same].astype(np.int64) << np.int64(32)) | ids[1:][same].astype(np.int64)
-    rows = article[:-1][same]
-    del article, same
-    pairs = _distinct(keys)
-    counts = sparse.csr_matrix(
-        (np.ones(len(keys), dtype=np.float64), (rows, np.searchsorted(pairs, keys))), shape=(n, max(len(pairs), 1))
-    )
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    frequent = np.flatnonzero(df >= min_df)
-    return counts[:, frequent].tocsr() if len(frequent) else sparse.csr_matrix((n, 1))
+    ("بصمات إيرانية", "ألف مقاتل"), while stories on one subject share mostly single words.
+
+    Two passes over the stream (pairs per article, then the counts of the frequent ones): one number per
+    distinct pair of an article at the peak, not a sparse matrix of them all."""
+    pairs = np.empty(max(0, len(stream[0]) - 1), dtype=np.int64)  # each article's distinct pairs
+    at = 0
+    for _, _, found, _ in _article_pairs(stream, n):
+        pairs[at : at + len(found)] = found
+        at += len(found)
+    ordered = pairs[:at]
+    ordered.sort()  # a pair once per article that has it: in at least min_df articles, it is found again
+    gap = min(max(0, min_df - 1), len(ordered))  # min_df - 1 places on
+    frequent = ordered[gap:][ordered[gap:] == ordered[: len(ordered) - gap]]
+    del pairs, ordered
+    frequent = frequent[np.r_[True, frequent[1:] != frequent[:-1]]] if len(frequent) else frequent
+    if len(frequent) == 0:
+        return sparse.csr_matrix((n, 1))
+    per_article = np.zeros(n, dtype=np.int64)
+    columns: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for first, article, found, times in _article_pairs(stream, n):
+        place = np.minimum(np.searchsorted(frequent, found), len(frequent) - 1)
+        chosen = frequent[place] == found
+        columns.append(place[chosen].astype(np.int32))
+        counts.append(times[chosen].astype(np.float64))
+        article = article[chosen]
+        per_article[first : first + (int(article[-1]) + 1 if len(article) else 0)] = np.bincount(article)
+    indptr = np.concatenate([[0], np.cumsum(per_article)])
+    return sparse.csr_matrix((np.concatenate(counts), np.concatenate(columns), indptr), shape=(n, len(frequent)))
 
 
 class Words(NamedTuple):
@@ -439,7 +585,22 @@ def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[spa
     words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0, rare)
     if not groups:
         return sparse.csr_matrix((len(analyses), 1), dtype=np.float32), words_of
-    return _top_terms(sparse.hstack(groups, format="csr", dtype=np.float32), options.vector_terms), words_of
+    return _stacked_top_terms(groups, options.vector_terms), words_of
+
+
+def _stacked_top_terms(groups: Sequence[sparse.csr_matrix], keep: int) -> sparse.csr_matrix:
+    """`_top_terms` of the groups side by side (canonical CSR, float32), in blocks of the rows `_top_mask`
+    would sort at once in the whole, the norms' running total carried over: the same result to the last
+    bit, without the whole in memory twice."""
+    indptr = np.concatenate([[0], np.cumsum(sum(np.diff(g.indptr) for g in groups))])
+    parts = []
+    running = 0.0
+    for first, last in _row_chunks(indptr):
+        block = sparse.hstack([g[first:last] for g in groups], format="csr", dtype=np.float32)
+        kept = _top_terms(block, keep, normalise=False)
+        parts.append(_unit_rows(kept, start=running))
+        running = float(np.cumsum(np.concatenate([[running], kept.data.astype(np.float64) ** 2]))[-1])
+    return sparse.vstack(parts, format="csr")
 
 
 # ---------------------------------------------------------------------------------------------- candidates
@@ -603,10 +764,14 @@ def _smoothed(vectors: sparse.csr_matrix, edges: Edges, options: ClusterOptions)
         (options.smoothing_weight * weights[best] / _SCALE, (ends[best], others[best])), shape=(n, n)
     )
     parts = []
-    step = 5000
+    step, piece = 5000, 500  # rows kept at once (`_top_terms`), rows summed at once (float64 products)
     for lo in range(0, n, step):
-        rows = vectors[lo : lo + step] + spread[lo : lo + step] @ vectors
-        parts.append(_top_terms(rows.astype(np.float32), options.vector_terms))
+        rows = [
+            (vectors[at : at + piece] + spread[at : at + piece] @ vectors).astype(np.float32)
+            for at in range(lo, min(n, lo + step), piece)
+        ]
+        parts.append(_top_terms(sparse.vstack(rows, format="csr"), options.vector_terms))
+        del rows
     return sparse.vstack(parts, format="csr")
 
 
