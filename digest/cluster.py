@@ -44,7 +44,9 @@ order, stories ordered by their first article).
 
 Cost: linear in the number of articles (each article meets at most `candidates` others, each pass is a
 few sorts and sparse products over arrays); the agglomeration is O(E log E) over at most `neighbors`
-links per article.
+links per article. Memory: the passes over every token work in spans of `_SPAN` positions and the row-wise
+selections in blocks of `_CHUNK` entries, so that the peak is a few bytes per token (an int32 id, a 64-bit
+shingle key) above the vectors themselves; blocks give the same figures to the last bit as the whole.
 """
 
 from __future__ import annotations
@@ -764,14 +766,40 @@ def _smoothed(vectors: sparse.csr_matrix, edges: Edges, options: ClusterOptions)
         (options.smoothing_weight * weights[best] / _SCALE, (ends[best], others[best])), shape=(n, n)
     )
     parts = []
-    step, piece = 5000, 500  # rows kept at once (`_top_terms`), rows summed at once (float64 products)
+    step, piece = 5000, 500  # rows of one `_top_terms`, rows summed at once (float64 products)
     for lo in range(0, n, step):
-        rows = [
+        rows = (
             (vectors[at : at + piece] + spread[at : at + piece] @ vectors).astype(np.float32)
             for at in range(lo, min(n, lo + step), piece)
-        ]
-        parts.append(_top_terms(sparse.vstack(rows, format="csr"), options.vector_terms))
-        del rows
+        )
+        parts.append(_streamed_top_terms(rows, options.vector_terms))
+    return sparse.vstack(parts, format="csr")
+
+
+def _streamed_top_terms(pieces: Iterator[sparse.csr_matrix], keep: int) -> sparse.csr_matrix:
+    """`_top_terms` of the pieces stacked (rows of one matrix, in order), handled as they come in the blocks
+    of rows `_top_mask` sorts at once, the norms' running total carried over: the same result to the last
+    bit, with one block in memory rather than the whole."""
+    parts = []
+    running = 0.0
+    waiting: list[sparse.csr_matrix] = []
+    held = 0
+    for piece in chain(pieces, [None]):
+        if piece is not None:
+            piece = piece.tocsr()
+            piece.sum_duplicates()
+            waiting.append(piece)
+            held += piece.nnz
+            if held <= _CHUNK:
+                continue
+        while waiting and (held > _CHUNK or piece is None):
+            stacked = sparse.vstack(waiting, format="csr")
+            last = stacked.shape[0] if held <= _CHUNK else _row_chunks(stacked.indptr)[0][1]
+            kept = _top_terms(stacked[:last], keep, normalise=False)
+            parts.append(_unit_rows(kept, start=running))
+            running = float(np.cumsum(np.concatenate([[running], kept.data.astype(np.float64) ** 2]))[-1])
+            rest = stacked[last:]
+            waiting, held = ([rest], rest.nnz) if rest.shape[0] else ([], 0)
     return sparse.vstack(parts, format="csr")
 
 

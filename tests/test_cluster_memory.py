@@ -110,3 +110,21 @@ def test_small_spans_and_blocks_give_the_same_stories(monkeypatch: pytest.Monkey
     expected = stage.cluster(day, options)
     monkeypatch.setattr(stage, "_SPAN", 11)
     assert stage.cluster(day, options) == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 40, 300, 10**9])
+@pytest.mark.parametrize("piece", [1, 7, 120])
+def test_top_terms_of_pieces_as_they_come_are_the_top_terms_of_the_whole(
+    monkeypatch: pytest.MonkeyPatch, chunk: int, piece: int
+) -> None:
+    """The smoothed vectors are summed a few rows at a time and kept as they come; the result must be exactly
+    that of the whole block."""
+    monkeypatch.setattr(stage, "_CHUNK", chunk)
+    rng = np.random.default_rng(chunk % 89 + piece)
+    whole = sparse.random(120, 400, density=0.15, format="csr", random_state=rng, dtype=np.float32)
+    whole.data = (np.round(whole.data, 2) * 10.0 ** rng.integers(-12, 1, whole.nnz)).astype(np.float32)
+    pieces = (whole[at : at + piece] for at in range(0, 120, piece))
+    joined = stage._streamed_top_terms(pieces, 25)
+    expected = stage._top_terms(whole, 25)
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(joined, name), getattr(expected, name))
