@@ -569,22 +569,33 @@ def _vectors(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple[spa
     """One unit-length sparse vector per article: the weighted sum of its feature groups, top terms kept."""
     counts, terms, stream = _word_counts(analyses, options)
     words, df = _tfidf(counts, options.word_weight, options)
-    groups = [words] if options.word_weight > 0 else []
+    # The groups are held in float32, as they are stacked; the selections from the words read them in float64.
+    groups = []
+    chars = None
     if options.char_weight > 0:
         raw = words if options.word_weight > 0 else _tfidf(counts, 1.0, options)[0]
-        groups.append(_tfidf(_char_gram_counts(raw, df, terms, options), options.char_weight, options)[0])
+        chars = _tfidf(_char_gram_counts(raw, df, terms, options), options.char_weight, options)[0]
+        del raw
     del counts
+    rare_limit = options.rare_share * (len(analyses) + options.background_articles)
+    rare = _top_terms(_filtered(words, df[words.indices] <= rare_limit), options.vector_terms)
+    words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0, rare)
+    if options.word_weight > 0:
+        groups.append(words.astype(np.float32))
+    del words
+    if chars is not None:
+        groups.append(chars.astype(np.float32))
+    del chars
     if options.pair_weight > 0:
-        groups.append(_tfidf(_pair_counts(stream, len(analyses), options.pair_min_df), options.pair_weight, options)[0])
+        pairs = _tfidf(_pair_counts(stream, len(analyses), options.pair_min_df), options.pair_weight, options)[0]
+        groups.append(pairs.astype(np.float32))
+        del pairs
     for weight, bags in (
         (options.name_weight, [Counter(_name_features(a)) for a in analyses] if options.name_weight > 0 else []),
         (options.number_weight, [Counter(_number_features(a)) for a in analyses] if options.number_weight > 0 else []),
     ):
         if weight > 0:
-            groups.append(_tfidf(_counts(bags), weight, options)[0])
-    rare_limit = options.rare_share * (len(analyses) + options.background_articles)
-    rare = _top_terms(_filtered(words, df[words.indices] <= rare_limit), options.vector_terms)
-    words_of = Words(stream, df, words.shape[1] if options.word_weight > 0 else 0, rare)
+            groups.append(_tfidf(_counts(bags), weight, options)[0].astype(np.float32))
     if not groups:
         return sparse.csr_matrix((len(analyses), 1), dtype=np.float32), words_of
     return _stacked_top_terms(groups, options.vector_terms), words_of
