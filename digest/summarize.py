@@ -40,7 +40,6 @@ from operator import itemgetter, mul
 from typing import Any
 
 import numpy
-from nltk import redos
 from scipy import sparse
 from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
@@ -202,10 +201,14 @@ def _arabic_stemmer() -> Stemmer:
 def _untimed(nltk_stemmer: object) -> None:
     """Give an NLTK stemmer its regular expressions without NLTK's wall-clock guard (`nltk.redos`): the same
     `regex` patterns, but each guarded call cost about 80 µs, most of stemming a word. The patterns are NLTK's
-    own one-character classes, which cannot backtrack."""
+    own one-character classes, which cannot backtrack. An NLTK without `nltk.redos` has no guard to remove."""
+    try:
+        from nltk.redos import TimedPattern
+    except ImportError:
+        return
     for name in dir(type(nltk_stemmer)):
         pattern = getattr(type(nltk_stemmer), name, None)
-        if isinstance(pattern, redos.TimedPattern):
+        if isinstance(pattern, TimedPattern):
             setattr(nltk_stemmer, name, pattern._rx)
 
 
