@@ -431,7 +431,7 @@ def measure(
     samples_dir: Path | None,
     fmt: str = "txt",
     translation: bool = True,
-    timeout: float = 1800.0,
+    timeout: float = 3600.0,
     config: Path | None = None,
 ) -> dict[str, Any]:
     """`run_one` in a fresh subprocess (so the peak memory is this N's), sampling its process tree's RSS."""
@@ -537,7 +537,7 @@ def run(
     samples_dir: Path | None,
     fmt: str = "txt",
     translation: bool = True,
-    timeout: float = 1800.0,
+    timeout: float = 3600.0,
     progress: Any = None,
     config: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
@@ -609,7 +609,7 @@ def _sizes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 )
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl"]), default="txt", help="Input files written.")
 @click.option("--no-translation", is_flag=True, help="Skip the separate translation timing.")
-@click.option("--timeout", type=float, default=1800.0, show_default=True, help="Seconds allowed per size.")
+@click.option("--timeout", type=float, default=3600.0, show_default=True, help="Seconds allowed per size.")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Options file (TOML) for the runs.")
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line: the figures keyed by size.")
 def command(
