@@ -11,8 +11,10 @@ compressed `blob` of the whole, unpacked story by story when it is synthesised.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,17 +47,50 @@ def analyze(article: Article) -> Analysis:
     return Analysis(article, sentences, terms, mentions, dates, claims)
 
 
+class Spill:
+    """Bytes kept in an unnamed temporary file rather than in memory, and read back by position: in this
+    process, or in forked workers (`os.pread` on the inherited descriptor moves no shared file offset).
+    `seal` before forking, so that no child inherits unwritten bytes."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open as long as the spill: its bytes are read later)
+        self._end = 0
+
+    def add(self, data: bytes) -> Spilled:
+        self._file.write(data)
+        start, self._end = self._end, self._end + len(data)
+        return Spilled(self, start, len(data))
+
+    def seal(self) -> None:
+        self._file.flush()
+
+    def read(self, start: int, length: int) -> bytes:
+        return os.pread(self._file.fileno(), length, start)
+
+
+class Spilled(NamedTuple):
+    """Bytes held by a `Spill`: `bytes(spilled)` reads them."""
+
+    spill: Spill
+    start: int
+    length: int
+
+    def __bytes__(self) -> bytes:
+        return self.spill.read(self.start, self.length)
+
+
 class Packed(NamedTuple):
     """One article's analysis in two forms."""
 
     lite: Analysis
     """What clustering and the day's furniture read: the article, each sentence's tokens (its text left
     empty), mentions and dates; no terms, no claims. Never summarise it."""
-    blob: bytes
-    """The whole `Analysis` but its article (`lite` holds that), pickled and compressed (`unpack`)."""
+    blob: bytes | Spilled
+    """The whole `Analysis` but its article (`lite` holds that), pickled and compressed (`unpack`), in memory
+    or in a `Spill` (`bytes(blob)`)."""
 
     def whole(self) -> Analysis:
-        return unpack(self.blob, self.lite.article)
+        return unpack(bytes(self.blob), self.lite.article)
 
 
 def lite(analysis: Analysis) -> Analysis:
@@ -65,8 +100,11 @@ def lite(analysis: Analysis) -> Analysis:
 
 
 def pack(analysis: Analysis) -> Packed:
-    blob = zlib.compress(pickle.dumps(_detach(analysis), protocol=pickle.HIGHEST_PROTOCOL), 1)
-    return Packed(lite(analysis), blob)
+    return Packed(lite(analysis), _compressed(analysis))
+
+
+def _compressed(analysis: Analysis) -> bytes:
+    return zlib.compress(pickle.dumps(_detach(analysis), protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
 def unpack(blob: bytes, article: Article) -> Analysis:
@@ -95,8 +133,8 @@ def _analyzed(article: Article) -> tuple[Any, ...]:
 
 
 def _packed(article: Article) -> tuple[bytes, tuple[Any, ...]]:
-    packed = pack(analyze(article))
-    return packed.blob, _detach(packed.lite)
+    analysis = analyze(article)
+    return _compressed(analysis), _detach(lite(analysis))
 
 
 _forked: tuple[Sequence[Article], Callable[[Article], Any]] = ((), _analyzed)  # what forked workers read
@@ -161,14 +199,22 @@ def analyze_packed(articles: Sequence[Article], workers: int = 1) -> list[Packed
 
     The lite analyses share their words: a worker's results hold each distinct token and name once per chunk
     of articles, and the day's lite analyses once in all (at 2,000 articles, 3 KB of strings an article
-    instead of 21 KB)."""
+    instead of 21 KB). The compressed whole analyses (about 10 KB an article) go to a `Spill` file as they
+    arrive, and stay in memory only when no temporary file can be made."""
     words: dict[str, str] = {}
+    try:
+        spill: Spill | None = Spill()
+    except OSError:
+        spill = None
 
     def receive(article: Article, result: tuple[bytes, tuple[Any, ...]]) -> Packed:
         blob, values = result
-        return Packed(_sharing_words(_attach(article, values), words), blob)
+        return Packed(_sharing_words(_attach(article, values), words), spill.add(blob) if spill else blob)
 
-    return _map(_packed, articles, workers, receive)
+    packed = _map(_packed, articles, workers, receive)
+    if spill:
+        spill.seal()
+    return packed
 
 
 def _sharing_words(analysis: Analysis, words: dict[str, str]) -> Analysis:

@@ -77,7 +77,14 @@ def synthesize(
 
 
 _forked_work: (
-    tuple[Sequence[bytes], Sequence[Article], Sequence[Sequence[int]], Options, frozenset[tuple[str, ...]]] | None
+    tuple[
+        Sequence[bytes | analyze.Spilled],
+        Sequence[Article],
+        Sequence[Sequence[int]],
+        Options,
+        frozenset[tuple[str, ...]],
+    ]
+    | None
 ) = None
 
 
@@ -88,7 +95,10 @@ def _synthesize_span(span: tuple[int, int]) -> list[Story]:
     assert _forked_work is not None
     blobs, articles, groups, options, furniture = _forked_work
     return [
-        replace(synthesize([analyze.unpack(blobs[i], articles[i]) for i in groups[g]], options, furniture), articles=())
+        replace(
+            synthesize([analyze.unpack(bytes(blobs[i]), articles[i]) for i in groups[g]], options, furniture),
+            articles=(),
+        )
         for g in range(*span)
     ]
 

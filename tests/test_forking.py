@@ -54,6 +54,33 @@ def test_packed_lite_analyses_share_their_words(articles: list) -> None:
     assert all(names[m.text] is m.text for m in last.mentions if m.text in names)
 
 
+def test_packed_analyses_are_spilled_to_a_file_and_read_back(articles: list) -> None:
+    packed = analyze.analyze_packed(articles[:20], workers=1)
+    assert all(isinstance(p.blob, analyze.Spilled) for p in packed)
+    assert [p.whole() for p in packed] == [analyze.analyze(a) for a in articles[:20]]
+
+
+def test_packed_analyses_stay_in_memory_without_a_temporary_file(
+    articles: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> None:
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(analyze.tempfile, "TemporaryFile", refuse)
+    packed = analyze.analyze_packed(articles[:5], workers=1)
+    assert all(isinstance(p.blob, bytes) for p in packed)
+    assert [p.whole() for p in packed] == [analyze.analyze(a) for a in articles[:5]]
+
+
+def test_forked_synthesis_reads_spilled_analyses(articles: list) -> None:
+    packed = analyze.analyze_packed(articles[:220], workers=2)
+    groups = [[i, i + 1] for i in range(0, 220, 2)]
+    options = Options(workers=2)
+    assert pipeline.synthesize_all(packed, groups, options) == pipeline.synthesize_all(
+        [analyze.pack(p.whole()) for p in packed], groups, replace(options, workers=1)
+    )
+
+
 def test_parallel_synthesis_is_the_serial_synthesis(articles: list) -> None:
     packed = [analyze.pack(analyze.analyze(a)) for a in articles[:220]]
     groups = [[i, i + 1] for i in range(0, 220, 2)]  # 110 stories: above the parallel threshold
