@@ -459,11 +459,10 @@ def _matching_rule(line: str) -> _Rule | None:
     at_start, at_end, anywhere = _rule_screens()
     if not (at_start.match(line) or at_end.search(tail) or (short and anywhere.search(line))):
         return None  # most lines: one pass of three joined patterns instead of every rule in turn
-    for rule in _all_rules():
-        source = rule.pattern.pattern
-        if source.startswith("^"):
+    for rule, anchor in _anchored_rules():
+        if anchor == "start":
             hit = rule.pattern.match(line)
-        elif source.endswith("$"):
+        elif anchor == "end":
             hit = rule.pattern.search(tail)
         else:
             hit = rule.pattern.search(line) if short else None
@@ -473,21 +472,26 @@ def _matching_rule(line: str) -> _Rule | None:
 
 
 @lru_cache(maxsize=1)
-def _all_rules() -> tuple[_Rule, ...]:
-    return (*_caption_rules(), *_furniture_rules())
+def _anchored_rules() -> tuple[tuple[_Rule, str], ...]:
+    """Every caption, embedded-post and furniture rule in order, with where it is anchored: "start", "end" or
+    "free"."""
+
+    def anchor(source: str) -> str:
+        return "start" if source.startswith("^") else "end" if source.endswith("$") else "free"
+
+    return tuple((rule, anchor(rule.pattern.pattern)) for rule in (*_caption_rules(), *_furniture_rules()))
 
 
 @lru_cache(maxsize=1)
 def _rule_screens() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The rules anchored at the start, at the end and free-floating, each class joined into one pattern that
     matches a line exactly when one of its rules does (`_matching_rule` then finds which, in order)."""
-    sources = [rule.pattern.pattern for rule in _all_rules()]
-    start = [s for s in sources if s.startswith("^")]
-    end = [s for s in sources if not s.startswith("^") and s.endswith("$")]
-    free = [s for s in sources if not s.startswith("^") and not s.endswith("$")]
-    never = r"(?!)"
     return tuple(  # type: ignore[return-value]
-        re.compile("|".join(f"(?:{s})" for s in group) or never, re.IGNORECASE) for group in (start, end, free)
+        re.compile(
+            "|".join(f"(?:{rule.pattern.pattern})" for rule, anchor in _anchored_rules() if anchor == kind) or r"(?!)",
+            re.IGNORECASE,
+        )
+        for kind in ("start", "end", "free")
     )
 
 

@@ -90,7 +90,7 @@ _forked_work: (
 
 def _synthesize_span(span: tuple[int, int]) -> list[Story]:
     # In a forked worker: the packed analyses, articles, groups and options are the parent's, and only the
-    # story's own analyses are unpacked (reading the parent's bytes copies none of its pages); the story goes
+    # story's own analyses are unpacked (read from the spill file, or from the parent's bytes); the story goes
     # back without its articles (the parent has them, and their text is most of the pickle).
     assert _forked_work is not None
     blobs, articles, groups, options, furniture = _forked_work
