@@ -82,6 +82,34 @@ def test_evaluate_on_two_clear_stories(stance_folder: Path) -> None:
     assert "baseline, word TF-IDF average-link" in report.to_text()
 
 
+def test_evaluate_breaks_the_scores_down_by_stance(stance_folder: Path) -> None:
+    metrics = evaluation.evaluate(stance_folder, Options()).metrics
+    assert metrics["by_stance"] == {
+        "agree": {"bcubed_precision": 1.0, "bcubed_recall": 1.0, "articles": 4},
+        "disagree": {"bcubed_precision": 1.0, "bcubed_recall": 1.0, "articles": 1},
+        "discuss": {"bcubed_precision": 1.0, "bcubed_recall": 1.0, "articles": 1},
+    }
+    only = metrics["agree_disagree_only"]
+    assert (only["articles"], only["gold_clusters"], only["predicted_clusters"]) == (5, 2, 2)
+    assert only["bcubed_f1"] == 1.0
+
+
+def test_bcubed_by_class_scores_each_class_against_whole_stories() -> None:
+    # Story a has three articles; its discuss article was split off, and joined story b's article.
+    predicted = [1, 1, 2, 2]
+    gold = ["a", "a", "a", "b"]
+    classes = ["agree", "agree", "discuss", "agree"]
+    found = evaluation.bcubed_by_class(predicted, gold, classes)
+    assert found["discuss"] == (pytest.approx(1 / 2), pytest.approx(1 / 3), 1)
+    agree_precision = (1 + 1 + 1 / 2) / 3
+    agree_recall = (2 / 3 + 2 / 3 + 1) / 3
+    assert found["agree"] == (pytest.approx(agree_precision), pytest.approx(agree_recall), 3)
+    # Weighted by their sizes, the classes give the overall scores back.
+    overall = evaluation.bcubed(predicted, gold)
+    assert (3 * agree_precision + 1 / 2) / 4 == pytest.approx(overall.precision)
+    assert (3 * agree_recall + 1 / 3) / 4 == pytest.approx(overall.recall)
+
+
 def test_cli_json_last_line(stance_folder: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "cluster", str(stance_folder), "--json"])
     assert result.exit_code == 0, result.output

@@ -13,6 +13,12 @@ oracle choice, so a generous baseline); and the scores of each half of a two-fol
 sorted by id, alternately), each half clustered as a day of its own with the same options, to show that the
 figures do not hang on a few claims.
 
+The report also breaks the scores down by stance. The corpus's articles were found by a web search for the
+claim; `agree` and `disagree` pages report it, `discuss` pages are on its subject (a place, a campaign, the
+weeks around it) and often about another event. So it gives each stance's B-cubed precision and recall (each
+article against its whole gold story), and the scores of the `agree` and `disagree` articles clustered as a
+day of their own: how the clusterer does on story-level gold.
+
 With `unrelated=True` (`python -m digest.evaluation.cluster PATH --unrelated`), each half is also clustered with
 the pages its claims' searches returned that are `unrelated` to them (real pages, mostly on the same region and
 weeks): a day is mostly other news. Those pages are scored as stories of their own: B-cubed over the related
@@ -74,6 +80,23 @@ def bcubed(predicted: Sequence[object], gold: Sequence[object], scored: Sequence
     recall = sum(count * count / gold_sizes[g] for (_, g), count in pairs.items()) / n
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(precision, recall, f1, len({p for p, _ in pairs}), len(gold_sizes))
+
+
+def bcubed_by_class(
+    predicted: Sequence[object], gold: Sequence[object], classes: Sequence[str]
+) -> dict[str, tuple[float, float, int]]:
+    """Each class's B-cubed precision and recall, averaged over its items but against whole stories (an item's
+    recall counts every article of its gold story, of any class), and how many items it has."""
+    pairs = Counter(zip(predicted, gold, strict=True))
+    predicted_sizes = Counter(predicted)
+    gold_sizes = Counter(gold)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    for p, g, c in zip(predicted, gold, classes, strict=True):
+        both = pairs[(p, g)]
+        sums[c][0] += both / predicted_sizes[p]
+        sums[c][1] += both / gold_sizes[g]
+        sums[c][2] += 1
+    return {c: (precision / n, recall / n, int(n)) for c, (precision, recall, n) in sorted(sums.items())}
 
 
 @dataclass(frozen=True)
@@ -205,6 +228,7 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
     claims = load_claims(path)
     articles: list[Article] = []
     gold: list[str] = []
+    stances: list[str] = []
     uncleaned = 0
     for claim in claims:
         for item in claim.articles:
@@ -212,6 +236,7 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
             uncleaned += not cleaned
             articles.append(article)
             gold.append(claim.id)
+            stances.append(item.stance)
     if not articles:
         raise InputError(f"no related articles in the claims of {path}")
     analyses = analyze.analyze_all(articles, workers=min(2, os.cpu_count() or 1))
@@ -220,6 +245,10 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
     groups = cluster(analyses, options.cluster)
     seconds = time.perf_counter() - started
     scores = bcubed(labels_of(groups, len(analyses)), gold)
+
+    by_stance = bcubed_by_class(labels_of(groups, len(analyses)), gold, stances)
+    reporting = [i for i, stance in enumerate(stances) if stance != "discuss"]
+    reports = _cluster_scores([analyses[i] for i in reporting], [gold[i] for i in reporting], options.cluster)
 
     singletons = bcubed(list(range(len(analyses))), gold)
     baseline = {t: bcubed(labels, gold) for t, labels in tfidf_average_link(analyses, BASELINE_THRESHOLDS).items()}
@@ -262,6 +291,10 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
         f"baseline, one story per article   {_figures(singletons)}",
         f"baseline, word TF-IDF average-link at its best threshold {best_threshold:.2f}   {_figures(best)}",
         *(f"half {k + 1} of the claims ({h.gold} stories)   {_figures(h)}" for k, h in enumerate(halves)),
+        "by stance (each article against its whole story): "
+        + "; ".join(f"{stance} ({n}) P {p:.3f} R {r:.3f}" for stance, (p, r, n) in by_stance.items()),
+        f"only the articles that agree or disagree with their claim (a day of {len(reporting)}; "
+        f"'discuss' pages are on the claim's topic and take no position on it)   {_figures(reports)}",
         *(
             f"half {k + 1} among its claims' {count} unrelated pages   P {h.precision:.3f}  R {h.recall:.3f}  "
             f"F1 {h.f1:.3f}; unrelated pages left alone: {alone:.0%}"
@@ -299,6 +332,18 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
             for h in halves
         ],
     }
+    metrics["by_stance"] = {
+        stance: {"bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4), "articles": n}
+        for stance, (p, r, n) in by_stance.items()
+    }
+    metrics["agree_disagree_only"] = {
+        "bcubed_precision": round(reports.precision, 4),
+        "bcubed_recall": round(reports.recall, 4),
+        "bcubed_f1": round(reports.f1, 4),
+        "articles": len(reporting),
+        "gold_clusters": reports.gold,
+        "predicted_clusters": reports.predicted,
+    }
     if among:
         metrics["halves_among_unrelated"] = [
             {
@@ -333,6 +378,7 @@ __all__ = [
     "Errors",
     "Scores",
     "bcubed",
+    "bcubed_by_class",
     "errors",
     "evaluate",
     "labels_of",
