@@ -14,10 +14,10 @@ sorted by id, alternately), each half clustered as a day of its own with the sam
 figures do not hang on a few claims.
 
 The report also breaks the scores down by stance. The corpus's articles were found by a web search for the
-claim; `agree` and `disagree` pages report it, `discuss` pages are on its subject (a place, a campaign, the
-weeks around it) and often about another event. So it gives each stance's B-cubed precision and recall (each
-article against its whole gold story), and the scores of the `agree` and `disagree` articles clustered as a
-day of their own: how the clusterer does on story-level gold.
+claim; `agree` and `disagree` pages report it, `discuss` pages are on its topic without taking a position, and
+are often about another event of the same place or campaign. So it gives each stance's B-cubed precision and
+recall (each article against its whole gold story), and the scores of the `agree` and `disagree` articles
+clustered as a day of their own: how the clusterer does on story-level gold.
 
 With `unrelated=True` (`python -m digest.evaluation.cluster PATH --unrelated`), each half is also clustered with
 the pages its claims' searches returned that are `unrelated` to them (real pages, mostly on the same region and
@@ -244,9 +244,10 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
     started = time.perf_counter()
     groups = cluster(analyses, options.cluster)
     seconds = time.perf_counter() - started
-    scores = bcubed(labels_of(groups, len(analyses)), gold)
+    labels = labels_of(groups, len(analyses))
+    scores = bcubed(labels, gold)
 
-    by_stance = bcubed_by_class(labels_of(groups, len(analyses)), gold, stances)
+    by_stance = bcubed_by_class(labels, gold, stances)
     reporting = [i for i, stance in enumerate(stances) if stance != "discuss"]
     reports = _cluster_scores([analyses[i] for i in reporting], [gold[i] for i in reporting], options.cluster)
 
@@ -278,7 +279,6 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
     sizes = Counter(len(g) for g in groups)
     largest = max(len(g) for g in groups)
     by_gold: dict[str, set[int]] = defaultdict(set)
-    labels = labels_of(groups, len(analyses))
     worst = errors(labels, gold)
     for i, g in enumerate(gold):
         by_gold[g].add(labels[i])
