@@ -181,6 +181,13 @@ def _unit_rows(matrix: sparse.csr_matrix, weight: float = 1.0, start: float = 0.
     return (sparse.diags(weight / np.where(norms > 0, norms, 1.0)) @ matrix).tocsr()
 
 
+def _unit_rows_carried(block: sparse.csr_matrix, running: float) -> tuple[sparse.csr_matrix, float]:
+    """A block of a matrix's rows at unit length, its norms taken from the running total of squares of the rows
+    before it (`running`): the same figures to the last bit as the whole; and the running total after it."""
+    squares = block.data.astype(np.float64) ** 2
+    return _unit_rows(block, start=running), float(np.cumsum(np.concatenate([[running], squares]))[-1])
+
+
 def _top_terms(matrix: sparse.csr_matrix, keep: int, normalise: bool = True) -> sparse.csr_matrix:
     """Keep each row's `keep` largest entries (ties by column), renormalised to unit length."""
     matrix = matrix.tocsr()
@@ -538,7 +545,7 @@ def _pair_counts(stream: Stream, n: int, min_df: int) -> sparse.csr_matrix:
     gap = min(max(0, min_df - 1), len(ordered))  # min_df - 1 places on
     frequent = ordered[gap:][ordered[gap:] == ordered[: len(ordered) - gap]]
     del pairs, ordered
-    frequent = frequent[np.r_[True, frequent[1:] != frequent[:-1]]] if len(frequent) else frequent
+    frequent = _compacted(frequent)
     if len(frequent) == 0:
         return sparse.csr_matrix((n, 1))
     per_article = np.zeros(n, dtype=np.int64)
@@ -610,9 +617,8 @@ def _stacked_top_terms(groups: Sequence[sparse.csr_matrix], keep: int) -> sparse
     running = 0.0
     for first, last in _row_chunks(indptr):
         block = sparse.hstack([g[first:last] for g in groups], format="csr", dtype=np.float32)
-        kept = _top_terms(block, keep, normalise=False)
-        parts.append(_unit_rows(kept, start=running))
-        running = float(np.cumsum(np.concatenate([[running], kept.data.astype(np.float64) ** 2]))[-1])
+        part, running = _unit_rows_carried(_top_terms(block, keep, normalise=False), running)
+        parts.append(part)
     return sparse.vstack(parts, format="csr")
 
 
@@ -806,9 +812,8 @@ def _streamed_top_terms(pieces: Iterator[sparse.csr_matrix], keep: int) -> spars
         while waiting and (held > _CHUNK or piece is None):
             stacked = sparse.vstack(waiting, format="csr")
             last = stacked.shape[0] if held <= _CHUNK else _row_chunks(stacked.indptr)[0][1]
-            kept = _top_terms(stacked[:last], keep, normalise=False)
-            parts.append(_unit_rows(kept, start=running))
-            running = float(np.cumsum(np.concatenate([[running], kept.data.astype(np.float64) ** 2]))[-1])
+            part, running = _unit_rows_carried(_top_terms(stacked[:last], keep, normalise=False), running)
+            parts.append(part)
             rest = stacked[last:]
             waiting, held = ([rest], rest.nnz) if rest.shape[0] else ([], 0)
     return sparse.vstack(parts, format="csr")
