@@ -140,16 +140,11 @@ def strip_article(token: str) -> str:
 
 def content_tokens(text: str, language: str = "ar") -> list[str]:
     """Normalised content words: stop words, numbers-only and one-letter tokens dropped, clitics stripped."""
-    memo = _CONTENT.get(language) or _content_memo(language)
-    return list(filter(None, map(memo.__getitem__, _words(text))))
+    return list(filter(None, map(_CONTENT[language].__getitem__, _words(text))))
 
 
-_CONTENT: dict[str, PerWord[str]] = {}  # language → its words' content tokens, remembered per distinct word
-
-
-def _content_memo(language: str) -> PerWord[str]:
-    memo = _CONTENT[language] = PerWord(partial(_content_token, language=language), 1 << 18)
-    return memo
+# language → its words' content tokens, remembered per distinct word
+_CONTENT: PerWord[PerWord[str]] = PerWord(lambda language: PerWord(partial(_content_token, language=language), 1 << 18))
 
 
 def _content_token(raw: str, language: str) -> str:
