@@ -388,7 +388,6 @@ def edition(
         "title": words["title"],
         "date": long_date(briefing.date, lang),
         "stories": stories,
-        "index": index,
         "index_parts": [
             {"start": len(kept) + 1 + at, "lines": index[at : at + INDEX_PART]}
             for at in range(0, len(index), INDEX_PART)
