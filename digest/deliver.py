@@ -41,8 +41,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """What `write` writes to the file handle it gets, as `path`: a temporary file beside it, renamed once whole
-    (readers see the old file or the new one). For an output never held whole in memory, like the JSON record
-    (`render.write_json`)."""
+    (readers see the old file or the new one). `write_atomic` writes bytes already made; a writer such as
+    `render.write_json` need not hold its output whole (the pipeline still renders the JSON to bytes first)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
