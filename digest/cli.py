@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from digest import bench, pipeline
+from digest import pipeline
 from digest.errors import ConfigError, DigestError
+from digest.evaluation import bench
 from digest.options import Options, load_options
 
 
@@ -217,7 +218,7 @@ def models_group() -> None:
 @config_option
 def models_install(paths: tuple[Path, ...], timeout: float, config: Path | None) -> None:
     """Install PATHS (.argosmodel files); without PATHS, download ar→en, en→es (and ar→es) from the argos index."""
-    from digest import models
+    from digest.translate import packages as models
 
     if paths:
         installed = models.install_files(list(paths))
@@ -232,7 +233,7 @@ def models_install(paths: tuple[Path, ...], timeout: float, config: Path | None)
 @config_option
 def models_list(config: Path | None) -> None:
     """Show the installed packages and what each edition will use (direct, pivot or missing)."""
-    from digest import models
+    from digest.translate import packages as models
 
     options = options_from(config)
     packages = models.installed_packages()

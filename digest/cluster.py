@@ -10,7 +10,7 @@ order, stories ordered by their first article).
    would lose almost everything keeps its text.
 3. Features, each group TF-IDF weighted (sublinear tf; IDF as if the day held `background_articles` more
    articles, so that a small day on one story keeps its own words) and unit-normalised, then weighted and
-   summed into one sparse vector per article: content words after Arabic normalisation (`digest.arabic`),
+   summed into one sparse vector per article: content words after Arabic normalisation (`digest.lang.arabic`),
    the title and lead counted once more; character n-grams of each article's heaviest rarer words
    (spelling variants: بلينكن / بلينكين); adjacent pairs of content words found in at least `pair_min_df`
    articles (copies and rewrites of one report share its phrases, "بصمات إيرانية", where other stories on the
@@ -64,9 +64,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from digest import arabic
-from digest.gazetteer import gazetteer
-from digest.model import Analysis
+from digest.document import Analysis
+from digest.lang import arabic
+from digest.lang.gazetteer import gazetteer
 from digest.options import ClusterOptions
 
 _SCALE = 1_000_000  # similarities become integers, so that sums do not depend on the order of merges

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from digest import render
+from digest.document import Briefing
 from digest.errors import ConfigError, DeliveryError, InputError, OutputError
-from digest.model import Briefing
 from digest.options import EmailOptions, RenderOptions
 
 SECURITY = ("starttls", "tls", "none")

@@ -19,7 +19,7 @@ Entry point: `render(briefing, formats, pdf_mode) -> dict[file name, bytes]`.
 - Email (`email.html.j2`, `email.txt.j2`): a body with inline styles only (what mail clients keep), no
   script, no external resource; and a plain-text alternative.
 
-Templates are jinja2 files in `templates/`, autoescaped for HTML (article text is always shown as text);
+Templates are jinja2 files in `digest/templates/`, autoescaped for HTML (article text is always shown as text);
 dates and numbers are written by Babel in each edition's language; labels come from `data/labels.json`.
 """
 
@@ -46,11 +46,11 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 
+from digest.document import Article, Briefing, Story
 from digest.errors import ConfigError
-from digest.forking import can_fork, forked_pool
-from digest.model import Article, Briefing, Story
 from digest.options import RenderOptions
 from digest.resources import read_json
+from digest.runtime.parallel import can_fork, forked_pool
 
 FORMATS = ("html", "pdf", "json")
 PDF_MODES = ("combined", "per-language")
@@ -63,10 +63,7 @@ INDEX_PART = 500
 
 
 def templates_dir() -> Path:
-    """`templates/` beside the package in a checkout, or the copy installed inside the package."""
-    checkout = Path(__file__).resolve().parent.parent / "templates"
-    if checkout.is_dir():
-        return checkout
+    """The jinja2 templates shipped inside the package (`digest/templates/`)."""
     return Path(str(resources.files("digest").joinpath("templates")))
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest import arabic
+from digest.lang import arabic
 
 
 @pytest.mark.parametrize(

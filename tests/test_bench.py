@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digest import bench, pipeline
 from digest.cli import main
+from digest.evaluation import bench
 from digest.options import Options
+from digest.runtime.parallel import worker_count
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -55,7 +56,7 @@ def test_bench_json_has_a_key_per_size_with_every_figure(bench_data: Path) -> No
         assert run["rss_peak_self_mb"] > 0
         assert run["pdf_top_stories"] <= bench.PDF_STORIES
         assert set(run["outputs_bytes"]) == {"html", "pdf", "json"}
-        assert run["pdf_top_stories_parallel"] is (pipeline.workers_for(Options()) > 1)  # as the pipeline does
+        assert run["pdf_top_stories_parallel"] is (worker_count(Options().workers) > 1)  # as the pipeline does
         assert run["translation"] is None
 
 

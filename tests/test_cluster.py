@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from digest import analyze, ingest
 from digest.cluster import cluster
-from digest.model import Analysis, Article, Sentence
+from digest.document import Analysis, Article, Sentence
 from digest.options import ClusterOptions, Options
 
 from .conftest import SAMPLES

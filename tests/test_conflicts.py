@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import arabic, conflicts, dates
 from digest.analyze import sentences_of
-from digest.conflicts import compatible, find_claims, find_conflicts
-from digest.model import Analysis, Article, DateMention, Mention
+from digest.document import Analysis, Article, DateMention, Mention
+from digest.lang import arabic, dates
 from digest.options import ConflictOptions
+from digest.synthesize import conflicts
+from digest.synthesize.conflicts import compatible, find_claims, find_conflicts
 from tests.conftest import SAMPLES
 
 APRIL_20 = datetime(2022, 4, 20, 12, 0)
@@ -24,7 +25,7 @@ MAY_11 = datetime(2022, 5, 11, 9, 0)
 
 
 def analysis(article_id: str, text: str, published: datetime | None, outlet: str | None = None) -> Analysis:
-    """An article analysed as the pipeline does, dates found by `digest.dates`, names by the gazetteer."""
+    """An article analysed as the pipeline does, dates found by `digest.lang.dates`, names by the gazetteer."""
     article = Article(id=article_id, text=text, published=published, outlet=outlet or f"outlet-{article_id}")
     sentences = sentences_of(article)
     found = tuple(

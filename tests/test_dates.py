@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import dates
-from digest.dates import FoundDate, find_dates, parse_datetime
+from digest.lang import dates
+from digest.lang.dates import FoundDate, find_dates, parse_datetime
 
 WED = datetime(2022, 5, 11, 9, 0)  # a Wednesday
 TUE = date(2022, 5, 10)

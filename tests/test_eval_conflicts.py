@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from digest.cli import main
+from digest.document import Conflict, ConflictSide
 from digest.evaluation import conflicts as evaluation
-from digest.model import Conflict, ConflictSide
 from digest.options import Options
 
 KILLED = "قالت وزارة الدفاع الروسية إن غارة جوية أدت إلى مقتل زعيم تنظيم داعش أبو بكر البغدادي في الرقة."

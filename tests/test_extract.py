@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from digest import analyze, extract, ingest
-from digest.model import Analysis, Article, Sentence
+from digest import analyze, ingest
+from digest.document import Analysis, Article, Sentence
 from digest.options import ExtractOptions, Options
+from digest.synthesize import facts as extract
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

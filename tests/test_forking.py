@@ -7,9 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from digest import analyze, ingest, pipeline
-from digest.forking import can_fork
+from digest import analyze, ingest, synthesize
+from digest.analyze import packing
 from digest.options import IngestOptions, Options
+from digest.runtime.parallel import can_fork
 
 from .conftest import SAMPLES
 
@@ -29,22 +30,22 @@ def articles() -> list:
 
 
 def test_parallel_analysis_is_the_serial_analysis(articles: list) -> None:
-    parallel = analyze.analyze_all(articles, workers=2)
+    parallel = analyze.analyze_all(articles, Options(workers=2))
     assert parallel == [analyze.analyze(a) for a in articles]
     assert gc.get_freeze_count() == 0
 
 
 def test_parallel_packed_analysis_is_the_serial_analysis(articles: list) -> None:
-    parallel = analyze.analyze_packed(articles, workers=2)
+    parallel = analyze.analyze_packed(articles, Options(workers=2))
     serial = [analyze.analyze(a) for a in articles]
     assert [p.whole() for p in parallel] == serial
-    assert [p.lite for p in parallel] == [analyze.lite(a) for a in serial]
+    assert [p.lite for p in parallel] == [packing.lite(a) for a in serial]
     assert gc.get_freeze_count() == 0
 
 
 def test_packed_lite_analyses_share_their_words(articles: list) -> None:
     # The first and the last article come back from different workers' chunks, as different string objects.
-    parallel = analyze.analyze_packed(articles, workers=2)
+    parallel = analyze.analyze_packed(articles, Options(workers=2))
     first, last = parallel[0].lite, parallel[-1].lite
     shared = {t for s in first.sentences for t in s.tokens} & {t for s in last.sentences for t in s.tokens}
     assert shared
@@ -55,8 +56,8 @@ def test_packed_lite_analyses_share_their_words(articles: list) -> None:
 
 
 def test_packed_analyses_are_spilled_to_a_file_and_read_back(articles: list) -> None:
-    packed = analyze.analyze_packed(articles[:20], workers=1)
-    assert all(isinstance(p.blob, analyze.Spilled) for p in packed)
+    packed = analyze.analyze_packed(articles[:20], Options(workers=1))
+    assert all(isinstance(p.blob, packing.Spilled) for p in packed)
     assert [p.whole() for p in packed] == [analyze.analyze(a) for a in articles[:20]]
 
 
@@ -66,27 +67,27 @@ def test_packed_analyses_stay_in_memory_without_a_temporary_file(
     def refuse() -> None:
         raise OSError("read-only file system")
 
-    monkeypatch.setattr(analyze.tempfile, "TemporaryFile", refuse)
-    packed = analyze.analyze_packed(articles[:5], workers=1)
+    monkeypatch.setattr(packing.tempfile, "TemporaryFile", refuse)
+    packed = analyze.analyze_packed(articles[:5], Options(workers=1))
     assert all(isinstance(p.blob, bytes) for p in packed)
     assert [p.whole() for p in packed] == [analyze.analyze(a) for a in articles[:5]]
 
 
 def test_forked_synthesis_reads_spilled_analyses(articles: list) -> None:
-    packed = analyze.analyze_packed(articles[:220], workers=2)
+    packed = analyze.analyze_packed(articles[:220], Options(workers=2))
     groups = [[i, i + 1] for i in range(0, 220, 2)]
     options = Options(workers=2)
-    assert pipeline.synthesize_all(packed, groups, options) == pipeline.synthesize_all(
-        [analyze.pack(p.whole()) for p in packed], groups, replace(options, workers=1)
+    assert synthesize.synthesize_all(packed, groups, options) == synthesize.synthesize_all(
+        [packing.pack(p.whole()) for p in packed], groups, replace(options, workers=1)
     )
 
 
 def test_parallel_synthesis_is_the_serial_synthesis(articles: list) -> None:
-    packed = [analyze.pack(analyze.analyze(a)) for a in articles[:220]]
+    packed = [packing.pack(analyze.analyze(a)) for a in articles[:220]]
     groups = [[i, i + 1] for i in range(0, 220, 2)]  # 110 stories: above the parallel threshold
     options = Options(workers=2)
-    parallel = pipeline.synthesize_all(packed, groups, options)
-    assert parallel == pipeline.synthesize_all(packed, groups, replace(options, workers=1))
+    parallel = synthesize.synthesize_all(packed, groups, options)
+    assert parallel == synthesize.synthesize_all(packed, groups, replace(options, workers=1))
     assert [len(s.articles) for s in parallel] == [2] * 110
     assert [s.articles for s in parallel] == [tuple(articles[i] for i in group) for group in groups]
     assert gc.get_freeze_count() == 0

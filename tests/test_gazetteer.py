@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.gazetteer import gazetteer, name_key, nisba_forms, read_words, role_names, split_words
+from digest.lang.gazetteer import gazetteer, name_key, nisba_forms, read_words, role_names, split_words
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.groups import connected_groups
+from digest.runtime.groups import connected_groups
 
 
 def _search(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:

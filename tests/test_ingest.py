@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest import cli
+from digest.document import Article
 from digest.errors import InputError
 from digest.ingest import IngestResult, clean, decode, expand_paths, ingest, read_documents
-from digest.model import Article
 from digest.options import IngestOptions
 
 ROOT = Path(__file__).resolve().parent.parent

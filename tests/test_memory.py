@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest import memory
+from digest.runtime import memory
 
 
 def _rss() -> int:

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from digest.model import (
+from digest.document import (
     Actor,
     Article,
     Briefing,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digest import models
 from digest.cli import main
 from digest.errors import ModelError
+from digest.translate import packages as models
 from tests.argos_package import build_package
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from digest import render
-from digest.forking import can_fork
-from digest.model import Briefing, SummarySentence
+from digest.document import Briefing, SummarySentence
+from digest.runtime.parallel import can_fork
 
 from .test_render import rich_briefing
 

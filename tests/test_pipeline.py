@@ -66,7 +66,7 @@ def test_pdf_carries_arabic_text_in_logical_order(samples_build: BuildResult) ->
 
 
 def test_json_round_trips_through_the_model(samples_build: BuildResult) -> None:
-    from digest.model import Briefing
+    from digest.document import Briefing
 
     data = json_of(samples_build)
     assert Briefing.from_dict(data).to_dict() == json.loads(json.dumps(Briefing.from_dict(data).to_dict()))

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import pytest
 
-from digest.dates import find_dates, weekday_statements
+from digest.document import Article
 from digest.ingest import Document, _Built, batch_window, build_article, clean, date_from_batch, publication_evidence
-from digest.model import Article
+from digest.lang.dates import find_dates, weekday_statements
 from digest.options import IngestOptions
 
 OPTIONS = IngestOptions()

@@ -14,8 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from digest import render
-from digest.errors import ConfigError
-from digest.model import (
+from digest.document import (
     Actor,
     Article,
     Briefing,
@@ -28,6 +27,7 @@ from digest.model import (
     TranslationStatus,
     Venue,
 )
+from digest.errors import ConfigError
 from digest.options import RenderOptions
 
 HOSTILE = '<script>alert("x")</script><img src="file:///etc/passwd"><img src="http://203.0.113.1/x.png">'

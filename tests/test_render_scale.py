@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from digest import deliver, render
-from digest.model import Article, Briefing, InputsReport, Story, SummarySentence
+from digest.document import Article, Briefing, InputsReport, Story, SummarySentence
 from digest.options import RenderOptions
 
 from .test_render import edition_html, rich_briefing, visible_text

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import analyze, arabic, ingest, summarize
+from digest import analyze, ingest
+from digest.document import Analysis, Article
 from digest.errors import ConfigError
-from digest.model import Analysis, Article
+from digest.lang import arabic
 from digest.options import IngestOptions, SummaryOptions
+from digest.synthesize import summary as summarize
 
 from .conftest import SAMPLES
 

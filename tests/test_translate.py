@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from digest import models, pipeline, translate
-from digest.cache import TranslationCache
+from digest import pipeline, translate
+from digest.document import Actor, Article, Story, SummarySentence, Venue
 from digest.errors import ConfigError
-from digest.model import Actor, Article, Story, SummarySentence, Venue
 from digest.options import Options, RenderOptions, TranslateOptions
+from digest.translate import packages as models
+from digest.translate.cache import TranslationCache
 from tests.argos_package import build_package, train_sentencepiece
 from tests.conftest import SAMPLES, json_of
 

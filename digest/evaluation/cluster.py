@@ -35,7 +35,7 @@ import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +44,10 @@ from scipy.spatial.distance import pdist
 
 from digest import analyze, ingest
 from digest.cluster import cluster
+from digest.document import Analysis, Article
 from digest.errors import InputError
 from digest.evaluation import Report
 from digest.evaluation.stance import load_claims, outlet_of
-from digest.model import Analysis, Article
 from digest.options import ClusterOptions, Options, load_options
 
 BASELINE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 17))  # cosine similarity 0.05 ... 0.80
@@ -239,7 +239,7 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
             stances.append(item.stance)
     if not articles:
         raise InputError(f"no related articles in the claims of {path}")
-    analyses = analyze.analyze_all(articles, workers=min(2, os.cpu_count() or 1))
+    analyses = analyze.analyze_all(articles, replace(options, workers=min(2, os.cpu_count() or 1)))
 
     started = time.perf_counter()
     groups = cluster(analyses, options.cluster)
@@ -268,7 +268,7 @@ def evaluate(path: Path, options: Options, unrelated: bool = False) -> Report:
         seen = {item.article.url or "" for claim in claims for item in claim.articles}
         found = [(claim_id, page) for claim_id, page in unrelated_pages(path, seen) if claim_id in half_of]
         pages = analyze.analyze_all(
-            [prepared(page, options)[0] for _, page in found], workers=min(2, os.cpu_count() or 1)
+            [prepared(page, options)[0] for _, page in found], replace(options, workers=min(2, os.cpu_count() or 1))
         )
         for half in (0, 1):
             members = [i for i, g in enumerate(gold) if half_of[g] == half]

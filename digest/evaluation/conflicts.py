@@ -24,11 +24,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from digest import analyze, arabic, conflicts
+from digest import analyze
+from digest.document import Conflict
 from digest.evaluation import Report
 from digest.evaluation.stance import StanceClaim, load_claims
-from digest.model import Conflict
+from digest.lang import arabic
 from digest.options import Options
+from digest.synthesize import conflicts
 
 _NUMBER = re.compile(r"\d+")
 
@@ -52,7 +54,7 @@ def touches(conflict: Conflict, claim_text: str, subject_only: bool = False) -> 
 
 
 def _story_conflicts(claim: StanceClaim, options: Options) -> tuple[Conflict, ...]:
-    analyses = [analyze.analyze(a.article) for a in claim.articles]
+    analyses = [analyze.analyze(a.article, options) for a in claim.articles]
     return conflicts.find_conflicts(analyses, options.conflicts)
 
 

@@ -21,11 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.document import Article, Sentence
 from digest.errors import InputError
 from digest.evaluation import Report
-from digest.extract import find_mentions
-from digest.model import Article, Sentence
 from digest.options import Options
+from digest.synthesize.facts import find_mentions
 
 KINDS = ("person", "organization", "place")
 _SHORT = {"person": "per", "organization": "org", "place": "loc"}

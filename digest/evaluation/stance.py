@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from digest.document import Article
 from digest.errors import InputError
-from digest.model import Article
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ are cut to that length (the usual `rouge -l`), so that all systems are compared 
 
 ROUGE-N F (Lin 2004) with clipped n-gram counts, on Arabic-aware tokens: words without punctuation,
 diacritics or tatweel, with alef, alef maksura / ya and ta marbuta / ha unified on both sides
-(`digest.arabic.normalize`). Per document the F of each reference is averaged, then documents are averaged.
+(`digest.lang.arabic.normalize`). Per document the F of each reference is averaged, then documents are averaged.
 Topics are also reported in two halves (by topic number) to show that no setting was tuned to one of them.
 """
 
@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from digest import arabic, summarize
 from digest.analyze import sentences_of
+from digest.document import Analysis, Article
 from digest.errors import InputError
 from digest.evaluation import Report
-from digest.model import Analysis, Article
+from digest.lang import arabic
 from digest.options import Options, SummaryOptions
+from digest.synthesize import summary as summarize
 
 ALGORITHMS = tuple(summarize.SUMMARIZERS)
 _TOPIC = re.compile(r"(\d+)$")

@@ -48,13 +48,13 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from digest import arabic
+from digest.document import Analysis, Sentence, SummarySentence
 from digest.errors import ConfigError
-from digest.groups import connected_groups
-from digest.memo import PerWord
-from digest.model import Analysis, Sentence, SummarySentence
+from digest.lang import arabic
 from digest.options import SummaryOptions
 from digest.resources import read_json
+from digest.runtime.groups import connected_groups
+from digest.runtime.memo import PerWord
 
 
 class MatrixLexRank(LexRankSummarizer):

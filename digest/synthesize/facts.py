@@ -2,7 +2,7 @@
 
 Per article (called from `analyze`):
 1. `find_mentions`: persons, organisations and places in each sentence, from
-   a. the gazetteer (`digest.gazetteer`: known names and their spelling variants, clitics and ال allowed);
+   a. the gazetteer (`digest.lang.gazetteer`: known names and their spelling variants, clitics and ال allowed);
    b. titles and appositions: "وزير الخارجية الأمريكي، أنتوني بلينكن" / "عبدالله بن زايد، وزير الخارجية": the
       title is kept as the mention's role, and an unknown name framed by a title is a person;
    c. honorifics ("السيد"، "الشيخ"، "د.") and common given names ("محمد"، "جورج") before name-like words;
@@ -16,7 +16,7 @@ Per article (called from `analyze`):
    word, `gazetteer.read_words`) and mapped through cached dicts, and a rule runs only when one of the
    sentence's words carries its cue. Per story, each sentence is read once for venue, date and vocabulary
    (`_sentence_words`), and only the cue flags those need (`_CUE_FLAGS`).
-2. `find_dates`: `digest.dates.find_dates` on each sentence, resolved against the publication date.
+2. `find_dates`: `digest.lang.dates.find_dates` on each sentence, resolved against the publication date.
 
 Per story: `extract(analyses, options) -> StoryFacts`:
 3. actors: mentions of persons and organisations merged across articles (gazetteer key, else the name's
@@ -46,10 +46,11 @@ from operator import and_, or_
 from pathlib import Path
 from typing import Any
 
-from digest import dates as date_finder
-from digest.arabic import normalize, stop_words
+from digest.document import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.errors import ConfigError
-from digest.gazetteer import (
+from digest.lang import dates as date_finder
+from digest.lang.arabic import normalize, stop_words
+from digest.lang.gazetteer import (
     Entry,
     Words,
     bare,
@@ -61,10 +62,9 @@ from digest.gazetteer import (
     romanize,
     surface_readings,
 )
-from digest.memo import PerWord
-from digest.model import Actor, Analysis, Article, DateMention, Mention, Sentence, Venue
 from digest.options import ExtractOptions
 from digest.resources import read_json, read_lines
+from digest.runtime.memo import PerWord
 
 _DEFINITE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)")
 _HARD_BREAK = frozenset('،,.;؛:!?؟()[]{}|/–—-•\n"«»“”')

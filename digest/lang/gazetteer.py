@@ -5,7 +5,7 @@ Data files under `digest/data/gazetteer/` (each names its sources in its header)
 cities with Arabic exonyms), `organizations.tsv`, `persons.tsv` (heads of state and government, foreign
 ministers, top diplomats), `roles.tsv` and `roles_country.tsv` (the role lexicon).
 
-Matching works on names normalised with `digest.arabic.normalize`, token by token, with the article ال
+Matching works on names normalised with `digest.lang.arabic.normalize`, token by token, with the article ال
 optional and the clitics و ف ب ل ك allowed on the first word ("وبلينكن", "بمراكش", "للمغرب").
 """
 
@@ -21,10 +21,10 @@ from typing import NamedTuple
 
 from camel_tools.utils.dediac import dediac_ar
 
-from digest.arabic import normalize
 from digest.errors import DigestError
-from digest.memo import PerWord
+from digest.lang.arabic import normalize
 from digest.resources import read_lines, read_tsv
+from digest.runtime.memo import PerWord
 
 KINDS = ("person", "organization", "place", "country")
 _LANGS = ("ar", "en", "es")
@@ -367,7 +367,7 @@ class Gazetteer:
         return None
 
     def word_adjective_country(self, norm: str) -> str | None:
-        """`adjective_country` for one word already normalised (the hot path of `digest.extract`)."""
+        """`adjective_country` for one word already normalised (the hot path of `digest.synthesize.facts`)."""
         adjectives = self._adjectives
         return next((c for r in clitic_readings(norm) if (c := adjectives.get(r))), None)
 

@@ -47,12 +47,12 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest import arabic, dates
+from digest.document import Article, Skipped
 from digest.errors import ConfigError, InputError
-from digest.groups import connected_groups
-from digest.model import Article, Skipped
+from digest.lang import arabic, dates
 from digest.options import IngestOptions
 from digest.resources import read_lines, read_tsv
+from digest.runtime.groups import connected_groups
 
 FORMATS = {
     ".txt": "text",

@@ -44,8 +44,8 @@ from functools import lru_cache, partial
 from itertools import accumulate, compress
 from typing import Any
 
-from digest.memo import PerWord
 from digest.resources import read_tsv
+from digest.runtime.memo import PerWord
 
 __all__ = [
     "FoundDate",

@@ -7,8 +7,8 @@
    way in every article of the variant, and small numbers are shifted, so each variant of a story is a new
    story whose articles still cluster together. Some articles get an exact copy and some a near copy (a line
    dropped, two lines swapped) from another outlet; publication times are spread over one day;
-3. for each N, a fresh subprocess (`python -m digest.bench N ...`) writes the day into a temporary folder, runs
-   `pipeline.build` (every stage, HTML + PDF + JSON), times each stage through its `on_stage` hook, times a
+3. for each N, a fresh subprocess (`python -m digest.evaluation.bench N ...`) writes the day into a temporary
+   folder, runs `pipeline.build` (every stage, HTML + PDF + JSON), times each stage through its `on_stage` hook, times a
    PDF of the top 30 stories as the pipeline makes it (editions laid out in parallel when there is more than
    one worker), and prints one JSON line; the parent samples the RSS of that process and its
    worker children (psutil, when installed) so that the peak memory is per N.
@@ -41,6 +41,7 @@ from typing import Any
 import click
 
 from digest.errors import DigestError, InputError
+from digest.runtime.parallel import worker_count
 
 DEFAULT_SIZES = (1000, 10000, 100000)
 BENCH_DAY = date(2022, 5, 11)
@@ -68,7 +69,7 @@ _AR_MONTHS = (
 
 
 def repo_root() -> Path:
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def default_data_dir() -> Path:
@@ -360,7 +361,7 @@ def run_one(
     # The top stories' PDF as the pipeline makes it (`pipeline.build` -> `render.render`): the editions after
     # the first laid out by forked workers when there is more than one worker.
     top = replace(briefing, stories=briefing.stories[:PDF_STORIES])
-    parallel = pipeline.workers_for(options) > 1
+    parallel = worker_count(options.workers) > 1
     pdf_started = time.perf_counter()
     pdf = render.briefing_pdf(top, options=options.render, parallel=parallel)
     pdf_s = time.perf_counter() - pdf_started
@@ -440,7 +441,7 @@ def measure(
     except ImportError:  # optional: without it, getrusage's per-process peaks are reported
         psutil = None
     with tempfile.TemporaryDirectory(prefix=f"digest-bench-{n}-") as tmp:
-        command = [sys.executable, "-m", "digest.bench", str(n), "--data", str(data_dir), "--work", tmp]
+        command = [sys.executable, "-m", "digest.evaluation.bench", str(n), "--data", str(data_dir), "--work", tmp]
         command += ["--format", fmt] + ([] if translation else ["--no-translation"])
         if samples_dir is not None:
             command += ["--samples", str(samples_dir)]
@@ -553,7 +554,9 @@ def run(
 
 
 def _child_main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m digest.bench", description="One bench run (used by digest bench)")
+    parser = argparse.ArgumentParser(
+        prog="python -m digest.evaluation.bench", description="One bench run (used by digest bench)"
+    )
     parser.add_argument("articles", type=int)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--work", type=Path, required=True)

@@ -3,7 +3,7 @@
 Entry point: `translate_story(story, languages, translator) -> Story`; `translate_stories` does the same for
 a whole day in one model call per language (the pipeline uses it; only the first `max_stories` are
 translated). Backends implement the small `Translator` protocol and are chosen by name from `TRANSLATORS`;
-`make_translator` wraps the argos one in `CachingTranslator` (SQLite, `digest.cache`). Names and numbers
+`make_translator` wraps the argos one in `CachingTranslator` (SQLite, `digest.translate.cache`). Names and numbers
 never depend on the model:
 
 1. protect   the story's actor names (canonical and variants), venue and country, every name the gazetteer
@@ -30,11 +30,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from digest.cache import TranslationCache
+from digest.document import Localized, Story, SummarySentence, TranslationStatus
 from digest.errors import ConfigError, ModelError
-from digest.model import Localized, Story, SummarySentence, TranslationStatus
-from digest.models import INSTALL_HINT, SOURCE, InstalledPackage, Route, find_route, installed_packages
 from digest.options import TranslateOptions
+from digest.translate.cache import TranslationCache
+from digest.translate.packages import INSTALL_HINT, SOURCE, InstalledPackage, Route, find_route, installed_packages
 
 
 class ModelMissing(Exception):
@@ -162,7 +162,7 @@ def _load_engine(package: InstalledPackage, stamp: tuple[int, int], options: Tra
 
 
 class ArgosTranslator:
-    """Argos packages installed in `digest.models.models_dir()`: ar→target directly, else through the pivot.
+    """Argos packages installed in `digest.translate.packages.models_dir()`: ar→target directly, else through the pivot.
 
     Models load on first use. `sentences` and `seconds` count what the models did (for `digest bench`).
     """
@@ -219,7 +219,7 @@ class ArgosTranslator:
 
 
 class CachingTranslator:
-    """Any `Translator`, with its translations kept on disk (`digest.cache.TranslationCache`).
+    """Any `Translator`, with its translations kept on disk (`digest.translate.cache.TranslationCache`).
 
     Counters for `digest bench`: `hits` and `misses` (sentences found / not found in the cache),
     `translated_sentences` and `seconds` (what the wrapped translator did).
@@ -346,7 +346,7 @@ class Glossary:
     """The names of one story that translation must not touch, with their forms in every language."""
 
     def __init__(self, entries: Sequence[tuple[str, Localized]], gazetteer: bool = False) -> None:
-        self.gazetteer = gazetteer  # also every name `digest.gazetteer` knows, wherever it is written
+        self.gazetteer = gazetteer  # also every name `digest.lang.gazetteer` knows, wherever it is written
         forms: dict[str, Localized] = {}
         for surface, localized in entries:
             surface = " ".join(surface.split())
@@ -380,7 +380,7 @@ class Glossary:
 
     @staticmethod
     def _gazetteer_spans(text: str) -> list[_Span]:
-        from digest.gazetteer import gazetteer
+        from digest.lang.gazetteer import gazetteer
 
         known = gazetteer()
         found = []
@@ -430,7 +430,7 @@ def _number_forms(written: str, languages: Sequence[str]) -> Localized:
 
 
 def _date_spans(text: str, reference: date | None, languages: Sequence[str]) -> list[_Span]:
-    from digest.dates import find_dates
+    from digest.lang.dates import find_dates
 
     spans = []
     for found in find_dates(text, reference):

@@ -41,8 +41,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from digest import arabic, gazetteer
-from digest.model import Analysis, Article, Claim, Conflict, ConflictSide, DateMention, Localized, Mention, Sentence
+from digest.document import Analysis, Article, Claim, Conflict, ConflictSide, DateMention, Localized, Mention, Sentence
+from digest.lang import arabic, gazetteer
 from digest.options import ConflictOptions
 from digest.resources import read_lines, read_tsv
 
@@ -342,7 +342,7 @@ def lexicon() -> Lexicon:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Names in three languages come from the gazetteer (`digest.gazetteer`), never from a translation model.
+# Names in three languages come from the gazetteer (`digest.lang.gazetteer`), never from a translation model.
 
 
 def _gazetteer() -> gazetteer.Gazetteer:

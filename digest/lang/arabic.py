@@ -23,8 +23,8 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
-from digest.memo import PerWord
 from digest.resources import read_lines
+from digest.runtime.memo import PerWord
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")

@@ -1,0 +1,1 @@
+"""Shared language code: Arabic text rules, dates, the gazetteer."""

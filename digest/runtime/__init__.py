@@ -1,0 +1,1 @@
+"""Process pools, memory, per-word memos and grouping shared by the stages."""
