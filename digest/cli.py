@@ -1,6 +1,8 @@
 """The `digest` command: a thin click layer over the library.
 
 Every `DigestError` becomes one line on stderr and a non-zero exit; no traceback for a user's mistake.
+Each command imports the stages it runs when it runs, so that `digest --help` or `digest models list` does
+not pay for torch, camel-tools and WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from digest import pipeline
 from digest.errors import ConfigError, DigestError
 from digest.evaluation import bench
 from digest.options import Options, load_options
+
+if TYPE_CHECKING:
+    from digest.pipeline import Progress
 
 
 class OneLineErrors(click.Group):
@@ -103,6 +107,8 @@ def build(
     )
     if "ar" not in options.languages:
         raise ConfigError("--langs must include ar: the other editions are translated from it")
+    from digest import pipeline
+
     with progress_reporter() as progress:
         result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
     for skipped in result.briefing.inputs.skipped:
@@ -152,7 +158,7 @@ def inspect_command(path: Path, config: Path | None) -> None:
 
 
 @contextmanager
-def progress_reporter(stream: Any = None) -> Iterator[pipeline.Progress]:
+def progress_reporter(stream: Any = None) -> Iterator[Progress]:
     """A rich status line on stderr while the stages run, only on a terminal: quiet in CI and when piped."""
     stream = stream if stream is not None else sys.stderr
     if not stream.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
@@ -188,7 +194,7 @@ def send(
     variable it names ([email] password_env, default DIGEST_SMTP_PASSWORD). A failed send exits non-zero
     and leaves the built files in place.
     """
-    from digest import deliver
+    from digest import deliver, pipeline
 
     options = options_from(config, languages=_split(langs))
     deliver.check_settings(options.email, _split(recipients))  # before a build that could take minutes

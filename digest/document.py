@@ -13,7 +13,6 @@ from typing import Any
 Localized = dict[str, str]
 """A string in several languages, keyed by language code."""
 
-LANGUAGES: tuple[str, ...] = ("ar", "en", "es")
 ACTOR_KINDS = ("person", "organization")
 CONFLICT_KINDS = ("contradiction", "superseded", "discrepancy")
 TRANSLATION_STATUSES = ("ok", "model-missing", "failed")

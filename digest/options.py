@@ -283,8 +283,3 @@ def load_options(config: Path | None = None, overrides: dict[str, Any] | None = 
             raise ConfigError(f"options file {path} is not valid TOML: {exc}") from None
     values = _merge(values, {k: v for k, v in (overrides or {}).items() if v is not None})
     return _build(Options, values)
-
-
-def options_to_dict(options: Options) -> dict[str, Any]:
-    """The options as plain data (for `digest config` and for cache keys)."""
-    return dataclasses.asdict(options)

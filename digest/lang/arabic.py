@@ -30,7 +30,13 @@ ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]")
 LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _TATWEEL = "\u0640"
 _INVISIBLE = re.compile(r"[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
-_ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""The one digit table: Arabic-Indic and Persian digits to ASCII (`str.translate`; same length, offsets kept)."""
+# The one clitic pattern, in parts, for the regular expressions of every stage: a conjunction (wa-, fa-), then a
+# preposition (bi-, li-, ka-), glued to the word they stand before; "لل" is li- with the article.
+CONJUNCTION = "[وف]"
+PREPOSITION = "[بلك]"
+PROCLITICS = f"{CONJUNCTION}?{PREPOSITION}?"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = regex.compile(r"[^\s\p{P}\p{S}]+|[\p{P}\p{S}]")  # a run of word characters, or one punctuation or symbol
 
@@ -54,7 +60,7 @@ def clean_invisible(text: str) -> str:
 
 def to_ascii_digits(text: str) -> str:
     """Arabic-Indic and Persian digits to ASCII digits."""
-    return text.translate(_ARABIC_INDIC)
+    return text.translate(DIGITS)
 
 
 def normalize(text: str) -> str:

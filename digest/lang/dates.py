@@ -44,6 +44,7 @@ from functools import lru_cache, partial
 from itertools import accumulate, compress
 from typing import Any
 
+from digest.lang import arabic
 from digest.resources import read_tsv
 from digest.runtime.memo import PerWord
 
@@ -84,7 +85,7 @@ class WeekdayStatement:
         return (self.weekday - self.offset) % 7
 
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DIGITS = arabic.DIGITS
 _ALEFS = "اأإآ"
 _TANWEEN = "\u064b"
 

@@ -649,8 +649,3 @@ def _transliterate(word: str, initial: dict[str, str], medial: dict[str, str]) -
 
 
 _DIGRAPHS = frozenset({"th", "kh", "dh", "sh", "gh"})
-
-
-def dediac_words(text: str) -> list[str]:
-    """Words of a name with Arabic diacritics and tatweel removed, in order."""
-    return [dediac_ar(m.group()).replace("\u0640", "") for m in _WORD.finditer(text)]
