@@ -118,15 +118,18 @@ def build(
 
 
 @main.command("eval")
-@click.argument("kind", type=click.Choice(["cluster", "summary", "ner", "conflicts"]))
+@click.argument("kind", type=click.Choice(["cluster", "summary", "ner", "conflicts", "day"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the figures.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="day: write the briefing and sheets."
+)
 @config_option
-def eval_command(kind: str, path: Path, as_json: bool, config: Path | None) -> None:
+def eval_command(kind: str, path: Path, as_json: bool, out_dir: Path | None, config: Path | None) -> None:
     """Measure quality on labelled data at PATH (see README: Quality)."""
     from digest import evaluation
 
-    report = evaluation.run(kind, path, options_from(config))
+    report = evaluation.run(kind, path, options_from(config), out_dir)
     click.echo(report.to_text())
     if as_json:
         click.echo(report.to_json())

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from digest.errors import ConfigError, InputError
 from digest.options import Options
 
-KINDS = ("cluster", "summary", "ner", "conflicts")
+KINDS = ("cluster", "summary", "ner", "conflicts", "day")
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,16 @@ class Evaluation(Protocol):
     def evaluate(self, path: Path, options: Options) -> Report: ...
 
 
-def run(kind: str, path: Path, options: Options) -> Report:
-    """Run the evaluation named `kind` on the labelled data at `path`."""
+def run(kind: str, path: Path, options: Options, out: Path | None = None) -> Report:
+    """Run the evaluation named `kind` on the labelled data at `path`; `out`: a folder for what it writes
+    besides its figures (only `day` writes: the briefing and the hand-check sheets)."""
     if kind not in KINDS:
         raise ConfigError(f"unknown evaluation {kind!r}; choose one of {', '.join(KINDS)}")
     if not path.exists():
         raise InputError(f"labelled data not found: {path}")
     module: Evaluation = importlib.import_module(f"digest.evaluation.{kind}")
+    if out is not None:
+        if kind != "day":
+            raise ConfigError(f"--out is for `digest eval day`; {kind} writes nothing")
+        return module.evaluate(path, options, out=out)  # type: ignore[call-arg]
     return module.evaluate(path, options)
