@@ -38,7 +38,8 @@ def test_template_text_is_what_one_site_repeats_across_stories(tmp_path: Path) -
         [(f"{MENU}\n{texts[0]}", "https://site.example/a", "agree"), (texts[1], "https://other.example/b", "agree")],
         ["[]", "[]"],
     )
-    _claim(tmp_path, "V-2", [(f"{MENU}\nخبر آخر تماما عن الطقس في المدينة", "https://site.example/c", "discuss")], ["[]"])
+    other = f"{MENU}\nخبر آخر تماما عن الطقس في المدينة"
+    _claim(tmp_path, "V-2", [(other, "https://site.example/c", "discuss")], ["[]"])
     pages = day.load_pages(tmp_path)
     furniture = day.Furniture(pages)
     assert furniture.carries(MENU)
