@@ -113,8 +113,17 @@ def build(
         result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
     for skipped in result.briefing.inputs.skipped:
         click.echo(f"digest: skipped {skipped.path}: {skipped.reason}", err=True)
+    _warn_undated(result.briefing)
     for path in result.written:
         click.echo(str(path))
+
+
+def _warn_undated(briefing: Any) -> None:
+    if briefing.date_source == "none":
+        day = briefing.date.isoformat()
+        click.echo(
+            f"digest: warning: no input carries a date; the briefing is dated today ({day}); use --date", err=True
+        )
 
 
 @main.command("eval")
@@ -206,6 +215,7 @@ def send(
             raise ConfigError("--langs must include ar: the other editions are translated from it")
         with progress_reporter() as progress:
             result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
+        _warn_undated(result.briefing)
         briefing, pdfs = result.briefing, deliver.built_pdfs(result.briefing, out_dir)
     else:
         briefing, pdfs = deliver.load_built(out_dir, on_date)

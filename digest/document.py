@@ -393,10 +393,14 @@ class Briefing:
     languages: tuple[str, ...]
     stories: tuple[Story, ...]
     inputs: InputsReport
+    date_source: str = "given"
+    """Where `date` comes from: `given` (asked for), `inputs` (the newest publication date among them) or
+    `none` (no input carries a date: the day the briefing was built, said in every edition)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.date.isoformat(),
+            "date_source": self.date_source,
             "languages": list(self.languages),
             "stories": [s.to_dict() for s in self.stories],
             "inputs": self.inputs.to_dict(),
@@ -409,4 +413,5 @@ class Briefing:
             languages=tuple(data["languages"]),
             stories=tuple(Story.from_dict(s) for s in data.get("stories", ())),
             inputs=InputsReport.from_dict(data["inputs"]),
+            date_source=data.get("date_source", "given"),
         )

@@ -49,12 +49,13 @@ def _stage(name: str, progress: Progress, on_stage: StageHook) -> Iterator[None]
     on_stage("end", name)
 
 
-def briefing_date(articles: Sequence[object], given: date | None, today: Callable[[], date]) -> date:
-    """The date asked for, else the newest publication date among the inputs, else today."""
+def briefing_date(articles: Sequence[object], given: date | None, today: Callable[[], date]) -> tuple[date, str]:
+    """The date asked for, else the newest publication date among the inputs, else today; and which it is
+    (`Briefing.date_source`: given, inputs, none)."""
     if given is not None:
-        return given
+        return given, "given"
     newest = ingest.newest_publication(a for a in articles if hasattr(a, "published"))  # type: ignore[misc]
-    return newest.date() if newest else today()
+    return (newest.date(), "inputs") if newest else (today(), "none")
 
 
 def build_briefing(
@@ -79,8 +80,10 @@ def build_briefing(
     with _stage("translate", progress, on_stage):
         translator = translator or translate.make_translator(options.translate)
         stories = translate.translate_stories(stories, options.languages, translator)  # one batch for all
+    day, date_source = briefing_date(result.articles, on_date, today)
     return Briefing(
-        date=briefing_date(result.articles, on_date, today),
+        date=day,
+        date_source=date_source,
         languages=tuple(options.languages),
         stories=tuple(stories),
         inputs=InputsReport(read=result.read, skipped=result.skipped, duplicates=result.duplicates),

@@ -384,6 +384,7 @@ def edition(
         "labels": words,
         "title": words["title"],
         "date": long_date(briefing.date, lang),
+        "undated": words["undated"] if briefing.date_source == "none" else None,
         "stories": stories,
         "index_parts": [
             {"start": len(kept) + 1 + at, "lines": index[at : at + INDEX_PART]}

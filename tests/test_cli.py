@@ -55,3 +55,28 @@ def test_unwritable_output_folder(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "cannot write" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_an_undated_day_is_said_to_be_undated(tmp_path: Path) -> None:
+    day = tmp_path / "day.jsonl"
+    text = "أعلن وزير الخارجية أن الاجتماع المقبل سيعقد في العاصمة لبحث الأوضاع في المنطقة مع الشركاء. " * 3
+    day.write_text(json.dumps({"id": "a1", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(day), "--out", str(out), "--format", "json,html"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "no input carries a date" in warnings[0]
+    data = json.loads(next(out.glob("*.json")).read_text(encoding="utf-8"))
+    assert data["date_source"] == "none"
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "No source carries a date" in html and "لا يحمل أي من المصادر تاريخا" in html
+
+
+def test_a_dated_day_says_where_its_date_comes_from(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(SAMPLES), "--out", str(tmp_path), "--format", "json"])
+    assert "warning" not in result.stderr
+    assert json.loads(next(tmp_path.glob("*.json")).read_text(encoding="utf-8"))["date_source"] == "inputs"
+    CliRunner().invoke(
+        main, ["build", str(SAMPLES), "--out", str(tmp_path), "--format", "json", "--date", "2022-05-12"]
+    )
+    assert json.loads((tmp_path / "briefing-2022-05-12.json").read_text(encoding="utf-8"))["date_source"] == "given"
