@@ -52,6 +52,7 @@ class Cues:
     agency_credits: dict[str, str] = field(default_factory=dict)  # normalised credit → organisation key
     function_words: frozenset[str] = frozenset()  # the language's stop words (prepositions, pronouns...)
     detached_pronouns: frozenset[str] = frozenset()
+    prepositions_with_ya: frozenset[str] = frozenset()  # as written: "على" is no name, "علي" may be
 
 
 def _bare_set(words: Sequence[str]) -> frozenset[str]:
@@ -104,6 +105,7 @@ def cue_lists() -> Cues:
         agency_credits={normalize(k): v for k, v in data["agency_credits"].items()},
         function_words=frozenset(normalize(w) for w in stop_words("ar")) - given - ambiguous - weak,
         detached_pronouns=frozenset(data["detached_pronouns"]),
+        prepositions_with_ya=frozenset(data["prepositions_with_ya"]),
     )
 
 
@@ -226,7 +228,7 @@ def _compute_word_info(raw: str, norm: str) -> int:
     if particle:
         flags |= PARTICLE
     alpha = norm.isalpha() and (len(norm) >= 2 or particle)
-    if alpha and raw not in _PREPOSITIONS_WITH_YA:
+    if alpha and raw not in cues.prepositions_with_ya:
         blocked = flags & (STOP | TITLE | HONORIFIC | EVENT | ORG_HEAD | PLACE_HEAD) or word_bare in cues.stops
         if particle or not (blocked or adjective):
             flags |= NAME_OK
@@ -249,6 +251,3 @@ def _compute_word_info(raw: str, norm: str) -> int:
             if flags & (GIVEN | GIVEN_AMBIGUOUS | GIVEN_WEAK):
                 break
     return flags
-
-
-_PREPOSITIONS_WITH_YA = frozenset({"على", "إلى", "الى", "حتى", "لدى", "سوى", "متى", "ألى"})
