@@ -42,6 +42,25 @@ from digest.lang import arabic, gazetteer
 from digest.options import ConflictOptions
 from digest.resources import read_lines, read_tsv
 
+
+def _words(name: str) -> tuple[str, ...]:
+    """The words of one list of `claims/words.tsv`, in the order written."""
+    return tuple(row["word"] for row in read_tsv("claims/words.tsv") if row["list"] == name)
+
+
+def _any(name: str) -> str:
+    """A list of `claims/words.tsv` as a regular-expression alternation (tried in the order written)."""
+    return "|".join(map(re.escape, _words(name)))
+
+
+def _spellings() -> tuple[tuple[str, str], ...]:
+    """`claims/role_spellings.tsv`: spellings of a title read as another; the same length, so offsets hold."""
+    pairs = tuple((row["written"], row["read"]) for row in read_tsv("claims/role_spellings.tsv"))
+    if any(len(written) != len(read) for written, read in pairs):
+        raise ValueError("claims/role_spellings.tsv: a spelling and its reading must be as long as each other")
+    return pairs
+
+
 # A trigger starts a word, after optional clitics: conjunction, preposition, article.
 _START = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|لل)?"
 _WORD = re.compile(r"\w+")
@@ -64,9 +83,9 @@ _DROP = re.compile(
 )
 _ACCENTED = re.compile(r"[\u00C0-\u024F]")
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])")
-_ADJACENT_GAP = re.compile(r"[\s،,:\"'“”«»]*(?:قد\s+)?")
-_PAST_VISIT = re.compile(r"^\w*\s+(?:ال)?(?:اولي|سابق|اخير|ماضي)")
-_CAUSE = re.compile(_START + r"(?:بسبب|اثر|جراء|اصابت(?:ه|ها))")
+_ADJACENT_GAP = re.compile(rf"[\s،,:\"'“”«»]*(?:(?:{_any('adjacent_gap')})\s+)?")
+_PAST_VISIT = re.compile(rf"^\w*\s+(?:ال)?(?:{_any('past_visit')})")
+_CAUSE = re.compile(_START + f"(?:{_any('cause')})")
 
 _ANCHORS = {
     "membership": ("organization",),
@@ -502,8 +521,9 @@ _fold_word = lru_cache(maxsize=65_536)(fold)
 """`fold`, remembered: for names, dates and words, which repeat across sentences and articles."""
 
 _DIGIT = re.compile(r"\d")
-_SUBJECT_GAP = re.compile(r"\s*(?:من|في)\s*$")
-_PURPOSE = re.compile(r"[وف]?ل(?!ا?سيطر)")  # "لاستعادة", "للسيطرة"; not the article of "السيطرة"
+_SUBJECT_GAP = re.compile(rf"\s*(?:{_any('subject_gap')})\s*$")
+_PURPOSE = re.compile(rf"[وف]?ل(?!ا?(?:{_any('not_purpose')}))")  # "لاستعادة", "للسيطرة"; not the article of "السيطرة"
+_COUNT_OF = frozenset(_words("count_of"))
 
 
 def value_names(key: str) -> Localized:
@@ -702,7 +722,7 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
         after = j
         if amount <= 0 or j >= len(texts):
             continue
-        k = j + 1 if texts[j] == "من" and j + 1 < len(texts) else j
+        k = j + 1 if texts[j] in _COUNT_OF and j + 1 < len(texts) else j
         if not ctx.lex.any_unit.match(ctx.norm, starts[k]):
             continue  # most numbers count nothing listed: a year, a date, an age
         unit = next((r for r in ctx.lex.units if r.pattern.match(ctx.norm, starts[k])), None)
@@ -852,7 +872,7 @@ def _value_event(noun: _Rule) -> Localized:
     return {lang: noun.row[lang] for lang in ("ar", "en", "es")}
 
 
-_HIM = re.compile(r"\s*(?:علي|عن|ب|ل)(?:ه|ها|هم)(?!\w)")
+_HIM = re.compile(rf"\s*(?:{_any('pronoun_prepositions')})(?:ه|ها|هم)(?!\w)")
 
 
 def _status(ctx: _Context) -> Iterator[Claim]:
@@ -916,40 +936,12 @@ def _control(ctx: _Context) -> Iterator[Claim]:
 # articles report the same thing is only known per story (`_report_conflicts`).
 
 _CLAUSE_END = re.compile(r"[.,،;؛:!?؟\"«»“”()]")
-_CLAUSE_OPENERS = frozenset({"ان", "انه", "انها", "بان", "قايلا", "قايله", "مؤكدا", "مؤكده", "مشيرا", "مشيره"})
+_CLAUSE_OPENERS = frozenset(_words("clause_openers"))
 _PRONOUN_AFTER = re.compile(r"(?:ه|ها|هم|هما)(?!\w)")
-_WHAT_BEFORE = re.compile(r"(?<!\w)(?:ما|وهو ما|وهذا ما)\s*$")
-_DISPUTE = re.compile(r"(?<!\w)[وف]?(?:لم|لن|ليس|لا|عدم|دون)(?!\w)")
+_WHAT_BEFORE = re.compile(rf"(?<!\w)(?:{_any('what_before')})\s*$")
+_DISPUTE = re.compile(rf"(?<!\w)[وف]?(?:{_any('dispute')})(?!\w)")
 _MAX_OBJECT_WORDS = 14
-_OBJECT_HEADS = frozenset(
-    {
-        "ان",
-        "انه",
-        "انها",
-        "بان",
-        "ما",
-        "اي",
-        "حول",
-        "بشان",
-        "عن",
-        "التي",
-        "الذي",
-        "انباء",
-        "تقارير",
-        "اخبار",
-        "معلومات",
-        "مزاعم",
-        "شايعات",
-        "ادعاءات",
-        "اتهامات",
-        "خبر",
-        "روايه",
-        "صحه",
-        "وجود",
-        "حدوث",
-        "وقوع",
-    }
-)
+_OBJECT_HEADS = frozenset(_words("object_heads"))
 
 
 def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
@@ -1063,9 +1055,9 @@ def _denials(ctx: _Context) -> Iterator[Claim]:
         yield ctx.claim(subject, "report", value, kind, "denied")
 
 
-_PLACE_NOUN = re.compile(
-    r"\s*(?:(?:ال)?(?:مدينه|بلده|قريه|حي|تله|منطقه|محافظه|ريف|مطار|قاعده|العاصمه|عاصمه)(?:\s+(?:ال)?\w+ه)?\s+)?"
-)
+_PLACE_NOUN = re.compile(rf"\s*(?:(?:ال)?(?:{_any('place_nouns')})(?:\s+(?:ال)?\w+ه)?\s+)?")
+# the rest of a trigger's word, then a preposition
+_TRIGGER_REST = re.compile(rf"^\w*\s*(?:(?:{_any('place_prepositions')})\s+|ب)?")
 
 
 def _right_after(ctx: _Context, pos: int, kind: str) -> _Entity | None:
@@ -1074,11 +1066,11 @@ def _right_after(ctx: _Context, pos: int, kind: str) -> _Entity | None:
     if entity is None:
         return None
     gap = ctx.norm[pos : entity.start]
-    gap = re.sub(r"^\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?", "", gap)  # the rest of the trigger's word, a preposition
+    gap = _TRIGGER_REST.sub("", gap)
     return entity if _PLACE_NOUN.fullmatch(gap) else None
 
 
-_OBJECT_OF = re.compile(r"(?<!\w)[وف]?(?:ضد|مع|من|علي|عن|الي|بين)(?:ه|ها|هم)?\s*[\"'«]?\s*$")
+_OBJECT_OF = re.compile(rf"(?<!\w)[وف]?(?:{_any('object_prepositions')})(?:ه|ها|هم)?\s*[\"'«]?\s*$")
 
 
 def _clause_subject(ctx: _Context, start: int, kinds: Sequence[str]) -> _Entity | None:
@@ -1098,8 +1090,8 @@ def _clause_subject(ctx: _Context, start: int, kinds: Sequence[str]) -> _Entity 
 
 
 _NAMED_PLACE = re.compile(
-    r"\w*\s*(?:(?:في|علي|الي|من)\s+|ب)?((?:ال)?(?:مدينه|بلده|قريه|تله|تل|حي|مطار|قاعده|جبل|معبر|سد))\s+"
-    r"((?:ال)?\w{2,})(?:\s+(?!(?:من|في|علي|الي|عن|بعد|منذ|بين|مع|قبل|خلال|التي|الذي|اثر|عقب)(?!\w))([^\Wبلوف]\w+))?"
+    rf"\w*\s*(?:(?:{_any('place_prepositions')})\s+|ب)?((?:ال)?(?:{_any('named_place_nouns')}))\s+"
+    rf"((?:ال)?\w{{2,}})(?:\s+(?!(?:{_any('named_place_stops')})(?!\w))([^\Wبلوف]\w+))?"
 )
 
 
@@ -1148,8 +1140,18 @@ def _titles(article: Article, sentences: Sequence[Sentence], mentions: Sequence[
         )
 
 
+_SPELLINGS = _spellings()
+
+
+def _read_as(text: str) -> str:
+    """A folded text with the title spellings of `role_spellings.tsv` read as their usual form ("اميركي")."""
+    for written, read in _SPELLINGS:
+        text = text.replace(written, read)
+    return text
+
+
 def _role_key(role: str) -> str:
-    return _fold_word(role).replace("اميرك", "امريك").strip()
+    return _read_as(_fold_word(role)).strip()
 
 
 def _with_roles(
@@ -1158,7 +1160,7 @@ def _with_roles(
     """Entities plus a stand-in for each title written alone whose holder the article named (one holder only)."""
     if not roles:
         return entities
-    text = norm.replace("اميرك", "امريك")  # same length: offsets hold
+    text = _read_as(norm)  # same length: offsets hold
     added = []
     for role, keys in roles.items():
         if len(keys) != 1 or len(role) < 8:
