@@ -131,9 +131,9 @@ def word_readings(norm: str) -> tuple[str, ...]:
 # What a word can be, computed once per distinct word (`word_info`) as bit flags.
 TITLE, HONORIFIC, STOP, EVENT, ORG_HEAD, PLACE_HEAD, PLACE_IN_NAME, PERSON_NOUN = (1 << k for k in range(8))
 PARTICLE, NAME_OK, STRICT_BAD, VENUE_CUE, DATE_CUE, WRAPPER, BRAND = (1 << k for k in range(8, 15))
-TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB, PARTICLE_WRITTEN = (1 << k for k in range(15, 21))
-GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(21, 25))
-TEAM, TEAM_IN_NAME, CREDIT, FUNCTION, PRONOUN = (1 << k for k in range(25, 30))
+TITLE_WORD, SPEECH_STOP, STATE_HEAD, NATIONALITY, SPEECH_VERB = (1 << k for k in range(15, 20))
+GIVEN, GIVEN_AMBIGUOUS, GIVEN_WEAK, GAZETTEER_START = (1 << k for k in range(20, 24))
+TEAM, TEAM_IN_NAME, CREDIT, FUNCTION, PRONOUN = (1 << k for k in range(24, 29))
 ANY_GIVEN = GIVEN | GIVEN_AMBIGUOUS | GIVEN_WEAK
 NISBA = re.compile(r"^ال\w{2,}ي$")  # a family name like "البرغوثي", "الجعفري"
 
@@ -215,8 +215,6 @@ def _compute_word_info(raw: str, norm: str) -> int:
     flags = CUE_FLAGS[norm]
     if norm in cues.speech_verbs:
         flags |= SPEECH_VERB
-    if norm in cues.particles:
-        flags |= PARTICLE_WRITTEN
     if raw in cues.detached_pronouns:
         flags |= PRONOUN
     if gazetteer().starts_name(norm):

@@ -162,12 +162,12 @@ def _breaks(separator: str) -> bool:
 _BREAKS = PerWord(_breaks, 100_000)
 
 
-def _given_name(s: _Sentence, i: int, cues: Cues) -> str | None:
+def _given_name(s: _Sentence, i: int) -> str | None:
     """ "given", "ambiguous", "weak" or None for token i; the preposition على is not the name علي."""
     return _GIVEN_KIND.get(s.flags[i] & ANY_GIVEN)
 
 
-def _name_like(s: _Sentence, i: int, cues: Cues, strict: bool = False) -> bool:
+def _name_like(s: _Sentence, i: int, strict: bool = False) -> bool:
     """Whether token i can be part of a person's name."""
     flags = s.flags[i]
     if s.owner[i] is not None or not flags & NAME_OK:
@@ -178,7 +178,7 @@ def _name_like(s: _Sentence, i: int, cues: Cues, strict: bool = False) -> bool:
 def _name_end(s: _Sentence, start: int, cues: Cues, limit: int = 4) -> int:
     """End (exclusive) of the name-like run of tokens from `start`, not crossing punctuation."""
     k = start
-    while k < len(s.norms) and k - start < limit and (k == start or not s.breaks[k]) and _name_like(s, k, cues):
+    while k < len(s.norms) and k - start < limit and (k == start or not s.breaks[k]) and _name_like(s, k):
         k += 1
     while k > start and s.norms[k - 1] in cues.particles:  # a name does not end on "بن"
         k -= 1
@@ -205,12 +205,12 @@ def _title_end(s: _Sentence, start: int, cues: Cues) -> tuple[int, bool]:
         continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(word))
         continues = continues or bool(flags & (TITLE | TITLE_WORD | NATIONALITY))
         if not continues and word.isalpha():
-            return k, _name_like(s, k, cues)
+            return k, _name_like(s, k)
         k += 1
     return k, False
 
 
-def _skip_honorifics(s: _Sentence, k: int, cues: Cues) -> int:
+def _skip_honorifics(s: _Sentence, k: int) -> int:
     while k < len(s.norms) and s.flags[k] & HONORIFIC and s.owner[k] is None:
         k += 1
     return k
@@ -231,7 +231,7 @@ def _titles(s: _Sentence, cues: Cues) -> None:
             # not a title, or the apposition of the name before it (read below)
             i += 1
             continue
-        k = _skip_honorifics(s, end, cues)
+        k = _skip_honorifics(s, end)
         if k < n and _conjunction_before_name(s.raw(k), cues):
             i = end  # "التقى الوزير ومحمد ...": "و" starts another person, the title is not theirs
             continue
@@ -239,11 +239,10 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         if span is not None and span.kind == "person":
             span.role = span.role or title
         elif k < n and span is None and s.owner[k] is None:
-            starts_given = _given_name(s, k, cues) == "given"
+            starts_given = _given_name(s, k) == "given"
             name_end = _given_name_end(s, k, cues, strict=False) if starts_given else _name_end(s, k, cues)
             framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
             closed = name_end == n or s.breaks[name_end] or bool(s.flags[name_end] & STOP)
-            starts_given = _given_name(s, k, cues) == "given"
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
                 s.add(_Span(k, name_end, "person", None, title, "title"))
             elif name_next and k == end and not s.norms[k].startswith(_VERB_PREFIX):
@@ -269,7 +268,7 @@ def _honorific_names(s: _Sentence, cues: Cues) -> None:
     for i in range(n):
         if s.owner[i] is not None or not s.flags[i] & HONORIFIC:
             continue
-        k = _skip_honorifics(s, i + 1, cues)
+        k = _skip_honorifics(s, i + 1)
         if k < n and s.owner[k] is None and not s.breaks[k]:
             end = _strict_name_end(s, k, cues, limit=3)
             if end > k:
@@ -285,19 +284,19 @@ def _given_name_end(s: _Sentence, i: int, cues: Cues, strict: bool) -> int:
     n = len(s.norms)
     end = i + 1
     family_taken = False
-    while end < n and end - i < 6 and not s.breaks[end] and _name_like(s, end, cues, strict=strict):
+    while end < n and end - i < 6 and not s.breaks[end] and _name_like(s, end, strict=strict):
         word = s.norms[end]
         previous = s.norms[end - 1]
         definite = bool(_DEFINITE.match(word)) and word not in cues.particles
         if definite and not word.startswith("ال"):
             break  # "للصحفيين", "بالمنطقة": a preposition, not a family name
         if end - i >= 2:
-            chained = previous in cues.particles or _given_name(s, end - 1, cues) is not None
+            chained = previous in cues.particles or _given_name(s, end - 1) is not None
             after_particle = any(s.norms[k] in cues.particles for k in range(i + 1, end))
             family = definite and (word.endswith("ي") or (after_particle and not family_taken))
             if not (chained or family or word in cues.particles):
                 break
-            if previous not in cues.particles and _given_name(s, end, cues) is None:
+            if previous not in cues.particles and _given_name(s, end) is None:
                 if definite and not family:
                     break  # "أنجلينا جولي المركز": after two names, only a family name with the article
                 if word.startswith(_VERB_PREFIX):
@@ -317,22 +316,22 @@ _FUTURE_PREFIX = ("سي", "ست", "سن")
 
 def _strict_name_end(s: _Sentence, k: int, cues: Cues, limit: int = 2) -> int:
     """End of an unknown name introduced by a noun ("العداء المغربي ربيع دكانة"): words without the article."""
-    if _given_name(s, k, cues) in ("given", "ambiguous"):
+    if _given_name(s, k) in ("given", "ambiguous"):
         # the noun, title or honorific before it is the evidence: "الدكتور فارس السقاف" takes its family name
         return _given_name_end(s, k, cues, strict=False)
     n = len(s.norms)
     end = k
-    while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end, cues):
+    while end < n and end - k < limit and (end == k or not s.breaks[end]) and _name_like(s, end):
         word = s.norms[end]
         definite = bool(_DEFINITE.match(word)) and word not in cues.particles
         if definite and (end == k or not word.endswith("ي")):
             break
         raw = s.raw(end)
-        if raw.endswith(("ه", "ها", "هم")) and len(raw) > 3 and _given_name(s, end, cues) is None:
+        if raw.endswith(("ه", "ها", "هم")) and len(raw) > 3 and _given_name(s, end) is None:
             break  # a pronoun suffix: "حضوره", "بلادها"
-        if word.startswith(_VERB_PREFIX) and _given_name(s, end, cues) is None and end == k:
+        if word.startswith(_VERB_PREFIX) and _given_name(s, end) is None and end == k:
             break  # most likely a verb ("الجانب الأمريكي يرى")
-        if word.startswith(_FUTURE_PREFIX) and len(word) > 4 and _given_name(s, end, cues) is None:
+        if word.startswith(_FUTURE_PREFIX) and len(word) > 4 and _given_name(s, end) is None:
             break  # a verb in the future: "سيشارك", "ستعقد"
         end += 1
     while end > k and s.norms[end - 1] in cues.particles:
@@ -377,7 +376,7 @@ def _cued_names(s: _Sentence, cues: Cues) -> None:
             continue  # an adverb: "قال قائلا", "أضاف مؤكدا"
         end = _strict_name_end(s, k, cues, limit=3)
         if end == k and first.startswith("ال") and first.endswith("ي"):
-            end = k + 1 if _name_like(s, k, cues) else k  # "قال الحريري"
+            end = k + 1 if _name_like(s, k) else k  # "قال الحريري"
         closed = end == n or (end < n and (s.breaks[end] or bool(s.flags[end] & STOP)))
         if end > k and closed:
             s.add(_Span(k, end, "person", cue="speech"))
@@ -387,15 +386,13 @@ def _given_names(s: _Sentence, cues: Cues) -> None:
     n = len(s.norms)
     i = 0
     while i < n:
-        kind = _given_name(s, i, cues) if s.owner[i] is None else None
+        kind = _given_name(s, i) if s.owner[i] is None else None
         if kind is None:
             i += 1
             continue
         if kind == "weak":  # "علي عبدالله صالح" yes, "علي سبيل المثال" no
             nxt = i + 1 < len(s.norms) and not s.breaks[i + 1] and s.owner[i + 1] is None
-            if not (
-                nxt and (_given_name(s, i + 1, cues) in ("given", "ambiguous") or s.norms[i + 1] in cues.particles)
-            ):
+            if not (nxt and (_given_name(s, i + 1) in ("given", "ambiguous") or s.norms[i + 1] in cues.particles)):
                 i += 1
                 continue
         end = _given_name_end(s, i, cues, strict=kind != "given")
@@ -435,7 +432,7 @@ def _head_nouns(s: _Sentence, cues: Cues) -> None:
                 first = i + 1 if s.flags[i] & WRAPPER and not word.startswith("ال") else i
                 s.add(_Span(first, k, "organization", cue="head"))
         elif s.flags[i] & (PLACE_HEAD | PLACE_IN_NAME) and i + 1 < n:
-            if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1, cues):
+            if s.breaks[i + 1] or s.owner[i + 1] is not None or not _name_like(s, i + 1):
                 continue
             if _DEFINITE.match(word) and not _member_written(word, cues.place_heads):
                 continue  # "المدينة شهرة", "بالمدينة تحرص": "the city" is no head of a name; "العاصمة الرياض" is
@@ -444,7 +441,7 @@ def _head_nouns(s: _Sentence, cues: Cues) -> None:
                 end < n
                 and not s.breaks[end]
                 and s.owner[end] is None
-                and _name_like(s, end, cues, strict=True)
+                and _name_like(s, end, strict=True)
                 and not s.norms[end].endswith(_PLURAL_ENDINGS)
             ):
                 end += 1  # "سان فرانسيسكو"; not "نهر مهروت مصابتين"
@@ -472,7 +469,7 @@ def _proper_like(word: str) -> bool:
     return not word.endswith(("يه", "ي", "ين", "يون", "ات")) and len(word) > 2
 
 
-def _trim_front(s: _Sentence, i: int, j: int, entry: Entry, cues: Cues) -> int:
+def _trim_front(s: _Sentence, i: int, j: int, entry: Entry) -> int:
     """Leave a title or a generic head out of a known name when the rest still names the same entry:
     "الملك محمد السادس" → "محمد السادس", "حركة حماس" → "حماس" (the title is kept as a role elsewhere)."""
     k = i
@@ -622,7 +619,7 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
         starts = compress(count(), map(and_, s.flags, repeat(GAZETTEER_START))) if s.mask & GAZETTEER_START else ()
         for i, j, entry in gaz.find_words(s.norms, starts):
             if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
-                i = _trim_front(s, i, j, entry, cues)
+                i = _trim_front(s, i, j, entry)
                 s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
         mask = s.mask
         for cue_flags, rule in _RULES:
@@ -678,7 +675,7 @@ def _surnames_alone(read: list[_Sentence], cues: Cues) -> None:
                 continue
             last = s.norms[span.end - 1]
             distinctive = len(last) >= 3 and last not in cues.particles and last not in cues.stops
-            if distinctive and _given_name(s, span.end - 1, cues) is None:
+            if distinctive and _given_name(s, span.end - 1) is None:
                 surnames.setdefault(last, span.key)
     if not surnames:
         return
