@@ -33,6 +33,8 @@ DETAIL_ATTRIBUTES = frozenset({"count", "date", "venue", "founded", "title"})
 
 @dataclass(frozen=True)
 class Interval:
+    """The numbers a count allows, bounds included."""
+
     low: float
     high: float
 
