@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.analyze import sentences_of
+from digest.analyze.claims import find_claims, fold, lexicon, report_words, required_literals
 from digest.document import Analysis, Article, DateMention, Mention
 from digest.lang import arabic, dates
 from digest.options import ConflictOptions
-from digest.synthesize import conflicts
-from digest.synthesize.conflicts import compatible, find_claims, find_conflicts
+from digest.synthesize.conflicts import compatible, find_conflicts
 from tests.conftest import SAMPLES
 
 APRIL_20 = datetime(2022, 4, 20, 12, 0)
@@ -232,7 +232,7 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
     (claim,) = [c for c in analysis("a", text, MAY_10).claims if c.attribute == "report"]
     assert claim.normalized == kind
     assert claim.subject["ar"] == denied
-    assert claim.subject_key == "report:" + " ".join(sorted(conflicts.report_words(conflicts.fold(denied))))
+    assert claim.subject_key == "report:" + " ".join(sorted(report_words(fold(denied))))
 
 
 @pytest.mark.parametrize(
@@ -447,7 +447,7 @@ def test_find_claims_skips_sentences_without_triggers() -> None:
 
 
 def test_lexicon_patterns_are_written_normalised() -> None:
-    lex = conflicts.lexicon()
+    lex = lexicon()
     rules = (*lex.attendance, *lex.units, *lex.events, *lex.status, *lex.representation, *lex.modality, *lex.contexts)
     for rule in (*rules, *lex.reasons, *lex.quantifiers_before, *lex.quantifiers_after):
         assert not set(rule.row["pattern"]) & set("أإآىةئؤ"), rule.row["pattern"]
@@ -460,20 +460,20 @@ def test_fold_is_normalize_for_arabic_news(path: Path) -> None:
     """The fast fold used on every sentence reads letters exactly as `arabic.normalize` does."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if not re.search(r"[″′]", line):  # NFKC rewrites these quote marks; letters are what matter
-            assert conflicts.fold(line) == arabic.normalize(line)
+            assert fold(line) == arabic.normalize(line)
 
 
 def test_every_extractor_has_literal_words_to_skip_sentences() -> None:
     """A pattern with no literal word of two letters would make its extractor read every sentence."""
-    for family, words in conflicts.lexicon().keywords.items():
+    for family, words in lexicon().keywords.items():
         assert words is not None, family
-    assert conflicts.required_literals(["س?[يتن]شارك", "الغ[يا]\\w* (?:زيار|مشارك)"]) == ("شارك", "الغ")
-    assert conflicts.required_literals(["(?:ما|لا)"]) is None
+    assert required_literals(["س?[يتن]شارك", "الغ[يا]\\w* (?:زيار|مشارك)"]) == ("شارك", "الغ")
+    assert required_literals(["(?:ما|لا)"]) is None
 
 
 def _wanted_literally(norm: str) -> frozenset[str]:
     """The extractor families a folded sentence wakes, by testing every literal on the whole sentence."""
-    lex = conflicts.lexicon()
+    lex = lexicon()
     wanted = {family for family, words in lex.keywords.items() if words is None or any(w in norm for w in words)}
     if re.search(r"\d", norm) or not lex.number_words.isdisjoint(norm.split()):
         wanted.add("counts")
@@ -491,15 +491,15 @@ def _wanted_literally(norm: str) -> frozenset[str]:
     ],
 )
 def test_trigger_families_are_the_literals_in_the_sentence(text: str) -> None:
-    norm = conflicts.fold(text)
-    assert conflicts.lexicon().triggers.wanted(norm) == _wanted_literally(norm)
+    norm = fold(text)
+    assert lexicon().triggers.wanted(norm) == _wanted_literally(norm)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["نيابة", "عن", "سيطرت", "٣", "خمسة", "لا", "صحة", "مراكش", "،", "x"]), max_size=8))
 def test_trigger_families_of_any_words(words: list[str]) -> None:
-    norm = conflicts.fold(" ".join(words))
-    assert conflicts.lexicon().triggers.wanted(norm) == _wanted_literally(norm)
+    norm = fold(" ".join(words))
+    assert lexicon().triggers.wanted(norm) == _wanted_literally(norm)
 
 
 def test_options_limit_conflicts() -> None:

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from digest import analyze, ingest
+from digest.analyze import mentions
+from digest.analyze.cues import cue_lists
 from digest.document import Analysis, Article, Sentence
+from digest.lang.gazetteer import gazetteer
 from digest.options import ExtractOptions, Options
-from digest.synthesize import facts as extract
+from digest.synthesize.facts import StoryFacts, extract
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -21,7 +24,7 @@ def _sentence(text: str) -> tuple[Article, tuple[Sentence, ...]]:
 
 def _mentions(text: str) -> list[tuple[str, str, str | None, str | None]]:
     article, sentences = _sentence(text)
-    return [(m.text, m.kind, m.key, m.role) for m in extract.find_mentions(article, sentences)]
+    return [(m.text, m.kind, m.key, m.role) for m in mentions.find_mentions(article, sentences)]
 
 
 @pytest.mark.parametrize(
@@ -93,14 +96,14 @@ def test_surname_alone_after_full_name_in_the_same_article() -> None:
     text = ["وقال المبعوث الخاص، كمال الدين بوزيان، إن الحوار مستمر.", "وأضاف بوزيان أن الأطراف وافقت."]
     article = Article(id="t", text="\n".join(text))
     sentences = tuple(Sentence("t", i, s) for i, s in enumerate(text))
-    found = [(m.sentence, m.text, m.kind) for m in extract.find_mentions(article, sentences)]
+    found = [(m.sentence, m.text, m.kind) for m in mentions.find_mentions(article, sentences)]
     assert (1, "بوزيان", "person") in found
 
 
 def test_find_dates_resolves_against_publication() -> None:
     text = "ينعقد الاجتماع يوم غد الأربعاء في مراكش."
     article = Article(id="t", text=text, published=datetime(2022, 5, 10, 9, 0))
-    found = extract.find_dates(article, (Sentence("t", 0, text),))
+    found = mentions.find_dates(article, (Sentence("t", 0, text),))
     assert [(d.value, d.relative, d.precision) for d in found] == [(date(2022, 5, 11), True, "day")]
     assert text[found[0].start : found[0].end] == found[0].text
 
@@ -108,7 +111,7 @@ def test_find_dates_resolves_against_publication() -> None:
 def test_find_dates_prefers_the_written_date_over_its_weekday() -> None:
     text = "ستحتضن وهران يوم الخميس 15 يونيو الجاري اجتماعا وزاريا."
     article = Article(id="t", text=text, published=datetime(2023, 6, 12))
-    assert [d.value for d in extract.find_dates(article, (Sentence("t", 0, text),))] == [date(2023, 6, 15)]
+    assert [d.value for d in mentions.find_dates(article, (Sentence("t", 0, text),))] == [date(2023, 6, 15)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -141,12 +144,12 @@ UNSEEN = [
 
 
 @pytest.fixture(scope="module")
-def unseen() -> extract.StoryFacts:
+def unseen() -> StoryFacts:
     analyses = [analyze.analyze(Article(id=i, text=t, published=p)) for i, p, t in UNSEEN]
-    return extract.extract(analyses, ExtractOptions())
+    return extract(analyses, ExtractOptions())
 
 
-def test_unseen_story_actors(unseen: extract.StoryFacts) -> None:
+def test_unseen_story_actors(unseen: StoryFacts) -> None:
     by_key = {a.key: a for a in unseen.actors}
     lavrov = by_key["person:sergey-lavrov"]
     assert lavrov.name == {"ar": "سيرغي لافروف", "en": "Sergey Lavrov", "es": "Serguéi Lavrov"}
@@ -157,7 +160,7 @@ def test_unseen_story_actors(unseen: extract.StoryFacts) -> None:
     assert unseen.actors[0].key == "person:sergey-lavrov"  # most salient first
 
 
-def test_unseen_story_unknown_person_is_romanized(unseen: extract.StoryFacts) -> None:
+def test_unseen_story_unknown_person_is_romanized(unseen: StoryFacts) -> None:
     envoy = next(a for a in unseen.actors if a.key is None and a.kind == "person")
     assert envoy.romanized
     assert envoy.name["ar"] == "عبد الرحمن وليد الكبيسي"
@@ -165,7 +168,7 @@ def test_unseen_story_unknown_person_is_romanized(unseen: extract.StoryFacts) ->
     assert envoy.role["en"] == "Special Envoy, United Nations"
 
 
-def test_unseen_story_venue_and_date(unseen: extract.StoryFacts) -> None:
+def test_unseen_story_venue_and_date(unseen: StoryFacts) -> None:
     assert unseen.venue is not None
     assert unseen.venue.name == {"ar": "وهران", "en": "Oran", "es": "Orán"}
     assert unseen.venue.country["en"] == "Algeria"
@@ -174,14 +177,14 @@ def test_unseen_story_venue_and_date(unseen: extract.StoryFacts) -> None:
 
 def test_max_actors_and_empty_story() -> None:
     analyses = [analyze.analyze(Article(id=i, text=t, published=p)) for i, p, t in UNSEEN]
-    assert len(extract.extract(analyses, ExtractOptions(max_actors=2)).actors) == 2
-    assert extract.extract([], ExtractOptions()) == extract.StoryFacts()
+    assert len(extract(analyses, ExtractOptions(max_actors=2)).actors) == 2
+    assert extract([], ExtractOptions()) == StoryFacts()
 
 
 def test_surname_only_mentions_join_the_full_name() -> None:
     text = "وقال المنسق الأممي، كمال الدين بوزيان، إن الحوار مستمر. وأضاف بوزيان أن الأطراف وافقت."
     analysis = analyze.analyze(Article(id="x", text=text, published=datetime(2023, 1, 1)))
-    facts = extract.extract([analysis], ExtractOptions())
+    facts = extract([analysis], ExtractOptions())
     person = next(a for a in facts.actors if a.kind == "person")
     assert person.name["ar"] == "كمال الدين بوزيان" and person.mentions == 2
 
@@ -191,11 +194,11 @@ def test_surname_only_mentions_join_the_full_name() -> None:
 
 
 @pytest.fixture(scope="module")
-def samples() -> tuple[list[Analysis], extract.StoryFacts]:
+def samples() -> tuple[list[Analysis], StoryFacts]:
     options = Options()
     articles = ingest.ingest([SAMPLES], options.ingest).articles
     analyses = [analyze.analyze(a) for a in articles]
-    return analyses, extract.extract(analyses, options.extract)
+    return analyses, extract(analyses, options.extract)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +235,7 @@ def samples() -> tuple[list[Analysis], extract.StoryFacts]:
     ],
 )
 def test_samples_key_actors(
-    samples: tuple[list[Analysis], extract.StoryFacts], key: str, en: str, es: str, role_en: str, role_es: str
+    samples: tuple[list[Analysis], StoryFacts], key: str, en: str, es: str, role_en: str, role_es: str
 ) -> None:
     actor = next(a for a in samples[1].actors if a.key == key)
     assert (actor.name["en"], actor.name["es"]) == (en, es)
@@ -240,14 +243,14 @@ def test_samples_key_actors(
     assert not actor.romanized
 
 
-def test_samples_spelling_variants_merge(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+def test_samples_spelling_variants_merge(samples: tuple[list[Analysis], StoryFacts]) -> None:
     blinken = next(a for a in samples[1].actors if a.key == "person:antony-blinken")
     assert {"أنطوني بلينكن", "أنتوني بلينكن", "أنطوني بلينكين"} <= set(blinken.variants)
     albares = next(a for a in samples[1].actors if a.key == "person:jose-manuel-albares")
     assert {"خوسيه مانويل ألباريس", "خوسي مانويل ألباريس"} <= set(albares.variants)
 
 
-def test_samples_venue_and_event_date(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+def test_samples_venue_and_event_date(samples: tuple[list[Analysis], StoryFacts]) -> None:
     facts = samples[1]
     assert facts.venue is not None
     assert facts.venue.name == {"ar": "مراكش", "en": "Marrakesh", "es": "Marrakech"}
@@ -256,21 +259,19 @@ def test_samples_venue_and_event_date(samples: tuple[list[Analysis], extract.Sto
 
 
 @pytest.mark.parametrize("furniture_name", ["لقجع", "حاتم عمور", "سناء عكرود", "لارانغو", "ولد الفشوش"])
-def test_samples_no_actor_from_furniture(
-    samples: tuple[list[Analysis], extract.StoryFacts], furniture_name: str
-) -> None:
+def test_samples_no_actor_from_furniture(samples: tuple[list[Analysis], StoryFacts], furniture_name: str) -> None:
     analyses, facts = samples
     assert not any(furniture_name in v for a in facts.actors for v in a.variants)
     assert not any(furniture_name in m.text for a in analyses for m in a.mentions)
 
 
-def test_samples_no_common_word_read_as_a_person(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+def test_samples_no_common_word_read_as_a_person(samples: tuple[list[Analysis], StoryFacts]) -> None:
     # Every person the samples name is known; words such as "شؤون" (after "المكلفة") or "بيان" are not persons.
     strays = [m.text for a in samples[0] for m in a.mentions if m.kind == "person" and m.key is None]
     assert strays == []
 
 
-def test_samples_acting_title(samples: tuple[list[Analysis], extract.StoryFacts]) -> None:
+def test_samples_acting_title(samples: tuple[list[Analysis], StoryFacts]) -> None:
     lempert = next(a for a in samples[1].actors if a.key == "person:yael-lempert")
     assert lempert.role["en"] == "Acting US Assistant Secretary of State for Near Eastern Affairs"
 
@@ -280,14 +281,14 @@ def test_camel_backend_without_its_model_says_how_to_install(tmp_path: Path, mon
 
     monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "camel"))
     monkeypatch.setenv("HOME", str(tmp_path))
-    extract._camel_recognizer.cache_clear()
-    assert extract.camel_model_path() is None
+    mentions._camel_recognizer.cache_clear()
+    assert mentions.camel_model_path() is None
     article, sentences = _sentence("التقى ناصر بوريطة في الرباط.")
     with pytest.raises(ConfigError, match="camel_data -i ner"):
-        extract.find_mentions(article, sentences, backend="camel")
+        mentions.find_mentions(article, sentences, backend="camel")
     assert not (tmp_path / ".camel_tools").exists() and not (tmp_path / "camel").exists()  # nothing created
     with pytest.raises(ConfigError, match="unknown"):
-        extract.find_mentions(article, sentences, backend="spacy")
+        mentions.find_mentions(article, sentences, backend="spacy")
 
 
 def test_unknown_full_names_with_the_same_ends_merge() -> None:
@@ -296,7 +297,7 @@ def test_unknown_full_names_with_the_same_ends_merge() -> None:
         "وقال المحامي إن خالد سحلوب مضرب عن الطعام. وأعلن سحلوب الإضراب قبل أسبوع."
     )
     analysis = analyze.analyze(Article(id="x", text=text, published=datetime(2017, 1, 1)))
-    persons = [a for a in extract.extract([analysis], ExtractOptions()).actors if a.kind == "person"]
+    persons = [a for a in extract([analysis], ExtractOptions()).actors if a.kind == "person"]
     assert len(persons) == 1
     assert persons[0].name["ar"] in {"خالد سحلوب", "خالد محمد عبد الرؤوف سحلوب"} and persons[0].mentions == 3
 
@@ -309,7 +310,7 @@ def _story_actors(*texts: str) -> list[str]:
     analyses = [
         analyze.analyze(Article(id=f"j{i}", text=text, published=datetime(2023, 1, 1))) for i, text in enumerate(texts)
     ]
-    return [a.name["ar"] for a in extract.extract(analyses, ExtractOptions(min_mentions=1)).actors]
+    return [a.name["ar"] for a in extract(analyses, ExtractOptions(min_mentions=1)).actors]
 
 
 @pytest.mark.parametrize(
@@ -345,6 +346,6 @@ def test_unknown_name_named_once_by_a_verb_of_saying_is_not_an_actor() -> None:
 
 
 def test_agency_credits_name_known_organisations() -> None:
-    gaz = extract.gazetteer()
-    for key in extract._cues().agency_credits.values():
+    gaz = gazetteer()
+    for key in cue_lists().agency_credits.values():
         assert gaz.get(key).kind == "organization"

@@ -2,8 +2,8 @@
 
 Entry point: `analyze_packed(articles, options)`; `analyze(article, options) -> Analysis` for one article:
 sentences with normalised tokens, the article's content terms (for clustering), entity mentions and dates
-(`mentions`), and claims (`claims`). Because each call needs only its article, the articles are spread over
-processes (`digest.runtime.parallel.map_spans`).
+(`mentions`, with the cue words of `cues`), and claims (`claims`). Because each call needs only its article,
+the articles are spread over processes (`digest.runtime.parallel.map_spans`).
 
 A large day does not keep every analysis whole in memory: `analyze_packed` gives each article's analysis
 twice, as a `lite` one for clustering and as a compressed `blob` of the whole (`packing`).
@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from digest.analyze import claims, mentions
 from digest.analyze.packing import Packed, Spill, attach, compressed, detach, lite
 from digest.document import Analysis, Article, Sentence
 from digest.lang import arabic
 from digest.options import Options
 from digest.runtime.parallel import map_spans, span_size, worker_count
-from digest.synthesize import conflicts
-from digest.synthesize import facts as extract
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -41,10 +40,10 @@ def analyze(article: Article, options: Options = _DEFAULTS) -> Analysis:
     name finder; `options.conflicts` bounds the claims)."""
     sentences = sentences_of(article)
     terms = tuple(t for s in sentences for t in s.tokens)
-    mentions = extract.find_mentions(article, sentences, options.extract.ner_backend)
-    dates = extract.find_dates(article, sentences)
-    claims = conflicts.find_claims(article, sentences, mentions, dates, options.conflicts)
-    return Analysis(article, sentences, terms, mentions, dates, claims)
+    found = mentions.find_mentions(article, sentences, options.extract.ner_backend)
+    dates = mentions.find_dates(article, sentences)
+    stated = claims.find_claims(article, sentences, found, dates, options.conflicts)
+    return Analysis(article, sentences, terms, found, dates, stated)
 
 
 def _map(

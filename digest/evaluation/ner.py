@@ -8,8 +8,8 @@ Population-Center, State-or-Province... → place) and the coarse PER/PERS, ORG,
 Classes outside the three (facilities, works, products, ethnic groups, MISC) count as O on both sides.
 
 Each sentence's tokens are joined with spaces; windows of `WINDOW` consecutive sentences are read by
-`extract.find_mentions` as one article (the files mark no article boundaries); a predicted mention covers the
-tokens its characters overlap. Scoring is exact span match per kind: precision, recall, F1 per kind and
+`digest.analyze.mentions.find_mentions` as one article (the files mark no article boundaries); a predicted mention
+covers the tokens its characters overlap. Scoring is exact span match per kind: precision, recall, F1 per kind and
 micro-averaged overall.
 """
 
@@ -21,11 +21,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.analyze.mentions import find_mentions
 from digest.document import Article, Sentence
 from digest.errors import InputError
 from digest.evaluation import Report
 from digest.options import Options
-from digest.synthesize.facts import find_mentions
 
 KINDS = ("person", "organization", "place")
 _SHORT = {"person": "per", "organization": "org", "place": "loc"}
