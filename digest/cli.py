@@ -144,6 +144,22 @@ def eval_command(kind: str, path: Path, as_json: bool, out_dir: Path | None, con
         click.echo(report.to_json())
 
 
+@main.command("train")
+@click.argument("kind", type=click.Choice(["ner", "furniture", "disagreement"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file (default: the shipped one).")
+@click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same data: same model).")
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the held-out figures.")
+def train_command(kind: str, path: Path, out: Path | None, seed: int, as_json: bool) -> None:
+    """Retrain a learned part on labelled data at PATH and print its held-out figures (see README: Quality)."""
+    from digest import training
+
+    report = training.run(kind, path, out, seed)
+    click.echo(report.to_text())
+    if as_json:
+        click.echo(report.to_json())
+
+
 # Further commands (inspect, models, send, bench) are registered here, one line each.
 
 
