@@ -67,7 +67,6 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-TEXT_SUFFIXES = tuple(FORMATS)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -159,7 +158,6 @@ _BOMS = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
-_LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
 _TEXT_CHAR = re.compile(r"[\w\s.,;:!?؟،؛'\"()«»“”\-–—/]")
 _MIXED_SCRIPT = re.compile(r"[\u0621-\u064a][\u00c0-\u00ff]|[\u00c0-\u00ff][\u0621-\u064a]")
 
@@ -802,7 +800,6 @@ class PublicationEvidence:
     published: datetime | None
     how: str
     weekday: int | None = None  # the writing weekday fixed by relative words, when no date is
-    statements: tuple[str, ...] = ()
 
 
 _SEPARATOR_BEFORE = re.compile(r"[|:\-–—•·/]\s*$")
@@ -915,7 +912,6 @@ def publication_evidence(
                 f"unknown: written on a {WEEKDAY_NAMES[weekday]} (from {', '.join(map(repr, said))}), "
                 "but no date in the text anchors it",
                 weekday,
-                said,
             )
         return PublicationEvidence(None, f"unknown: weekday words disagree ({', '.join(map(repr, said))})")
     if posts:
