@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from digest import cli
 from digest.document import Article
 from digest.errors import InputError
-from digest.ingest import IngestResult, clean, decode, expand_paths, ingest, read_documents
+from digest.ingest import IngestResult, ingest
+from digest.ingest.clean import clean
+from digest.ingest.read import decode, expand_paths, read_documents
 from digest.options import IngestOptions
 
 ROOT = Path(__file__).resolve().parent.parent
