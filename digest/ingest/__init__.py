@@ -31,9 +31,7 @@ Publication datetimes are naive, in the desk's zone (`IngestOptions.timezone`): 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +44,7 @@ from digest.ingest.duplicates import fold_duplicates
 from digest.ingest.metadata import Built, build_article, time_zone
 from digest.ingest.read import Document, documents_of, expand_paths
 from digest.options import IngestOptions
+from digest.runtime.parallel import map_spans, span_size, worker_count
 
 __all__ = ["Document", "IngestResult", "Inspection", "build_article", "ingest", "inspect", "newest_publication"]
 
@@ -89,8 +88,8 @@ def _read_one(path: Path, options: IngestOptions) -> tuple[list[Built], list[Ski
     return built, skipped + more
 
 
-def _read_chunk(args: tuple[list[Path], IngestOptions]) -> tuple[list[Built], list[Skipped]]:
-    paths, options = args
+def _read_paths(paths: Sequence[Path], options: IngestOptions) -> tuple[list[Built], list[Skipped]]:
+    """Everything from some paths, in order; never raises for a bad input."""
     built: list[Built] = []
     skipped: list[Skipped] = []
     for path in paths:
@@ -100,36 +99,39 @@ def _read_chunk(args: tuple[list[Path], IngestOptions]) -> tuple[list[Built], li
     return built, skipped
 
 
-def _build_chunk(args: tuple[list[Document], IngestOptions]) -> tuple[list[Built], list[Skipped]]:
-    return _build(*args)
-
-
-_CHUNK = 256
+_MANY_FILES = 128  # from this many paths, or _LARGE_BYTES in all, reading is worth forking workers
+_LARGE_BYTES = 2_000_000
+_SPAN = 256  # paths, or documents, a worker takes at a time at most
 
 
 def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[Built], list[Skipped]]]:
-    """Read every path, in order: in one process for small inputs; many files in chunks of files, each read
+    """Read every path, in order: in this process for small inputs; many files in spans of files, each read
     and built by a worker (the parent never holds the raw documents); a few large files (one JSON Lines file
-    or feed) in two parallel steps, files to documents and documents to articles, so that one file's
+    or feed) in two steps, files to documents here and documents to articles in workers, so that one file's
     documents spread over cores too."""
-    workers = min(options.workers or (os.cpu_count() or 1), os.cpu_count() or 1)
-    if workers <= 1 or (len(paths) < _CHUNK // 2 and sum(p.stat().st_size for p in paths) < 2_000_000):
+    workers = worker_count(options.workers)
+    if workers <= 1 or (len(paths) < _MANY_FILES and sum(p.stat().st_size for p in paths) < _LARGE_BYTES):
         yield from (_read_one(p, options) for p in paths)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        if len(paths) >= _CHUNK // 2:
-            size = min(_CHUNK, -(-len(paths) // (workers * 4)))  # at least four chunks a worker
-            chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-            yield from pool.map(_read_chunk, [(c, options) for c in chunks])
-            return
-        documents: list[Document] = []
-        skipped: list[Skipped] = []
-        for docs, skips in (documents_of(p, options) for p in paths):
-            documents.extend(docs)
-            skipped.extend(skips)
-        yield [], skipped
-        batches = [(documents[i : i + _CHUNK], options) for i in range(0, len(documents), _CHUNK)]
-        yield from pool.map(_build_chunk, batches)
+    if len(paths) >= _MANY_FILES:
+
+        def read_span(start: int, end: int) -> tuple[list[Built], list[Skipped]]:
+            return _read_paths(paths[start:end], options)
+
+        size = span_size(len(paths), workers, per_worker=4, low=1, high=_SPAN)  # about four spans a worker
+        yield from map_spans(read_span, len(paths), workers, min_items=_MANY_FILES, span_size=size)
+        return
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for docs, skips in (documents_of(p, options) for p in paths):
+        documents.extend(docs)
+        skipped.extend(skips)
+    yield [], skipped
+
+    def build_span(start: int, end: int) -> tuple[list[Built], list[Skipped]]:
+        return _build(documents[start:end], options)
+
+    yield from map_spans(build_span, len(documents), workers, min_items=1, span_size=_SPAN)
 
 
 def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
