@@ -16,7 +16,7 @@ reasons. The steps, in order, and the module that does each:
    article's main block); every removed line is kept in `Article.removed`;
 4. `metadata.build_article`: title, outlet and author (given fields, byline, dateline, sign-offs and
    disclaimers that name the site, the text's own "sources of X", the URL's site: a known outlet's name from
-   `ingest/outlets.tsv`, else the domain), language, and the publication datetime (rules in
+   `ingest/outlet_sites.tsv`, else the domain), language, and the publication datetime (rules in
    `metadata.publication_evidence`); how each field was found goes to `Article.inferred`;
 5. `batch_dates.date_from_batch`: articles whose own text fixes only the weekday dated from the batch's other
    articles: a sentence reporting the same event as a dated one, or the only day with that weekday in a batch

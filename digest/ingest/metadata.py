@@ -2,10 +2,11 @@
 
 Language (given, script, or stop words), title (given, or the headline above the body), outlet and author
 (`_find_outlet`: given fields, bylines, datelines, sign-offs and disclaimers by the rules of data file
-`ingest/outlet.tsv`, else the URL's site: a known outlet's name from `ingest/outlets.tsv` (`site_outlet`), else
-the domain), and the publication datetime (given, else by the rules of `publication_evidence`), naive in the
-desk's zone. How each field was found goes to `Article.inferred`. The article text's MinHash sketch is computed
-here as well, where the text is built (in the process that read it), for `fold_duplicates`.
+`ingest/outlet_patterns.tsv`, else the URL's site: a known outlet's name from `ingest/outlet_sites.tsv`
+(`site_outlet`), else the domain), and the publication datetime (given, else by the rules of
+`publication_evidence`), naive in the desk's zone. How each field was found goes to `Article.inferred`. The
+article text's MinHash sketch is computed here as well, where the text is built (in the process that read
+it), for `fold_duplicates`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ class _OutletRule:
 
 @lru_cache(maxsize=1)
 def _outlet_rules() -> tuple[_OutletRule, ...]:
-    return tuple(_OutletRule(re.compile(r["pattern"]), r["where"], r["how"]) for r in read_tsv("ingest/outlet.tsv"))
+    return tuple(
+        _OutletRule(re.compile(r["pattern"]), r["where"], r["how"]) for r in read_tsv("ingest/outlet_patterns.tsv")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -248,12 +251,12 @@ def _find_outlet(
 def _outlet_sites() -> dict[str, tuple[str, str]]:
     return {
         r["site"].lower().removeprefix("www.").rstrip("/"): (r["ar"], r["latin"])
-        for r in read_tsv("ingest/outlets.tsv")
+        for r in read_tsv("ingest/outlet_sites.tsv")
     }
 
 
 def site_outlet(url: str | None, language: str = "ar") -> str | None:
-    """The display name of a known outlet's site (data file `ingest/outlets.tsv`), in Arabic for Arabic articles
+    """The display name of a known outlet's site (data file `ingest/outlet_sites.tsv`), in Arabic for Arabic articles
     and in its Latin form otherwise; None for a site not in the table. The most specific entry wins: the host
     before its parent domains (ara.reuters.com, then reuters.com), a path prefix before the bare host
     (bbc.com/arabic, then bbc.com)."""
