@@ -128,7 +128,7 @@ def fold(text: str) -> str:
     (Chained str.replace: much faster than str.translate with a dict table on long Arabic texts.)"""
     text = _DIACRITICS.sub("", text).replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
     text = text.replace("ى", "ي").replace("ة", "ه").lower()
-    return text.translate(dates._DIGITS) if _INDIC_DIGIT.search(text) else text
+    return arabic.to_ascii_digits(text) if _INDIC_DIGIT.search(text) else text
 
 
 def _fingerprint(line: str) -> str:
