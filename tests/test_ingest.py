@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from digest import cli
 from digest.document import Article
 from digest.errors import InputError
-from digest.ingest import IngestResult, clean, decode, expand_paths, ingest, read_documents
+from digest.ingest import IngestResult, ingest
+from digest.ingest.clean import clean
+from digest.ingest.read import decode, expand_paths, read_documents
 from digest.options import IngestOptions
+from digest.runtime.parallel import can_fork
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -312,6 +315,25 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
         [write(tmp_path / "x" / "same.txt", BODY), write(tmp_path / "y" / "same.txt", OTHER_STORY)], OPTIONS
     )
     assert len(result.articles) == 1 and "duplicate id 'same'" in result.skipped[0].reason
+
+
+@pytest.mark.skipif(not can_fork(), reason="the platform cannot fork")
+def test_parallel_reading_is_the_serial_reading(tmp_path: Path) -> None:
+    # Both parallel paths: many files (read and built by workers), and one large JSON Lines file (its documents
+    # built by workers, more than one span of them); the results and their order are the serial ones.
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for n in range(130):
+        write(tmp_path / "many" / f"{n:03d}.txt", f"{texts[n % len(texts)]}\nملاحظة رقم {n}.")
+    records = [
+        json.dumps({"id": f"r{n}", "text": f"{texts[n % len(texts)]}\nملاحظة رقم {n}."}, ensure_ascii=False)
+        for n in range(420)
+    ]
+    write(tmp_path / "large" / "day.jsonl", "\n".join([*records, "not json"]))
+    assert (tmp_path / "large" / "day.jsonl").stat().st_size >= 2_000_000
+    for folder, count in (("many", 130), ("large", 420)):
+        serial = ingest([tmp_path / folder], replace(OPTIONS, workers=1))
+        assert serial.read == count
+        assert ingest([tmp_path / folder], replace(OPTIONS, workers=2)) == serial
 
 
 # ------------------------------------------------------------------------------------------------ duplicates

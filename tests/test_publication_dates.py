@@ -9,7 +9,10 @@ from datetime import date, datetime
 import pytest
 
 from digest.document import Article
-from digest.ingest import Document, _Built, batch_window, build_article, clean, date_from_batch, publication_evidence
+from digest.ingest.batch_dates import batch_window, date_from_batch
+from digest.ingest.clean import clean
+from digest.ingest.metadata import Built, build_article, publication_evidence
+from digest.ingest.read import Document
 from digest.lang.dates import find_dates, weekday_statements
 from digest.options import IngestOptions
 
@@ -32,7 +35,7 @@ OTHER = (
 TUESDAY = datetime(2022, 5, 10)
 
 
-def built(ident: str, text: str, published: datetime | None = None, url: str | None = None) -> _Built:
+def built(ident: str, text: str, published: datetime | None = None, url: str | None = None) -> Built:
     return build_article(Document(id=ident, text=text, source=ident, published=published, url=url), OPTIONS)
 
 
