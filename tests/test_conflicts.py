@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.analyze import sentences_of
-from digest.analyze.claims import find_claims, fold, lexicon, report_words, required_literals
+from digest.analyze.claims import find_claims, lexicon, report_words, required_literals
 from digest.document import Analysis, Article, DateMention, Mention
 from digest.lang import arabic, dates
 from digest.options import ConflictOptions
@@ -232,7 +232,7 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
     (claim,) = [c for c in analysis("a", text, MAY_10).claims if c.attribute == "report"]
     assert claim.normalized == kind
     assert claim.subject["ar"] == denied
-    assert claim.subject_key == "report:" + " ".join(sorted(report_words(fold(denied))))
+    assert claim.subject_key == "report:" + " ".join(sorted(report_words(arabic.fold(denied))))
 
 
 @pytest.mark.parametrize(
@@ -460,7 +460,7 @@ def test_fold_is_normalize_for_arabic_news(path: Path) -> None:
     """The fast fold used on every sentence reads letters exactly as `arabic.normalize` does."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if not re.search(r"[″′]", line):  # NFKC rewrites these quote marks; letters are what matter
-            assert fold(line) == arabic.normalize(line)
+            assert arabic.fold(line) == arabic.normalize(line)
 
 
 def test_every_extractor_has_literal_words_to_skip_sentences() -> None:
@@ -491,14 +491,14 @@ def _wanted_literally(norm: str) -> frozenset[str]:
     ],
 )
 def test_trigger_families_are_the_literals_in_the_sentence(text: str) -> None:
-    norm = fold(text)
+    norm = arabic.fold(text)
     assert lexicon().triggers.wanted(norm) == _wanted_literally(norm)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["نيابة", "عن", "سيطرت", "٣", "خمسة", "لا", "صحة", "مراكش", "،", "x"]), max_size=8))
 def test_trigger_families_of_any_words(words: list[str]) -> None:
-    norm = fold(" ".join(words))
+    norm = arabic.fold(" ".join(words))
     assert lexicon().triggers.wanted(norm) == _wanted_literally(norm)
 
 

@@ -67,21 +67,6 @@ _WORD = re.compile(r"\w+")
 # The same letters as `arabic.normalize` (hamza carriers, alef maksura, teh marbuta, digits, case), without its
 # Unicode passes: claims normalise every trigger sentence, so this is the per-article hot path. One `str.replace`
 # per letter present is several times faster than `str.translate`, which looks every character up in a dict.
-_FOLD = (
-    *((c, "ا") for c in "أإآٱ"),
-    ("ى", "ي"),
-    ("ئ", "ي"),
-    ("ؤ", "و"),
-    ("ة", "ه"),
-    ("\xa0", " "),
-    ("\u202f", " "),
-    *((c, str(i)) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")),
-    *((c, str(i)) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")),
-)
-_DROP = re.compile(
-    r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]"
-)
-_ACCENTED = re.compile(r"[\u00C0-\u024F]")
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])")
 _ADJACENT_GAP = re.compile(rf"[\s،,:\"'“”«»]*(?:(?:{_any('adjacent_gap')})\s+)?")
 _PAST_VISIT = re.compile(rf"^\w*\s+(?:ال)?(?:{_any('past_visit')})")
@@ -505,19 +490,7 @@ def _negated(ctx: _Context, pos: int) -> bool:
     return False
 
 
-def fold(text: str) -> str:
-    """Text normalised like `arabic.normalize` (same letters), fast enough for every trigger sentence."""
-    text = _DROP.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    for letter, folded in _FOLD:
-        if letter in text:
-            text = text.replace(letter, folded)
-    text = text.lower()
-    if _ACCENTED.search(text):
-        return arabic.normalize(text)
-    return text
-
-
-_fold_word = lru_cache(maxsize=65_536)(fold)
+_fold_word = lru_cache(maxsize=65_536)(arabic.fold)
 """`fold`, remembered: for names, dates and words, which repeat across sentences and articles."""
 
 _DIGIT = re.compile(r"\d")
@@ -1218,7 +1191,7 @@ def find_claims(
     for sentence in sentences:
         if len(sentence.text) > options.max_sentence_chars:
             continue
-        norm = fold(sentence.text)
+        norm = arabic.fold(sentence.text)
         wanted = lex.triggers.wanted(norm)
         if not wanted:
             continue

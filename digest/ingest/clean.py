@@ -122,13 +122,7 @@ _INDIC_DIGIT = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
 TOKEN = re.compile(r"\w+")  # a word, in every step's matching (on `fold`ed text)
 
 
-def fold(text: str) -> str:
-    """Cheap matching form: no diacritics or tatweel, alef/ya/teh marbuta unified, lower case, digits ASCII.
-
-    (Chained str.replace: much faster than str.translate with a dict table on long Arabic texts.)"""
-    text = _DIACRITICS.sub("", text).replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
-    text = text.replace("ى", "ي").replace("ة", "ه").lower()
-    return arabic.to_ascii_digits(text) if _INDIC_DIGIT.search(text) else text
+fold = arabic.fold  # the one matching form (digest.lang.arabic)
 
 
 def _fingerprint(line: str) -> str:

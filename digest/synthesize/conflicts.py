@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from digest.analyze.claims import disputes, fold, report_words, value_names
+from digest.analyze.claims import disputes, report_words, value_names
 from digest.document import Analysis, Claim, Conflict, ConflictSide, Sentence
+from digest.lang import arabic
 from digest.options import ConflictOptions
 
 DETAIL_ATTRIBUTES = frozenset({"count", "date", "venue", "founded", "title"})
@@ -289,7 +290,7 @@ def _report_conflicts(
     def words_of(article_id: str, sentence: Sentence) -> frozenset[str] | None:
         key = (article_id, sentence.index)
         if key not in read:
-            norm = fold(sentence.text) if len(sentence.text) <= options.max_sentence_chars else ""
+            norm = arabic.fold(sentence.text) if len(sentence.text) <= options.max_sentence_chars else ""
             read[key] = None if not norm or disputes(norm) else report_words(norm)
         return read[key]
 
