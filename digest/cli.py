@@ -145,7 +145,7 @@ def eval_command(kind: str, path: Path, as_json: bool, out_dir: Path | None, con
 
 
 @main.command("train")
-@click.argument("kind", type=click.Choice(["ner", "furniture", "disagreement"]))
+@click.argument("kind", type=click.Choice(["ner", "disagreement"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file (default: the shipped one).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same data: same model).")

@@ -43,6 +43,11 @@ class IngestOptions:
     batch_window_days: int = 7  # own dates (batch_window_share of them) span at most this many days
     batch_window_share: float = 1.0  # below 1, outliers are left out (and an article written among them misdated)
     date_slack_days: int = 2  # an undated article is written this close to its story's dated articles
+    # A site's template text (digest/ingest/templates.py): word runs that its pages about different things share
+    template_shingle: int = 5  # words per shingle (0: off)
+    template_min_pages: int = 3  # a shingle on this many of one site's pages is template text...
+    template_max_similarity: float = 0.3  # ...and on two whose word sets are less alike than this (Jaccard)
+    template_min_run: int = 8  # a run this long is cut anywhere; a shorter one only at a line's start or end
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from digest.evaluation import Report
 # kind -> (module, what PATH is)
 KINDS: dict[str, tuple[str, str]] = {
     "ner": ("digest.analyze.tagger", "NewsFANE-style BIO file or folder (../shared/bench/ner)"),
-    "furniture": ("digest.ingest.furniture", "stance corpus folder (../shared/bench/stance)"),
     "disagreement": ("digest.analyze.disagreement", "stance corpus folder (../shared/bench/stance)"),
 }
 

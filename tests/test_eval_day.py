@@ -42,9 +42,11 @@ def test_template_text_is_what_one_site_repeats_across_stories(tmp_path: Path) -
     _claim(tmp_path, "V-2", [(other, "https://site.example/c", "discuss")], ["[]"])
     pages = day.load_pages(tmp_path)
     furniture = day.Furniture(pages)
-    assert furniture.carries(MENU)
-    assert furniture.carries("{{ fajer }} الفجر")
-    assert not furniture.carries("أعلن وزير الخارجية الأمريكي أنه لن يحضر الاجتماع في مراكش بسبب إصابته بكورونا")
+    assert furniture.carries(MENU, ["site.example"])
+    assert not furniture.carries(MENU, ["other.example"])  # not that site's template
+    assert furniture.carries("{{ fajer }} الفجر", [])
+    news = "أعلن وزير الخارجية الأمريكي أنه لن يحضر الاجتماع في مراكش بسبب إصابته بكورونا"
+    assert not furniture.carries(news, ["site.example"])
 
 
 def test_the_whole_pipeline_runs_on_the_pooled_pages_and_is_scored(tmp_path: Path) -> None:

@@ -112,13 +112,18 @@ class Furniture:
                     news.update(_grams(_norm_words(lines[index])))
             for gram in {g for line in lines for g in _grams(_norm_words(line))}:
                 stories_of[(page.domain, gram)].add(story)
-        self.grams = frozenset(gram for (_, gram), stories in stories_of.items() if len(stories) >= 2) - news
+        self.grams: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for (domain, gram), stories in stories_of.items():
+            if len(stories) >= 2 and gram not in news:
+                self.grams[domain].add(gram)
 
-    def carries(self, text: str) -> bool:
-        """Whether `text` carries furniture: two or more template word n-grams, or a template marker."""
+    def carries(self, text: str, domains: Iterable[str]) -> bool:
+        """Whether `text`, taken from pages of `domains`, carries furniture: two or more of those sites' template
+        word n-grams, or a template marker."""
         if any(marker in text for marker in MARKERS):
             return True
-        return sum(g in self.grams for g in _grams(_norm_words(text))) >= MIN_TEMPLATE_GRAMS
+        grams = _grams(_norm_words(text))
+        return sum(any(g in self.grams.get(d, ()) for d in set(domains)) for g in grams) >= MIN_TEMPLATE_GRAMS
 
 
 def _grams(words: Sequence[str]) -> list[tuple[str, ...]]:
@@ -187,6 +192,16 @@ def _all_articles(story: dict[str, Any]) -> list[dict[str, Any]]:
     return [x for a in story["articles"] for x in (a, *a.get("copies", ()))]
 
 
+def _domains(articles: Iterable[dict[str, Any]]) -> set[str]:
+    return {(urlparse(a.get("url") or "").hostname or "").removeprefix("www.") for a in articles}
+
+
+def _sentence_domains(sentence: dict[str, Any], story: dict[str, Any]) -> set[str]:
+    by_id = {a["id"]: a for a in _all_articles(story)}
+    sources = [by_id[i] for i in sentence.get("sources", ()) if i in by_id]
+    return _domains(sources or _all_articles(story))
+
+
 def _story_figures(
     briefing: dict[str, Any], furniture: Furniture, page_half: dict[str, int | None], chosen: Sequence[int]
 ) -> dict[str, Any]:
@@ -195,10 +210,10 @@ def _story_figures(
         for s in briefing["stories"]
         if len(_all_articles(s)) >= 2 and (len(chosen) == 2 or story_half(s, page_half) in chosen)
     ]
-    headlines = [s["headline"]["ar"] for s in stories]
-    sentences = [x["text"] for s in stories for x in s["summary"]["ar"]]
-    dirty_headlines = sum(furniture.carries(h) for h in headlines)
-    dirty_sentences = sum(furniture.carries(t) for t in sentences)
+    headlines = [(s["headline"]["ar"], _domains(_all_articles(s))) for s in stories]
+    sentences = [(x["text"], _sentence_domains(x, s)) for s in stories for x in s["summary"]["ar"]]
+    dirty_headlines = sum(furniture.carries(text, domains) for text, domains in headlines)
+    dirty_sentences = sum(furniture.carries(text, domains) for text, domains in sentences)
     return {
         "stories_2plus": len(stories),
         "headline_clutter": _share(dirty_headlines, len(headlines)),
@@ -227,7 +242,7 @@ def handcheck_sheet(briefing: dict[str, Any], pages: Sequence[Page], half: int, 
         if story["headline"].get("en"):
             out.append(f"- en: {story['headline']['en']}")
         for k, sentence in enumerate(story["summary"]["ar"], 1):
-            flag = " [template]" if furniture.carries(sentence["text"]) else ""
+            flag = " [template]" if furniture.carries(sentence["text"], _sentence_domains(sentence, story)) else ""
             out.append(f"- S{k}{flag}: {sentence['text']}")
         for actor in story["actors"]:
             role = actor["role"].get("en") or actor["role"].get("ar") or ""

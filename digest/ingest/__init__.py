@@ -23,9 +23,11 @@ reasons. The steps, in order, and the module that does each:
    that spans a news cycle; refused when the evidence disagrees;
 6. `duplicates.fold_duplicates`: near-duplicates (wire copies, the same page saved twice) folded: bottom-k
    MinHash sketches of word shingles, candidates from an index of sketch values, Jaccard estimated from the
-   sketches; the longest text is kept and the others become its `copies`.
+   sketches; the longest text is kept and the others become its `copies`;
+7. `templates.strip_site_templates`: each site's template text (word runs its pages about different things
+   share: menus, login forms, widgets, sidebar headlines, even when glued to a sentence) cut out of its pages.
 
-Steps 2-4 run file by file, in worker processes for large inputs (`_read_all`); 5 and 6 need the whole batch.
+Steps 2-4 run file by file, in worker processes for large inputs (`_read_all`); 5 to 7 need the whole batch.
 Publication datetimes are naive, in the desk's zone (`IngestOptions.timezone`): aware values are converted.
 """
 
@@ -43,6 +45,7 @@ from digest.ingest.clean import Removal
 from digest.ingest.duplicates import fold_duplicates
 from digest.ingest.metadata import Built, build_article, time_zone
 from digest.ingest.read import Document, documents_of, expand_paths
+from digest.ingest.templates import strip_site_templates
 from digest.options import IngestOptions
 from digest.runtime.parallel import map_spans, span_size, worker_count
 
@@ -152,7 +155,7 @@ def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
             seen[b.article.id] = b.article.source or b.article.id
             built.append(b)
     articles, duplicates = fold_duplicates(date_from_batch(built, options), options, [b.sketch for b in built])
-    return IngestResult(tuple(articles), tuple(skipped), duplicates)
+    return IngestResult(tuple(strip_site_templates(articles, options)), tuple(skipped), duplicates)
 
 
 def inspect(path: Path, options: IngestOptions) -> tuple[list[Inspection], list[Skipped]]:

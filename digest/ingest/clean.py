@@ -186,6 +186,55 @@ def _script_mismatch(line: str, language: str) -> bool:
     return ratio < 0.3 and len(arabic.LATIN_LETTER.findall(line)) >= 12
 
 
+@lru_cache(maxsize=1)
+def _widget() -> re.Pattern[str]:
+    """A date and a clock time written together (a page's timestamp widget: "1 / 21 / 2018 8 : 19 : 10 AM",
+    "الأحد 21 كانون الثاني 2018 - 09 : 17"), or template placeholders ("{{ cityName }}", "} }"). Prose names a
+    day, or an hour, but hardly ever both to the minute."""
+    months = sorted({row["name"] for row in read_tsv("dates/months.tsv")}, key=len, reverse=True)
+    month = "(?:" + "|".join(re.escape(m) for m in months) + ")"
+    numeric = r"\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{1,4}"
+    named = rf"(?:\d{{1,2}}\s+)?{month}(?:\s?/\s?{month})?\s*,?\s*(?:\d{{1,2}}\s*,?\s*)?\d{{4}}"
+    zone = r"(?:\s?(?:AM|PM|am|pm))?(?:\s?(?:GMT|بتوقيت\s\w+(?:\s\w+)?))?"
+    clock = rf"\d{{1,2}}\s?:\s?\d{{2}}(?:\s?:\s?\d{{2}})?{zone}"
+    days = sorted({row["name"] for row in read_tsv("dates/weekdays.tsv")}, key=len, reverse=True)
+    weekday = "(?:" + "|".join(re.escape(d) for d in days) + r")\s*[,،]?\s*"
+    date = f"(?:{weekday})?(?:{numeric}|{named})"
+    stamp = rf"{date}(?:\s*[-|,،:]?\s*(?:الساعة\s*)?){clock}|{clock}\s*[-|,،]?\s*{date}"
+    placeholder = r"\{\s?\{[^{}]{0,40}\}\s?\}|\{\s?\{|\}\s?\}"
+    return re.compile(rf"(?:(?:{stamp}|{placeholder})\s*)+")
+
+
+_WIDGET_MIN_REST = 8  # words a line must keep after its widget for the cut to be worth it
+
+
+def _cut_widgets(line: str) -> tuple[str, str | None]:
+    """A line with its timestamp widgets, and what the page glued before them (title, site name, breadcrumb),
+    cut off when a widget stands in the line's first half; a widget at the end goes alone. Returns the line
+    and what was cut (None when nothing was)."""
+    cuts = []
+    for _ in range(4):  # a placeholder, then the widget list after it...
+        line, cut = _cut_widget(line)
+        if cut is None:
+            break
+        cuts.append(cut)
+    return line, " ".join(cuts) if cuts else None
+
+
+def _cut_widget(line: str) -> tuple[str, str | None]:
+    words = len(line.split())
+    for match in _widget().finditer(line):
+        before = line[: match.start()].strip(" -|:،,")
+        after = line[match.end() :].strip(" -|:،,")
+        if not before and not after:
+            return line, None  # a date line of its own: the header rules read it (`metadata.publication_evidence`)
+        if len(before.split()) <= words // 2 and len(after.split()) >= _WIDGET_MIN_REST:
+            return after, line[: match.end()].strip()
+        if not after:
+            return before, match.group().strip()
+    return line, None
+
+
 def _split_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", arabic.clean_invisible(text))
     return [line for raw in text.split("\n") if (line := _SPACES.sub(" ", raw).strip())]
@@ -208,6 +257,11 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
     block_after_marker: list[bool] = [False]
     seen_paragraph = False
     for line in lines:
+        line, widget = _cut_widgets(line)
+        if widget is not None:
+            removed.append(Removal(widget, "timestamp widget"))
+            if not line:
+                continue
         cut = _inline_tail().search(line)
         if cut and cut.start() > 0 and _words(line[: cut.start()]) >= 3:
             head, tail = line[: cut.start()].strip(), line[cut.start() :].strip()
