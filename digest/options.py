@@ -145,6 +145,11 @@ class ExtractOptions:
     city_weight: float = 1.5  # a city named as the venue outweighs its country
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
     same_day_weight: float = 0.4  # "اليوم" = publication day weighs this much as an event date
+    venue_min_articles: int = 2  # in a story of 3+ articles, the venue is named by this many of them...
+    venue_margin: float = 1.5  # ...and scores this many times any other place's (its own country aside)
+    event_min_articles: int = 2  # in a story of 3+ articles, an event date is given by this many of them
+    event_max_days_before: int = 14  # an article's event date lies at most this long before its publication...
+    event_max_days_after: int = 60  # ...and at most this long after it (an announced meeting)
     ner_backend: str = "rules"  # rules | camel (adds camel-tools' BERT NER; needs `camel_data -i ner`, slow)
 
 

@@ -349,3 +349,34 @@ def test_agency_credits_name_known_organisations() -> None:
     gaz = gazetteer()
     for key in cue_lists().agency_credits.values():
         assert gaz.get(key).kind == "organization"
+
+
+def _story(texts: list[tuple[str, datetime | None]]) -> StoryFacts:
+    analyses = [analyze.analyze(Article(id=f"v{k}", text=t, published=p)) for k, (t, p) in enumerate(texts)]
+    return extract(analyses, ExtractOptions())
+
+
+FILLER = "وتواصل القوات عملياتها في المنطقة وسط ترقب لنتائج المفاوضات الجارية بين الأطراف المعنية."
+
+
+def test_a_venue_one_report_of_three_names_is_not_the_storys() -> None:
+    facts = _story(
+        [
+            ("عقد وزراء خارجية الدول الأعضاء اجتماعا في جنيف لبحث الأزمة. " + FILLER, datetime(2023, 3, 2)),
+            ("قال المتحدث إن المفاوضات ستستمر خلال الأيام المقبلة. " + FILLER, datetime(2023, 3, 2)),
+            ("أكد الوسيط أن الأطراف قدمت مقترحات جديدة. " + FILLER, datetime(2023, 3, 3)),
+        ]
+    )
+    assert facts.venue is None
+
+
+def test_a_date_long_before_publication_is_not_the_event_date() -> None:
+    text = "وعقد الاجتماع في 9 أبريل 2003 في بغداد بحضور الوزراء. " + FILLER
+    facts = _story([(text, datetime(2017, 11, 20)), (text.replace("وعقد", "وجرى"), datetime(2017, 11, 21))])
+    assert facts.event_date is None
+
+
+def test_an_announced_meeting_weeks_ahead_is_the_event_date() -> None:
+    text = "ومن المقرر أن يعقد الاجتماع في 11 مايو 2022 في مراكش بحضور الوزراء. " + FILLER
+    facts = _story([(text, datetime(2022, 4, 20)), (text.replace("ومن المقرر", "ويرتقب"), datetime(2022, 4, 22))])
+    assert facts.event_date == date(2022, 5, 11)

@@ -337,6 +337,7 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
     """The venue, and where it is named (article id, sentence) → token index."""
     gaz = gazetteer()
     scores: defaultdict[str, float] = defaultdict(float)
+    supporters: defaultdict[str, int] = defaultdict(int)  # articles that name the place
     named: dict[tuple[str, int], int] = {}
     for analysis in analyses:
         texts = {s.index: s.text for s in analysis.sentences}
@@ -363,9 +364,13 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
                 named[(analysis.article.id, m.sentence)] = i
         for key, score in per_article.items():
             scores[key] += min(score, options.venue_article_cap)
+        for key in {m.key for m in analysis.mentions if m.kind == "place" and m.key}:
+            supporters[key] += 1
     if not scores:
         return None, named
     best, best_score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
+    if not _venue_agreed(best, best_score, scores, supporters, len(analyses), options):
+        return None, named
     entry = gaz.get(best)
     if entry.kind == "country":  # a city of that country named as the venue nearly as often wins
         cities = [(k, v) for k, v in scores.items() if k.startswith("place:") and gaz.get(k).country == entry.country]
@@ -384,6 +389,28 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
     }
 
 
+def _venue_agreed(
+    best: str,
+    best_score: float,
+    scores: dict[str, float],
+    supporters: dict[str, int],
+    articles: int,
+    options: ExtractOptions,
+) -> bool:
+    """Whether the story's reports agree on `best` as the venue: in a story of three articles or more, at
+    least `venue_min_articles` of them name the place (one naming it as the venue is enough for its score),
+    and no other place (neither inside it nor its country) comes within `venue_margin` of its score. No venue
+    is better than a wrong one."""
+    if articles >= 3 and supporters[best] < options.venue_min_articles:
+        return False
+    gaz = gazetteer()
+    country = gaz.get(best).country
+    rivals = [
+        score for key, score in scores.items() if key != best and (gaz.get(key).country != country or country is None)
+    ]
+    return not rivals or best_score >= options.venue_margin * max(rivals)
+
+
 def _venue_sentences(analyses: Sequence[Analysis], key: str) -> set[tuple[str, int]]:
     return {(a.article.id, m.sentence) for a in analyses for m in a.mentions if m.key == key}
 
@@ -392,6 +419,8 @@ def _event_date(
     analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
 ) -> date | None:
     votes: defaultdict[date, float] = defaultdict(float)
+    supporters: defaultdict[date, int] = defaultdict(int)
+    undated_only: defaultdict[date, bool] = defaultdict(lambda: True)
     for analysis in analyses:
         published = analysis.article.published.date() if analysis.article.published else None
         texts = {s.index: s.text for s in analysis.sentences}
@@ -399,6 +428,8 @@ def _event_date(
         for d in analysis.dates:
             if d.precision != "day" or d.sentence not in texts:
                 continue
+            if published is not None and not _near_publication(d.value, published, options):
+                continue  # an anniversary, a background date, a page's old archive: not this report's event
             words = _sentence_cues(texts[d.sentence])
             i = words.index_at(d.start)
             score = 0.0
@@ -414,9 +445,25 @@ def _event_date(
                 per_article[d.value] += score
         for value, score in per_article.items():
             votes[value] += min(score, options.venue_article_cap)
-    if not votes:
+            supporters[value] += 1
+            undated_only[value] &= published is None
+    # A date only undated articles give, or one article alone in a story of three or more, is not agreed on.
+    agreed = {
+        value: score
+        for value, score in votes.items()
+        if not (undated_only[value] and supporters[value] < 2)
+        and not (len(analyses) >= 3 and supporters[value] < options.event_min_articles)
+    }
+    if not agreed:
         return None
-    return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return max(agreed.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _near_publication(value: date, published: date, options: ExtractOptions) -> bool:
+    """Whether an event on `value` can be what an article published on `published` reports: a few days before
+    it (what happened), or weeks after (what is announced)."""
+    days = (value - published).days
+    return -options.event_max_days_before <= days <= options.event_max_days_after
 
 
 def extract(analyses: Sequence[Analysis], options: ExtractOptions) -> StoryFacts:
