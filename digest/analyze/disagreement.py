@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from digest.analyze.claims import fold
 from digest.evaluation import Report
 from digest.lang import arabic
 from digest.resources import read_json, read_tsv
@@ -41,20 +42,21 @@ _MAX_CHARS = 600  # a rationale "line" can be a whole flattened page: its lead i
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _pattern() -> re.Pattern[str]:
+    """One alternation of every family, each a named group: one pass over a sentence finds them all."""
     by_family: dict[str, list[str]] = {}
     for row in read_tsv("claims/polarity.tsv"):
         by_family.setdefault(row["family"], []).append(row["pattern"])
-    return {family: re.compile(_START + "(?:" + "|".join(p) + ")") for family, p in by_family.items()}
+    return re.compile(_START + "(?:" + "|".join(f"(?P<{f}>{'|'.join(p)})" for f, p in by_family.items()) + ")")
 
 
 def cues(norm: str) -> frozenset[str]:
     """The cue families (`claims/polarity.tsv`) a folded sentence holds."""
-    return frozenset(family for family, pattern in _patterns().items() if pattern.search(norm))
+    return frozenset(m.lastgroup for m in _pattern().finditer(norm) if m.lastgroup)
 
 
 def _fold(text: str) -> str:
-    return arabic.to_ascii_digits(arabic.normalize(text[:_MAX_CHARS]))
+    return fold(text[:_MAX_CHARS])
 
 
 @dataclass(frozen=True)

@@ -371,7 +371,9 @@ def _responsibility_conflicts(claims: list[Claim], options: ConflictOptions) -> 
     return found
 
 
-_DISPUTING = frozenset({"deny", "doubt", "negate", "future"})
+_DISPUTING = frozenset(
+    {"deny", "future"}
+)  # a plain negation is too often about something else; a rumour ("أنباء عن") is a weaker report, not its opposite
 
 
 @dataclass(frozen=True)
@@ -459,7 +461,9 @@ def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions,
         polarity = (
             "denied" if "deny" in said.reading.cues else "questioned" if "doubt" in said.reading.cues else "negated"
         )
-        reports = [_statement(o, subject_key, subject, "reported") for _, o in sorted(best.values(), key=lambda p: -p[0])]
+        reports = [
+            _statement(o, subject_key, subject, "reported") for _, o in sorted(best.values(), key=lambda p: -p[0])
+        ]
         buckets = [_Bucket("reported", reports), _Bucket(polarity, [_statement(said, subject_key, subject, polarity)])]
         conflict = _conflict(subject_key, "statement", buckets, {}, options)
         if conflict is not None:
