@@ -14,7 +14,7 @@ Localized = dict[str, str]
 """A string in several languages, keyed by language code."""
 
 ACTOR_KINDS = ("person", "organization")
-CONFLICT_KINDS = ("contradiction", "superseded", "discrepancy")
+CONFLICT_KINDS = ("contradiction", "superseded", "discrepancy", "denial", "disputed-responsibility")
 TRANSLATION_STATUSES = ("ok", "model-missing", "failed")
 
 

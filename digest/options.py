@@ -167,6 +167,17 @@ class ConflictOptions:
     round_figure: int = 10  # a bare multiple of this ("80") is compatible with "more than 80", "about 80"
     report_min_words: int = 3  # content words a denied report must share with a sentence that reports it
     report_min_overlap: float = 0.6  # and the share of the denial's content words that sentence must hold
+    act_min_words: int = 2  # content words of an act whose responsibility is claimed ("إسقاط الطائرة")
+    # Reports that deny, doubt or negate, against another article's sentence on the same subject, confirmed by the
+    # learned judge (`digest.analyze.disagreement`): shared content words, their share of the shorter sentence,
+    # and the judge's score a pair needs (0: the model's own threshold).
+    statements: bool = True
+    max_statement_conflicts: int = 2  # per story, the best-judged
+    statement_min_shared: int = 4
+    statement_min_cover: float = 0.5
+    statement_min_score: float = 0.0
+    statement_max_sentences: int = 40  # per article, from its start: the lead is where a report is made
+    confirm_reports: bool = False  # a report matched with a denial must also be judged disagreeing by the model
 
 
 @dataclass(frozen=True)

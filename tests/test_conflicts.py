@@ -255,7 +255,7 @@ QUESTIONED = "ما حقيقة منح الجنسية السعودية لموال�
 def test_a_report_and_its_denial_are_a_conflict() -> None:
     analyses = [analysis("a", ROYAL_ORDER, APRIL_20), analysis("b", QUESTIONED, APRIL_20)]
     (conflict,) = find_conflicts(analyses)
-    assert conflict.attribute == "report" and conflict.kind == "contradiction"
+    assert conflict.attribute == "report" and conflict.kind == "denial"
     assert "الجنسية السعودية" in conflict.subject["ar"]
     assert {side.value["en"] for side in conflict.claims} == {"reported", "questioned"}
     assert {side.articles for side in conflict.claims} == {("a",), ("b",)}
@@ -561,3 +561,27 @@ def test_any_text_in_no_crash_out(words: list[str], noise: str) -> None:
     result = analysis("h", text, MAY_10)
     assert all(c.article_id == "h" and c.attribute for c in result.claims)
     find_conflicts([result, analysis("i", noise + text, None)])
+
+
+def test_rival_claims_of_responsibility_are_disputed() -> None:
+    first = "وأعلنت حركة حماس مسؤوليتها عن إسقاط الطائرة المسيرة فوق المدينة ."
+    second = "وأعلن حزب الله مسؤوليته عن إسقاط الطائرة المسيرة فوق المدينة ."
+    analyses = [analysis("a", first, APRIL_20), analysis("b", second, APRIL_20)]
+    found = [c for c in find_conflicts(analyses) if c.attribute == "responsibility"]
+    assert [c.kind for c in found] == ["disputed-responsibility"]
+    assert {side.articles for side in found[0].claims} == {("a",), ("b",)}
+
+
+def test_one_agent_claiming_an_act_twice_is_no_conflict() -> None:
+    text = "وأعلنت حركة حماس مسؤوليتها عن إسقاط الطائرة المسيرة فوق المدينة ."
+    analyses = [analysis("a", text, APRIL_20), analysis("b", text, APRIL_20)]
+    assert not [c for c in find_conflicts(analyses) if c.attribute == "responsibility"]
+
+
+def test_the_disagreement_model_is_symmetric_and_reproducible(tmp_path: Path) -> None:
+    from digest.analyze import disagreement
+
+    a = "أعلنت الوزارة مقتل القائد العسكري في غارة جوية على المدينة"
+    b = "نفت الوزارة مقتل القائد العسكري في غارة جوية على المدينة"
+    assert disagreement.probability(a, b) == disagreement.probability(b, a)
+    assert disagreement.probability(a, b) > disagreement.probability(a, a)

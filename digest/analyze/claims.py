@@ -143,6 +143,7 @@ class Lexicon:
     past: tuple[_Rule, ...]
     values: dict[str, Localized]
     denials: tuple[_Rule, ...] = ()
+    responsibility: tuple[_Rule, ...] = ()
     report_fillers: frozenset[str] = frozenset()
     report_speakers: frozenset[str] = frozenset()
     any_unit: re.Pattern[str] = re.compile("(?!)")  # matches where one of `units` does (a quick test)
@@ -293,7 +294,7 @@ def lexicon() -> Lexicon:
     # words it contains (plain substring tests, far cheaper than the patterns themselves).
     families = {
         name: [row["pattern"] for row in read_tsv(f"claims/{name}.tsv")]
-        for name in ("attendance", "representation", "status", "control", "denials")
+        for name in ("attendance", "representation", "status", "control", "denials", "responsibility")
     }
     families["events"] = [row["pattern"] for row in read_tsv("claims/events.tsv") if row["kind"] != "noun"]
     keywords = {name: required_literals(patterns) for name, patterns in families.items()}
@@ -332,6 +333,7 @@ def lexicon() -> Lexicon:
         past=_rules("past.tsv"),
         values={row["key"]: {lang: row[lang] for lang in ("ar", "en", "es")} for row in read_tsv("claims/values.tsv")},
         denials=_rules("denials.tsv"),
+        responsibility=_rules("responsibility.tsv"),
         report_fillers=frozenset(read_lines("claims/report_fillers.txt")),
         report_speakers=frozenset(read_lines("claims/report_speakers.txt")),
         any_unit=re.compile(_alternation(rule.pattern.pattern for rule in _rules("units.tsv"))),
@@ -1028,6 +1030,39 @@ def _denials(ctx: _Context) -> Iterator[Claim]:
         yield ctx.claim(subject, "report", value, kind, "denied")
 
 
+# Who claims an act: "تبنى تنظيم الدولة الهجوم على...", "أعلنت الجماعة مسؤوليتها عن إسقاط الطائرة". The act's content
+# words are the claim's subject (`act:`); the agent is its value. Another article giving the same act to another
+# agent disputes the responsibility (`digest.synthesize.conflicts`).
+
+_MAX_ACT_WORDS = 8
+
+
+def _responsibility(ctx: _Context) -> Iterator[Claim]:
+    matches = [(m.start(), m.end(), r) for r in ctx.lex.responsibility for m in r.finditer(ctx.norm)]
+    for start, end, _rule in _overlapping(matches):
+        if _negated(ctx, start) or _DISPUTE.search(ctx.norm, max(0, start - 12), start):
+            continue  # "لم تتبن أي جهة": nobody claims it
+        kinds = ("organization", "person")
+        agent = _adjacent_before(ctx.entities, ctx.norm, start, kinds) or _clause_subject(ctx, start, kinds)
+        agent = agent or _after(ctx.entities, end, kinds, 3)
+        if agent is None or agent.key.startswith("~"):
+            continue
+        stop = _CLAUSE_END.search(ctx.norm, end)
+        lo = agent.end if agent.start >= end else end
+        words = list(_WORD.finditer(ctx.norm, lo, stop.start() if stop else len(ctx.norm)))[:_MAX_ACT_WORDS]
+        # the act of a verb of claiming written in the match ("أعلن أنه أسقط طائرة"): the verb itself is the act
+        matched = ctx.norm[start:end].split()
+        head = matched[-1] if len(matched) > 2 else ""
+        act = report_words(" ".join([head, *(w.group() for w in words)]), ctx.lex)
+        if len(act) < ctx.options.act_min_words or not words:
+            continue
+        label = value_names("responsibility:claimed")
+        value = {lang: f"{label[lang]} {agent.names[lang]}" for lang in ("ar", "en", "es")}
+        phrase = _surface(ctx, words[0].start(), words[-1].end())
+        subject = ("act:" + " ".join(sorted(act)), {lang: phrase for lang in ("ar", "en", "es")})
+        yield ctx.claim(subject, "responsibility", value, agent.key, _modality(ctx, start))
+
+
 _PLACE_NOUN = re.compile(rf"\s*(?:(?:ال)?(?:{_any('place_nouns')})(?:\s+(?:ال)?\w+ه)?\s+)?")
 # the rest of a trigger's word, then a preposition
 _TRIGGER_REST = re.compile(rf"^\w*\s*(?:(?:{_any('place_prepositions')})\s+|ب)?")
@@ -1159,6 +1194,7 @@ _EXTRACTORS = (
     ("status", _status),
     ("control", _control),
     ("denials", _denials),
+    ("responsibility", _responsibility),
 )
 
 

@@ -14,11 +14,12 @@ side's (by `supersede_after_hours`; an article carrying both values counts as re
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from digest.analyze import disagreement
 from digest.analyze.claims import disputes, report_words, value_names
 from digest.document import Analysis, Claim, Conflict, ConflictSide, Sentence
 from digest.lang import arabic
@@ -120,7 +121,7 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
     if attribute == "status":
         # "killed" and "arrested" are different facts: only the same fact, true against false, clashes.
         return None if a.partition(":")[0] != b.partition(":")[0] else False
-    if attribute == "report":
+    if attribute in ("report", "statement"):
         return (a == "reported") == (b == "reported")  # denied and questioned stand together against reported
     if attribute == "venue":
         place_a, _, country_a = a.partition("|")
@@ -261,13 +262,25 @@ def _conflict(
 
 
 def _report_words(claim: Claim) -> frozenset[str]:
-    return frozenset(claim.subject_key.removeprefix("report:").split())
+    return frozenset(claim.subject_key.partition(":")[2].split())
 
 
-def _shares(words: frozenset[str], denied: frozenset[str], options: ConflictOptions) -> bool:
+def _shares(words: frozenset[str], denied: frozenset[str], options: ConflictOptions, least: int | None = None) -> bool:
     """Whether `words` hold enough of a denial's content words to be about the same report."""
     shared = len(words & denied)
-    return shared >= options.report_min_words and shared >= options.report_min_overlap * len(denied)
+    least = options.report_min_words if least is None else least
+    return shared >= least and shared >= options.report_min_overlap * len(denied)
+
+
+def _threshold(options: ConflictOptions) -> float:
+    return options.statement_min_score or disagreement.model().threshold
+
+
+def _confirmed(sentence: str, group: Sequence[Claim], options: ConflictOptions) -> bool:
+    """Whether the learned judge takes a sentence and one of a group's denials for disagreeing reports."""
+    if not options.confirm_reports:
+        return True
+    return any(disagreement.probability(sentence, c.evidence) >= _threshold(options) for c in group)
 
 
 def _report_conflicts(
@@ -305,7 +318,11 @@ def _report_conflicts(
                 continue  # an article that reports and denies tells both sides: it is not one of them
             for sentence in analysis.sentences:
                 stated = words_of(article.id, sentence)
-                if stated is not None and any(_shares(stated, target, options) for target in targets):
+                if (
+                    stated is not None
+                    and any(_shares(stated, target, options) for target in targets)
+                    and _confirmed(sentence.text, group, options)
+                ):
                     reports.append(
                         replace(
                             group[0],
@@ -326,8 +343,138 @@ def _report_conflicts(
             buckets.setdefault(claim.normalized, _Bucket(claim.normalized, [])).claims.append(claim)
         conflict = _conflict(group[0].subject_key, "report", list(buckets.values()), {}, options)
         if conflict is not None:
-            found.append((group[0].subject_key, conflict))
+            found.append((group[0].subject_key, replace(conflict, kind="denial")))
     return found
+
+
+def _responsibility_conflicts(claims: list[Claim], options: ConflictOptions) -> list[Conflict]:
+    """One act (shared content words) claimed for different agents by different articles."""
+    groups: list[list[Claim]] = []
+    for claim in sorted(claims, key=lambda c: (-len(_report_words(c)), c.article_id, c.subject_key)):
+        words = _report_words(claim)
+        for group in groups:
+            first = _report_words(group[0])
+            if _shares(words, first, options, options.act_min_words) or _shares(
+                first, words, options, options.act_min_words
+            ):
+                group.append(claim)
+                break
+        else:
+            groups.append([claim])
+    found = []
+    for group in groups:
+        buckets: dict[str, _Bucket] = {}
+        for claim in group:
+            buckets.setdefault(claim.normalized, _Bucket(claim.normalized, [])).claims.append(claim)
+        conflict = _conflict(group[0].subject_key, "responsibility", list(buckets.values()), {}, options)
+        if conflict is not None:
+            found.append(replace(conflict, kind="disputed-responsibility"))
+    return found
+
+
+_DISPUTING = frozenset(
+    {"deny", "future"}
+)  # a plain negation is too often about something else; a rumour ("أنباء عن") is a weaker report, not its opposite
+
+
+@dataclass(frozen=True)
+class _Said:
+    """One sentence of one article, read for the statement pass."""
+
+    analysis: Analysis
+    sentence: Sentence
+    reading: disagreement.Reading
+
+
+def _statement(said: _Said, key: str, subject: str, normalized: str) -> Claim:
+    article = said.analysis.article
+    return Claim(
+        subject={lang: subject for lang in ("ar", "en", "es")},
+        subject_key=key,
+        attribute="statement",
+        value=value_names(f"report:{normalized}"),
+        normalized=normalized,
+        article_id=article.id,
+        published=article.published,
+        evidence=said.sentence.text,
+        outlet=article.outlet,
+        modality="asserted" if normalized == "reported" else "denied",
+    )
+
+
+def _subject_words(text: str, shared: frozenset[str], limit: int = 8) -> str:
+    """The shared content words in the order one sentence writes them (its own spelling)."""
+    words = []
+    for word in text.split():
+        if report_words(arabic.fold(word)) & shared and word not in words:
+            words.append(word.strip(".,،:؛;\"'«»“”()؟?!"))
+        if len(words) >= limit:
+            break
+    return " ".join(words)
+
+
+def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions, shown: set[str]) -> list[Conflict]:
+    """Where rules run out: a sentence that denies, doubts or negates, against other articles' sentences on the same
+    subject (enough shared content words) that do none of that, when the learned judge scores the pair as
+    disagreeing reports. Each article's disputing sentence gives at most one conflict, the best-judged."""
+    if len(analyses) < 2:
+        return []
+    threshold = _threshold(options)
+    disputing: list[_Said] = []
+    index: dict[str, list[_Said]] = defaultdict(list)
+    for analysis in analyses:
+        for sentence in analysis.sentences[: options.statement_max_sentences]:
+            if len(sentence.text) > options.max_sentence_chars or sentence.text in shown:
+                continue
+            reading = disagreement.read(sentence.text)
+            if len(reading.words) < options.statement_min_shared:
+                continue
+            said = _Said(analysis, sentence, reading)
+            if reading.cues & _DISPUTING:
+                disputing.append(said)
+            else:
+                for word in reading.words:
+                    index[word].append(said)
+    found: list[tuple[float, Conflict]] = []
+    for said in disputing:
+        counts: Counter[int] = Counter()
+        by_id: dict[int, _Said] = {}
+        for word in said.reading.words:
+            for other in index.get(word, ()):
+                if other.analysis.article.id != said.analysis.article.id:
+                    counts[id(other)] += 1
+                    by_id[id(other)] = other
+        best: dict[str, tuple[float, _Said]] = {}
+        for key, shared in counts.items():
+            other = by_id[key]
+            smaller = min(len(said.reading.words), len(other.reading.words))
+            if shared < options.statement_min_shared or shared < options.statement_min_cover * smaller:
+                continue
+            score = disagreement.probability(said.sentence.text, other.sentence.text)
+            article = other.analysis.article.id
+            if score >= threshold and score > best.get(article, (0.0, other))[0]:
+                best[article] = (score, other)
+        if not best:
+            continue
+        shared_words = frozenset().union(*(said.reading.words & o.reading.words for _, o in best.values()))
+        subject = _subject_words(said.sentence.text, shared_words)
+        subject_key = "statement:" + " ".join(sorted(shared_words))
+        polarity = (
+            "denied" if "deny" in said.reading.cues else "questioned" if "doubt" in said.reading.cues else "negated"
+        )
+        reports = [
+            _statement(o, subject_key, subject, "reported") for _, o in sorted(best.values(), key=lambda p: -p[0])
+        ]
+        buckets = [_Bucket("reported", reports), _Bucket(polarity, [_statement(said, subject_key, subject, polarity)])]
+        conflict = _conflict(subject_key, "statement", buckets, {}, options)
+        if conflict is not None:
+            kind = "denial" if polarity == "denied" else conflict.kind
+            found.append((max(score for score, _ in best.values()), replace(conflict, kind=kind)))
+    found.sort(key=lambda pair: -pair[0])
+    kept: dict[str, Conflict] = {}
+    for _, conflict in found:
+        kept.setdefault(conflict.subject["ar"], conflict)  # two disputing sentences on one subject: one conflict
+    return list(kept.values())[: options.max_statement_conflicts]
 
 
 def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None = None) -> tuple[Conflict, ...]:
@@ -337,6 +484,7 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
     groups: dict[tuple[str, str], dict[str, _Bucket]] = defaultdict(dict)
     extras: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     denials: list[Claim] = []
+    acts: list[Claim] = []
     for claim in claims:
         if claim.attribute == "representation":
             extras[(claim.subject_key, claim.article_id)].append(claim)
@@ -344,6 +492,9 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
             continue
         if claim.attribute == "report":
             denials.append(claim)
+            continue
+        if claim.attribute == "responsibility":
+            acts.append(claim)
             continue
         bucket = groups[(claim.subject_key, claim.attribute)].setdefault(
             claim.normalized, _Bucket(claim.normalized, [])
@@ -363,6 +514,20 @@ def find_conflicts(analyses: Sequence[Analysis], options: ConflictOptions | None
             ]
             if not shown.issuperset(denied):
                 conflicts.append(conflict)
-    order = {"attendance": 0, "representation": 1, "status": 2, "report": 3, "date": 4, "venue": 5, "count": 6}
+    conflicts.extend(_responsibility_conflicts(acts, options))
+    if options.statements:
+        shown = {e for c in conflicts for side in c.claims for e in side.evidence}
+        conflicts.extend(_statement_conflicts(analyses, options, shown))
+    order = {
+        "attendance": 0,
+        "representation": 1,
+        "status": 2,
+        "report": 3,
+        "responsibility": 3,
+        "statement": 4,
+        "date": 5,
+        "venue": 6,
+        "count": 7,
+    }
     conflicts.sort(key=lambda c: (order.get(c.attribute, 9), c.subject.get("en", "")))
     return tuple(conflicts[: options.max_conflicts])
