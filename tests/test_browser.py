@@ -9,6 +9,7 @@ only when Chromium is not installed (`scripts/setup --test` installs it; CI runs
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import shutil
@@ -286,7 +287,7 @@ def _in_reading_order(lines: list[dict[str, Any]], rtl: bool) -> None:
     for line in lines:
         pieces = [line[k] for k in ("outlet", "author", "when") if line[k]]
         assert len(pieces) >= 2, line
-        for before, after in zip(pieces, pieces[1:], strict=False):
+        for before, after in itertools.pairwise(pieces):
             assert abs(before["top"] - after["top"]) < 8, line  # one line
             if rtl:
                 assert before["left"] >= after["right"] - 1, line

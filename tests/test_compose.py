@@ -14,7 +14,7 @@ from digest.document import Actor, Article, Briefing, Conflict, ConflictSide, In
 from digest.options import TranslateOptions
 from digest.translate.compose import compose_headline, key_facts, subject_in
 
-from .test_render import edition_html, rich_briefing, visible_text
+from .test_render import edition_html, visible_text
 from .test_translate import SENTENCES, story
 
 
