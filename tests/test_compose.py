@@ -74,6 +74,10 @@ def test_a_past_event_takes_the_past_tense() -> None:
     later = replace(attendance_story(), event_date=date(2022, 5, 1))
     assert compose_headline(later, "en").text.startswith("Antony Blinken did not attend the Global Coalition")
     assert compose_headline(later, "es").text.startswith("Antony Blinken no asistió a la reunión")
+    council = {"ar": "التحالف الدولي", "en": "Coalition", "es": "Consejo contra el Dáesh"}
+    forum = attendance_story("بلينكن يغيب عن منتدى التحالف الدولي")
+    forum = replace(forum, actors=(replace(forum.actors[-1], name=council),))
+    assert "no asistirá al foro del Consejo contra el Dáesh en" in compose_headline(forum, "es").text
 
 
 @pytest.mark.parametrize(

@@ -281,8 +281,8 @@ def _predicate(conflict: Conflict, story: Story, subject: str, value: str, lang:
         forms = forms or words["predicates"].get(key or "")
         if forms:
             text = str(forms[0] if event else forms[1]).format(who=subject, event=event)
-            for contraction, short in words.get("contractions", ()):
-                text = text.replace(contraction, short)
+            for contraction, short in words.get("contractions", ()):  # "a el" → "al", never inside "contra el"
+                text = re.sub(rf"(?<!\w){re.escape(contraction)}", short, text)
             text = _place_and_date(text, story, lang, with_event=bool(event))
             note = rest.strip("() ")
             if note:
