@@ -248,20 +248,43 @@ def models_group() -> None:
 
 
 @models_group.command("install")
-@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--timeout", default=20.0, show_default=True, help="Network timeout in seconds (index download).")
 @config_option
 def models_install(paths: tuple[Path, ...], timeout: float, config: Path | None) -> None:
-    """Install PATHS (.argosmodel files); without PATHS, download ar→en, en→es (and ar→es) from the argos index."""
+    """Install PATHS: .argosmodel files, or a folder from `digest models download` (checked against its MANIFEST).
+
+    Without PATHS, download ar→en, en→es (and ar→es) from the argos index ($DIGEST_MODELS_INDEX to use a mirror).
+    """
     from digest.translate import packages as models
 
-    if paths:
+    folders = [p for p in paths if p.is_dir()]
+    if folders:
+        installed = [package for folder in folders for package in models.install_folder(folder)]
+        installed += models.install_files([p for p in paths if not p.is_dir()])
+    elif paths:
         installed = models.install_files(list(paths))
     else:
         options = options_from(config)
         installed = models.install_from_index(options.languages, timeout=timeout, pivot=options.translate.pivot)
     for package in installed:
         click.echo(f"installed {package.source}→{package.target} {package.label} in {package.path.parent}")
+
+
+@models_group.command("download")
+@click.option("--to", "folder", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to fill.")
+@click.option("--timeout", default=20.0, show_default=True, help="Network timeout in seconds.")
+@config_option
+def models_download(folder: Path, timeout: float, config: Path | None) -> None:
+    """Download the packages the editions need (ar→en, en→es, ar→es when offered) into FOLDER with a MANIFEST of
+    sha256 checksums, to carry to a desk without network and install there: digest models install FOLDER."""
+    from digest.translate import packages as models
+
+    options = options_from(config)
+    files = models.download_from_index(options.languages, folder, timeout=timeout, pivot=options.translate.pivot)
+    for file in files:
+        click.echo(f"downloaded {file.name}")
+    click.echo(f"checksums in {folder / models.MANIFEST}; on the desk: digest models install {folder}")
 
 
 @models_group.command("list")

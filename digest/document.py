@@ -324,11 +324,14 @@ class Story:
     event_date: date | None = None
     conflicts: tuple[Conflict, ...] = ()
     translation: dict[str, TranslationStatus] = field(default_factory=dict)
+    composed: frozenset[str] = frozenset()
+    """The languages whose headline was composed from the extracted facts (no model), not translated."""
 
     def to_dict(self) -> dict[str, Any]:
+        composed = {lang: lang in self.composed for lang in self.headline if lang != "ar"}
         return {
             "id": self.id,
-            "headline": dict(self.headline),
+            "headline": {**self.headline, "composed": composed} if composed else dict(self.headline),
             "articles": [a.to_dict() for a in self.articles],
             "summary": {lang: [s.to_dict() for s in sents] for lang, sents in self.summary.items()},
             "actors": [a.to_dict() for a in self.actors],
@@ -340,9 +343,11 @@ class Story:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Story:
+        headline = dict(data["headline"])
+        composed = headline.pop("composed", None) or {}
         return cls(
             id=data["id"],
-            headline=dict(data["headline"]),
+            headline=headline,
             articles=tuple(Article.from_dict(a) for a in data.get("articles", ())),
             summary={
                 lang: tuple(SummarySentence.from_dict(s) for s in sents)
@@ -353,6 +358,7 @@ class Story:
             event_date=date.fromisoformat(data["event_date"]) if data.get("event_date") else None,
             conflicts=tuple(Conflict.from_dict(c) for c in data.get("conflicts", ())),
             translation={lang: TranslationStatus.from_dict(t) for lang, t in data.get("translation", {}).items()},
+            composed=frozenset(lang for lang, flag in composed.items() if flag),
         )
 
     @property

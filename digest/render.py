@@ -51,6 +51,7 @@ from digest.errors import ConfigError
 from digest.options import RenderOptions
 from digest.resources import read_json
 from digest.runtime.parallel import can_fork, forked_pool
+from digest.translate.compose import key_facts, subject_in
 
 FORMATS = ("html", "pdf", "json")
 PDF_MODES = ("combined", "per-language")
@@ -182,17 +183,41 @@ def _in(text: dict[str, str], lang: str) -> tuple[str, str]:
     return "", lang
 
 
+def site_name(url: str | None) -> str | None:
+    """The site's name from a web address's domain ("www.swissinfo.ch/ara/..." → "swissinfo.ch"); None."""
+    if not safe_url(url):
+        return None
+    try:
+        host = urlsplit(str(url).strip()).hostname or ""
+    except ValueError:
+        return None
+    host = host.removeprefix("www.")
+    return host if "." in host else None
+
+
+def outlet_name(article: Article, lang: str) -> str:
+    """Who published `article` as a reader reads it: its outlet, else its site's domain, else "unknown source"
+    in the edition's language. Never the file name the article was read from."""
+    return article.outlet or site_name(article.url) or str(labels(lang)["unknown_source"])
+
+
+def known_outlets(story: Story) -> list[str]:
+    """The outlets a story's articles (and their copies) name or whose site is known: what "N outlets" counts."""
+    names = [a.outlet or site_name(a.url) for article in story.articles for a in (article, *article.copies)]
+    return _unique(n for n in names if n)
+
+
 def _article(article: Article, lang: str) -> dict[str, Any]:
     return {
         "id": article.id,
-        "outlet": article.outlet or article.id,
+        "outlet": outlet_name(article, lang),
         "author": article.author,
         "title": article.title,
         "title_lang": article.language,
         "title_dir": direction(article.language),
         "url": safe_url(article.url),
         "published": short_datetime(article.published, lang),
-        "copies": [c.outlet or c.id for c in article.copies],
+        "copies": _unique(outlet_name(c, lang) for c in article.copies),
     }
 
 
@@ -207,6 +232,7 @@ def _edition_story(
     """
     status = story.translation.get(lang) if lang != "ar" else None
     headline, headline_lang = _in(story.headline, lang)
+    unknown = str(labels(lang)["unknown_source"])
     summary = story.summary.get(lang, ())
     summary_lang = lang
     summary_ref = None
@@ -239,7 +265,7 @@ def _edition_story(
         )
     conflicts = []
     for conflict in story.conflicts:
-        subject, subject_lang = _in(conflict.subject, lang)
+        subject, subject_lang = subject_in(conflict, story, lang)
         sides = []
         for side in conflict.claims:
             value, value_lang = _in(side.value, lang)
@@ -247,7 +273,7 @@ def _edition_story(
                 {
                     "value": value,
                     "value_dir": direction(value_lang),
-                    "outlets": list(side.outlets) or _unique(outlet_of.get(a, a) for a in side.articles),
+                    "outlets": _side_outlets(side.outlets, side.articles, outlet_of),
                     "published": [short_datetime(p, lang) for p in side.published],
                     "evidence": [{"text": e, "dir": text_direction(e)} for e in side.evidence],
                     "latest": side.latest,
@@ -269,14 +295,20 @@ def _edition_story(
         venue_name, _ = _in(story.venue.name, lang)
         country, _ = _in(story.venue.country, lang)
         venue = {"name": venue_name, "country": country if country != venue_name else ""}
+    facts = key_facts(story, lang)
+    outlets = known_outlets(story)
     return {
         "id": story.id,
         "anchor": f"{lang}-{story.id}",
         "headline": headline,
+        "headline_composed": lang in story.composed and headline_lang == lang,
+        "key_facts": _key_facts(facts, lang),
         "headline_is_source": headline_lang != lang,
         "headline_lang": headline_lang,
         "headline_dir": direction(headline_lang),
-        "summary": [{"text": s.text, "outlets": _unique(outlet_of.get(a, a) for a in s.sources)} for s in summary],
+        "summary": [
+            {"text": s.text, "outlets": _unique(outlet_of.get(a, unknown) for a in s.sources)} for s in summary
+        ],
         "summary_is_source": summary_lang != lang,
         "summary_lang": summary_lang,
         "summary_dir": direction(summary_lang),
@@ -290,8 +322,29 @@ def _edition_story(
         "articles": [_article(a, lang) for a in listed],
         "more_articles": number(len(story.articles) - len(listed), lang) if len(listed) < len(story.articles) else None,
         "articles_text": counted(len(story.articles), "articles", lang),
-        "outlets_text": counted(len(story.outlets) or len(story.articles), "outlets", lang),
+        "outlets_text": counted(len(outlets), "outlets", lang) if outlets else None,
     }
+
+
+def _key_facts(facts: Any, lang: str) -> list[dict[str, str]]:
+    """The key-facts line as (label, text) parts: who, what (the conflicts, each isolated), where, when."""
+    words = labels(lang)
+    separator = "؛ " if lang == "ar" else "; "
+    parts = [
+        (words["who"], facts.who),
+        (words["what"], separator.join(isolate(item) for item in facts.what)),
+        (words["venue"], facts.where),
+        (words["event_date"], facts.when),
+    ]
+    return [{"label": str(label), "text": text} for label, text in parts if text]
+
+
+def _side_outlets(outlets: Sequence[str], articles: Sequence[str], outlet_of: dict[str, str]) -> list[str]:
+    """Who reported one side of a conflict: the outlets synthesis found, an article id among them (an article
+    without outlet) read as that article's outlet or site; else the outlets of the side's articles."""
+    if outlets:
+        return _unique(outlet_of.get(name, name) for name in outlets)
+    return _unique(outlet_of[a] for a in articles if a in outlet_of)
 
 
 @lru_cache(maxsize=1024)
@@ -304,7 +357,7 @@ def _index_line(story: Story, lang: str, options: RenderOptions) -> dict[str, An
     outlets (the first `options.index_outlets`), and the event date, else the first report's."""
     headline, headline_lang = _in(story.headline, lang)
     first = story.articles[0] if story.articles else None
-    outlets = list(story.outlets) or [a.id for a in story.articles]
+    outlets = known_outlets(story) or [str(labels(lang)["unknown_source"])]
     shown = outlets[: options.index_outlets] if options.index_outlets > 0 else outlets
     when = story.event_date or (first.published.date() if first and first.published else None)
     return {
@@ -362,7 +415,7 @@ def edition(
     max_stories = options.print_stories if medium == "print" else options.web_stories
     words = labels(lang)
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
-    outlet_of = {a.id: a.outlet or a.id for s in kept for a in s.articles}
+    outlet_of = {a.id: outlet_name(a, lang) for s in kept for a in s.articles}
     stories = [
         {**_edition_story(s, lang, outlet_of, options, refer_to_arabic), "number": number(n, lang)}
         for n, s in enumerate(kept, 1)

@@ -9,6 +9,7 @@ only when Chromium is not installed (`scripts/setup --test` installs it; CI runs
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 import shutil
@@ -271,3 +272,44 @@ def test_index_of_a_big_day_in_the_browser(browser: DevTools, tmp_path: Path) ->
     assert page.problems() == []
     assert {u.split("#")[0] for u in page.requests()} == {path.as_uri()}
     page.screenshot(tmp_path / "index-ar.png")
+
+
+SOURCE_BOXES = """(sel => [...document.querySelectorAll(sel)].map(li => {
+  const box = q => { const e = li.querySelector(q); if (!e) return null; const r = e.getBoundingClientRect();
+                     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return {outlet: box('bdi.outlet'), author: box('bdi.author'), when: box('bdi.when'), title: box('.title')};
+}))"""
+
+
+def _in_reading_order(lines: list[dict[str, Any]], rtl: bool) -> None:
+    """Outlet, author, date on one line in the edition's direction; the title after them (below)."""
+    assert lines
+    for line in lines:
+        pieces = [line[k] for k in ("outlet", "author", "when") if line[k]]
+        assert len(pieces) >= 2, line
+        for before, after in itertools.pairwise(pieces):
+            assert abs(before["top"] - after["top"]) < 8, line  # one line
+            if rtl:
+                assert before["left"] >= after["right"] - 1, line
+            else:
+                assert before["right"] <= after["left"] + 1, line
+        if line["title"]:
+            assert line["title"]["top"] > pieces[0]["top"] + 5, line  # its own line, after them
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "es"])
+def test_sources_read_in_order_on_the_web_page_and_in_the_email(browser: DevTools, tmp_path: Path, lang: str) -> None:
+    """Each source line: outlet, author, date in the edition's direction, the Arabic or English title after
+    them, in the page (each edition) and in the email body."""
+    page = Page(browser)
+    page.open(_page_file(tmp_path).as_uri() + f"#edition-{lang}")
+    lines = page.eval(SOURCE_BOXES + f"('#{lang}-s-marrakesh ul.articles li:not(.more)')")
+    _in_reading_order(lines, rtl=lang == "ar")
+    assert len(lines) == 3
+    mail = tmp_path / "email.html"
+    mail.write_text(render.render_email_html(rich_briefing()), encoding="utf-8")
+    page.open(mail.as_uri())
+    selector = f"#edition-{lang} li"
+    lines = [line for line in page.eval(SOURCE_BOXES + f"({json.dumps(selector)})") if line["when"]]
+    _in_reading_order(lines, rtl=lang == "ar")
+    assert page.problems() == []

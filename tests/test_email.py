@@ -159,6 +159,10 @@ def check_arrived(message: EmailMessage, pdf: bytes, subject: str = "الموج�
     for needle in ("Nasser Bourita (ناصر بوريطة) — Moroccan Foreign Minister", "ناصر بوريطة", "Naser Burita"):
         assert needle in text
     assert "Marrakesh, Morocco" in html and "مراكش، المغرب" in html and "Marrakech, Marruecos" in html
+    for needle in ("Key facts: Who: Nasser Bourita (Moroccan Foreign Minister)", "Datos clave: Quién: Naser Burita"):
+        assert needle in text  # the key-facts line, in both editions of both parts
+    assert "<strong>Key facts:</strong> <strong>Who:</strong> Nasser Bourita" in html
+    assert "<strong>Datos clave:</strong> <strong>Quién:</strong> Naser Burita" in html
     assert "The briefing is attached as a PDF for printing." in text
     # What mail clients keep: inline styles, no <style> block, no script, nothing fetched.
     assert "<script" not in html and "<style" not in html and "src=" not in html and "url(" not in html

@@ -152,3 +152,78 @@ def test_install_from_an_index(tmp_path: Path, tiny: Path, monkeypatch: pytest.M
     installed = models.install_from_index(["en", "es"], tmp_path / "models", url=index_file.as_uri())
     assert [p.label for p in installed] == ["translate-ar_en-0_1@0.1"]
     assert models.wanted_pairs(["ar", "en", "es"]) == [("ar", "en"), ("en", "es"), ("ar", "es")]
+
+
+@pytest.fixture
+def index_server(tmp_path: Path, tiny: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A fake argos index and its packages served over HTTP on 127.0.0.1 (never the real network)."""
+    import functools
+    import http.server
+    import threading
+
+    from tests.argos_package import build_package
+
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "ar_en.argosmodel").write_bytes(tiny.read_bytes())
+    en_es = tmp_path_factory.mktemp("en_es") / "en_es.argosmodel"
+    build_package(en_es, ["Global Coalition", "Marrakesh"], source="en", target="es")
+    (root / "en_es.argosmodel").write_bytes(en_es.read_bytes())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    index = [
+        {"type": "translate", "from_code": "ar", "to_code": "en", "package_version": "0.1",
+         "links": [f"{base}/ar_en.argosmodel"]},
+        {"type": "translate", "from_code": "en", "to_code": "es", "package_version": "0.1",
+         "links": [f"{base}/gone.argosmodel", f"{base}/en_es.argosmodel"]},
+        {"type": "translate", "from_code": "fr", "to_code": "en", "package_version": "1.0",
+         "links": [f"{base}/gone.argosmodel"]},
+    ]  # fmt: skip
+    (root / "index.json").write_text(json.dumps(index))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{base}/index.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_download_then_install_on_a_desk_without_network(
+    index_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`models download --to DIR` fetches what the editions need with a MANIFEST of sha256s; `models install DIR`
+    checks them and installs both, after which the Spanish edition has its pivot route."""
+    monkeypatch.setenv("DIGEST_MODELS_INDEX", index_server)
+    monkeypatch.setenv("DIGEST_MODELS_DIR", str(tmp_path / "models"))
+    runner = CliRunner()
+    carried = tmp_path / "usb"
+    downloaded = runner.invoke(main, ["models", "download", "--to", str(carried)])
+    assert downloaded.exit_code == 0, downloaded.output
+    names = sorted(p.name for p in carried.iterdir())
+    assert names == ["MANIFEST", "translate-ar_en-0.1.argosmodel", "translate-en_es-0.1.argosmodel"]
+    manifest = models.read_manifest(carried)
+    assert manifest == {name: models.sha256(carried / name) for name in names if name != "MANIFEST"}
+    assert not (tmp_path / "models").exists()  # downloading installs nothing
+
+    monkeypatch.setenv("DIGEST_MODELS_INDEX", "http://127.0.0.1:9/unreachable.json")  # the desk: no index
+    installed = runner.invoke(main, ["models", "install", str(carried)])
+    assert installed.exit_code == 0, installed.output
+    assert "installed ar→en" in installed.output and "installed en→es" in installed.output
+    listed = runner.invoke(main, ["models", "list"])
+    assert "edition es: ar→en→es pivot" in listed.output
+
+
+def test_install_from_a_folder_refuses_a_damaged_file(index_server: str, tmp_path: Path) -> None:
+    carried = tmp_path / "usb"
+    models.download_from_index(["ar", "en", "es"], carried, url=index_server)
+    damaged = carried / "translate-en_es-0.1.argosmodel"
+    damaged.write_bytes(damaged.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ModelError, match="checksum does not match MANIFEST"):
+        models.install_folder(carried, tmp_path / "models")
+    assert not (tmp_path / "models").exists()  # nothing installed when one file is wrong
+    (carried / "MANIFEST").unlink()
+    with pytest.raises(ModelError, match="digest models download --to"):
+        models.install_folder(carried, tmp_path / "models")

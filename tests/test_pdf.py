@@ -375,3 +375,60 @@ def test_pages_that_cannot_be_sent_are_laid_out_here(monkeypatch: pytest.MonkeyP
     alone = render.briefing_pdf(rich_briefing())
     monkeypatch.setattr(render, "_send_pages", lambda pages: None)  # what a worker answers when pickle fails
     assert render.briefing_pdf(rich_briefing(), parallel=True) == alone
+
+
+def _sources_words(pdf: Path, label: str) -> list[tuple[float, float, str]]:
+    """The words of the first "Sources" paragraph's page from its label on, with their positions (x, y), as
+    `pdftotext -bbox` lays them out."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True,
+                          timeout=60).stdout  # fmt: skip
+    for page in html.split("<page ")[1:]:
+        found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*?)</word>', page)
+        words = [(float(x), float(y), word) for x, y, word in found]
+        tops = [y for x, y, word in words if squash(label) in (squash(word), squash(word[::-1]))]
+        if tops:
+            return [w for w in words if w[1] >= tops[0] - 4]
+    raise AssertionError(f"no {label!r} in the PDF")
+
+
+def _at(words: list[tuple[float, float, str]], text: str) -> tuple[float, float]:
+    """Where a word is (pdftotext gives Arabic words in visual order: reversed ones match too)."""
+    wanted = squash(text)
+    for x, y, word in words:
+        if wanted in (squash(word), squash(word[::-1])):
+            return x, y
+    raise AssertionError(f"{text!r} not in the PDF")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "es"])
+def test_sources_read_in_order_in_the_pdf(per_language: dict[str, Printed], lang: str) -> None:
+    """The first source of the first story: outlet, author, date, then the Arabic title, each laid out after the
+    one before in the edition's direction (on the same line, or a later one)."""
+    words = _sources_words(per_language[lang].path, render.labels(lang)["sources"])
+    published = render.short_datetime(rich_briefing().stories[0].articles[0].published, lang)
+    source, author, when, title = (
+        _at(words, text) for text in ("Hespress", "الراجي", next(w for w in published.split() if ":" in w), "مراكش")
+    )
+    rtl = lang == "ar"
+    for before, after in ((source, author), (author, when), (when, title)):
+        if abs(before[1] - after[1]) < 4:  # one line: the later piece further along the edition's direction
+            assert (after[0] < before[0]) if rtl else (after[0] > before[0]), (lang, before, after)
+        else:
+            assert after[1] > before[1], (lang, before, after)
+
+
+def test_the_key_facts_line_is_printed(tmp_path: Path) -> None:
+    from digest import translate
+    from digest.options import TranslateOptions
+
+    from .test_compose import _briefing, attendance_story
+
+    story = translate.translate_story(
+        attendance_story(), ["ar", "en", "es"], translate.ArgosTranslator(TranslateOptions(), tmp_path / "none")
+    )
+    pdf = tmp_path / "facts.pdf"
+    pdf.write_bytes(render.briefing_pdf(_briefing(story)))
+    text = " ".join(pages(pdf))
+    for needle in ("Key facts: Who: Nasser Bourita", "Datos clave: Quién: Nasser Bourita", story.headline["en"]):
+        assert has(text, needle), needle
+    assert "Headline composed from the extracted facts, not translated" in text

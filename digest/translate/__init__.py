@@ -29,6 +29,7 @@ from typing import Any
 from digest.document import Story, SummarySentence, TranslationStatus
 from digest.errors import ModelError
 from digest.options import TranslateOptions
+from digest.translate.compose import compose_headline
 from digest.translate.engines import (
     ArgosTranslator,
     CachingTranslator,
@@ -109,23 +110,34 @@ def translate_stories(
     out = []
     for index, story in enumerate(stories):
         headline, summary, status = dict(story.headline), dict(story.summary), dict(story.translation)
+        composed = set(story.composed)
         source = story.summary.get("ar", ())
         for lang, edition in editions.items():
             if isinstance(edition, TranslationStatus):
                 status[lang] = edition
                 summary[lang] = ()
-                headline.setdefault(lang, "")
+                _compose(story, lang, headline, composed)
                 continue
             translated, details = edition[0][index], edition[1][index]
             headline[lang] = translated[0]
+            composed.discard(lang)
             summary[lang] = tuple(SummarySentence(t, s.sources) for t, s in zip(translated[1:], source, strict=True))
             status[lang] = TranslationStatus(translator.name, "ok", details)
-        out.append(replace(story, headline=headline, summary=summary, translation=status))
+        out.append(replace(story, headline=headline, summary=summary, translation=status, composed=frozenset(composed)))
     return out
+
+
+def _compose(story: Story, lang: str, headline: dict[str, str], composed: set[str]) -> None:
+    """No model for `lang`: the headline composed from the story's facts (`compose`), unless one is there."""
+    if headline.get(lang):
+        return
+    headline[lang] = compose_headline(story, lang).text
+    composed.add(lang)
 
 
 def _beyond_cap(story: Story, languages: Sequence[str], translator: Translator, cap: int) -> Story:
     headline, summary, status = dict(story.headline), dict(story.summary), dict(story.translation)
+    composed = set(story.composed)
     for lang in languages:
         if lang == SOURCE:
             continue
@@ -136,8 +148,8 @@ def _beyond_cap(story: Story, languages: Sequence[str], translator: Translator, 
             reason = f"no Arabic→{lang} model installed; run: {INSTALL_HINT}"
             status[lang] = TranslationStatus(translator.name, "model-missing", reason)
         summary[lang] = ()
-        headline.setdefault(lang, "")
-    return replace(story, headline=headline, summary=summary, translation=status)
+        _compose(story, lang, headline, composed)
+    return replace(story, headline=headline, summary=summary, translation=status, composed=frozenset(composed))
 
 
 def _translate_all(

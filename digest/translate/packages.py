@@ -5,12 +5,18 @@ A package is a folder holding `metadata.json` (``from_code``, ``to_code``, ``pac
 model in `model/` and its tokenizer (`sentencepiece.model` or `bpe.model`), as argostranslate installs it.
 
 Reading what is installed never imports argostranslate (its import takes seconds and creates folders);
-installing uses argostranslate's own installer. Nothing is downloaded unless `install_from_index` is called
-(`digest models install` without paths).
+installing uses argostranslate's own installer. Nothing is downloaded unless `install_from_index` or
+`download_from_index` is called (`digest models install` without paths, `digest models download --to DIR`).
+
+For a desk without network: `download_from_index(languages, folder)` on a machine with one writes the packages
+the editions need and `MANIFEST` (one line per file: sha256, two spaces, file name, as `sha256sum` writes it);
+`install_folder(folder)` on the desk checks every file against it, then installs them. The index is
+`$DIGEST_MODELS_INDEX` when set (a mirror, or a test's local server), else argos's own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +36,13 @@ MODELS_ENV = "DIGEST_MODELS_DIR"
 INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 SOURCE = "ar"
 INSTALL_HINT = "digest models install"
+INDEX_ENV = "DIGEST_MODELS_INDEX"
+MANIFEST = "MANIFEST"
+
+
+def index_url() -> str:
+    """The package index to read: `$DIGEST_MODELS_INDEX`, else argos's."""
+    return os.environ.get(INDEX_ENV) or INDEX_URL
 
 
 def models_dir() -> Path:
@@ -212,8 +225,9 @@ def install_files(paths: Sequence[Path], directory: Path | None = None) -> list[
     return installed
 
 
-def fetch_index(url: str = INDEX_URL, timeout: float = 20.0) -> list[dict[str, Any]]:
+def fetch_index(url: str | None = None, timeout: float = 20.0) -> list[dict[str, Any]]:
     """The argos package index (a list of package descriptions), fetched now: only when asked."""
+    url = url or index_url()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             data = json.loads(response.read())
@@ -237,14 +251,10 @@ def wanted_pairs(languages: Sequence[str], pivot: str = "en") -> list[tuple[str,
     return list(dict.fromkeys(pairs))
 
 
-def install_from_index(
-    languages: Sequence[str] = ("en", "es"),
-    directory: Path | None = None,
-    url: str = INDEX_URL,
-    timeout: float = 20.0,
-    pivot: str = "en",
-) -> list[InstalledPackage]:
-    """Download and install the packages the editions need from the argos index (network required)."""
+def offered_packages(
+    languages: Sequence[str], url: str | None = None, timeout: float = 20.0, pivot: str = "en"
+) -> list[dict[str, Any]]:
+    """The index entries worth installing for these editions (`wanted_pairs`), the newest of each pair."""
     index = fetch_index(url, timeout)
     offered: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in index:
@@ -254,16 +264,105 @@ def install_from_index(
         version = str(entry.get("package_version") or "0")
         if pair not in offered or _version_key(version) > _version_key(str(offered[pair].get("package_version"))):
             offered[pair] = entry
-    chosen = [offered[pair] for pair in wanted_pairs(languages, pivot) if pair in offered]
     if (SOURCE, pivot) not in offered:
         raise ModelError(f"the argos index offers no {SOURCE}→{pivot} package; install one by path")
+    return [offered[pair] for pair in wanted_pairs(languages, pivot) if pair in offered]
+
+
+def _file_name(entry: dict[str, Any]) -> str:
+    version = str(entry.get("package_version") or "0").replace("/", "_")
+    return f"translate-{entry['from_code']}_{entry['to_code']}-{version}.argosmodel"
+
+
+def install_from_index(
+    languages: Sequence[str] = ("en", "es"),
+    directory: Path | None = None,
+    url: str | None = None,
+    timeout: float = 20.0,
+    pivot: str = "en",
+) -> list[InstalledPackage]:
+    """Download and install the packages the editions need from the argos index (network required)."""
+    chosen = offered_packages(languages, url, timeout, pivot)
     installed = []
     with tempfile.TemporaryDirectory() as work:
         for entry in chosen:
-            file = Path(work) / f"translate-{entry['from_code']}_{entry['to_code']}.argosmodel"
+            file = Path(work) / _file_name(entry)
             _download(entry["links"], file, timeout)
             installed += install_files([file], directory)
     return installed
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download_from_index(
+    languages: Sequence[str], folder: Path, url: str | None = None, timeout: float = 20.0, pivot: str = "en"
+) -> list[Path]:
+    """Download the packages the editions need into `folder`, each checked as an `.argosmodel`, and write
+    `MANIFEST` (sha256 of each), for `install_folder` on a machine without network. Returns the files."""
+    chosen = offered_packages(languages, url, timeout, pivot)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot create {folder}: {exc.strerror}") from None
+    files = []
+    for entry in chosen:
+        file = folder / _file_name(entry)
+        partial = file.with_name(file.name + ".part")
+        _download(entry["links"], partial, timeout)
+        try:
+            _check_archive(partial)
+        except ModelError as exc:
+            partial.unlink(missing_ok=True)
+            raise ModelError(f"{file.name} from the index is not a usable package: {exc}") from None
+        partial.replace(file)
+        files.append(file)
+    lines = [f"{sha256(file)}  {file.name}\n" for file in files]
+    (folder / MANIFEST).write_text("".join(lines), encoding="utf-8")
+    return files
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """`MANIFEST` of a downloaded folder: file name → sha256."""
+    path = folder / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise ModelError(
+            f"{folder}: no {MANIFEST}; fill the folder with `digest models download --to {folder}` "
+            "on a machine with network"
+        ) from None
+    entries = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        checksum, _, name = line.strip().partition("  ")
+        if len(checksum) != 64 or not name or "/" in name or name.startswith("."):
+            raise ModelError(f"{path}, line {number}: expected 'SHA256  FILE' (as sha256sum writes it)")
+        entries[name.lstrip("*")] = checksum.lower()
+    if not entries:
+        raise ModelError(f"{path} lists no package")
+    return entries
+
+
+def install_folder(folder: Path, directory: Path | None = None) -> list[InstalledPackage]:
+    """Install the packages of a folder written by `download_from_index`, every file checked against
+    `MANIFEST` first (a missing or altered file installs nothing)."""
+    manifest = read_manifest(folder)
+    files = []
+    for name, checksum in manifest.items():
+        file = folder / name
+        if not file.is_file():
+            raise ModelError(f"{file}: listed in {MANIFEST} but missing; copy the whole folder again")
+        if sha256(file) != checksum:
+            raise ModelError(f"{file}: checksum does not match {MANIFEST} (damaged or altered); download it again")
+        files.append(file)
+    return install_files(files, directory)
 
 
 def _download(links: Sequence[str], file: Path, timeout: float) -> None:

@@ -1,0 +1,197 @@
+"""Headlines and key facts composed from the extracted facts (no model), and what an edition shows without one:
+outlets never shown as file names, conflict subjects localised like actors, the key-facts line everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from digest import render, translate
+from digest.document import Actor, Article, Briefing, Conflict, ConflictSide, InputsReport, Story
+from digest.options import TranslateOptions
+from digest.translate.compose import compose_headline, key_facts, subject_in
+
+from .test_render import edition_html, visible_text
+from .test_translate import SENTENCES, story
+
+
+def _side(value: dict[str, str], articles: tuple[str, ...], latest: bool = False) -> ConflictSide:
+    return ConflictSide(value=value, articles=articles, published=(), evidence=(), latest=latest)
+
+
+ABSENT = {
+    "ar": "غيابه مؤكد (كوفيد-19)؛ يمثله فيكتوريا نولاند",
+    "en": "confirmed absent (COVID-19); represented by Victoria Nuland",
+    "es": "ausencia confirmada (COVID-19); representado por Victoria Nuland",
+}
+
+
+def attendance_story(headline: str = "بلينكن يغيب عن الاجتماع الوزاري للتحالف الدولي ضد داعش") -> Story:
+    base = story(*SENTENCES, headline=headline)
+    coalition = Actor(
+        name={"ar": "التحالف الدولي ضد داعش", "en": "Global Coalition against Daesh", "es": "Coalición Global"},
+        kind="organization",
+        role={},
+        variants=("التحالف الدولي",),
+    )
+    conflict = Conflict(
+        subject={"ar": "أنتوني بلينكن", "en": "Antony Blinken", "es": "Antony Blinken"},
+        attribute="attendance",
+        kind="superseded",
+        claims=(
+            _side({"ar": "يحضر", "en": "expected to attend", "es": "se espera que asista"}, ("a1",)),
+            _side(ABSENT, ("a1",), latest=True),
+        ),
+    )
+    return replace(base, actors=(*base.actors, coalition), conflicts=(conflict,))
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "Antony Blinken will not attend the Global Coalition against Daesh ministerial meeting in Marrakesh, "
+            "May 11, 2022 (COVID-19); Victoria Nuland stands in",
+        ),
+        (
+            "es",
+            "Antony Blinken no asistirá a la reunión ministerial de la Coalición Global en Marrakech, "
+            "11 de mayo de 2022 (COVID-19); en su lugar, Victoria Nuland",
+        ),
+    ],
+)
+def test_a_claim_gives_the_headline_its_verb(lang: str, expected: str) -> None:
+    composed = compose_headline(attendance_story(), lang)
+    assert composed.text == expected
+    assert composed.event
+
+
+def test_a_past_event_takes_the_past_tense() -> None:
+    later = replace(attendance_story(), event_date=date(2022, 5, 1))
+    assert compose_headline(later, "en").text.startswith("Antony Blinken did not attend the Global Coalition")
+    assert compose_headline(later, "es").text.startswith("Antony Blinken no asistió a la reunión")
+    council = {"ar": "التحالف الدولي", "en": "Coalition", "es": "Consejo contra el Dáesh"}
+    forum = attendance_story("بلينكن يغيب عن منتدى التحالف الدولي")
+    forum = replace(forum, actors=(replace(forum.actors[-1], name=council),))
+    assert "no asistirá al foro del Consejo contra el Dáesh en" in compose_headline(forum, "es").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Nasser Bourita and Antony Blinken in Marrakesh, May 11, 2022"),
+        ("es", "Nasser Bourita y Antony Blinken en Marrakech, 11 de mayo de 2022"),
+    ],
+)
+def test_without_a_claim_the_headline_names_actors_and_place_and_no_verb(lang: str, expected: str) -> None:
+    composed = compose_headline(story("استقبل بوريطة بلينكن.", headline="بوريطة يستقبل بلينكن"), lang)
+    assert composed == type(composed)(expected, False)
+
+
+def test_an_event_noun_without_a_claim_is_named_not_acted() -> None:
+    composed = compose_headline(story("استقبل بوريطة بلينكن.", headline="قمة في مراكش"), "en")
+    assert composed.text == "Nasser Bourita and Antony Blinken — the summit in Marrakesh, May 11, 2022"
+    assert not composed.event
+
+
+def test_a_story_with_nothing_extracted_still_gets_a_headline() -> None:
+    bare = Story(id="s", headline={"ar": "خبر"}, articles=(Article(id="a", text="", outlet="Hespress"),))
+    assert compose_headline(bare, "en").text == "1 article from Hespress"
+    assert compose_headline(bare, "es").text == "1 artículo de Hespress"
+
+
+def test_no_model_fills_the_headlines_and_marks_them_composed(tmp_path: Path) -> None:
+    argos = translate.ArgosTranslator(TranslateOptions(), tmp_path / "empty")
+    result = translate.translate_story(attendance_story(), ["ar", "en", "es"], argos)
+    assert result.headline["en"].startswith("Antony Blinken will not attend")
+    assert result.headline["es"].startswith("Antony Blinken no asistirá")
+    assert result.composed == {"en", "es"}
+    record = result.to_dict()
+    assert record["headline"]["composed"] == {"en": True, "es": True}
+    assert Story.from_dict(record) == result
+    with_model = translate.translate_story(attendance_story(), ["ar", "en"], translate.IdentityTranslator())
+    assert with_model.composed == frozenset() and with_model.to_dict()["headline"]["composed"] == {"en": False}
+
+
+def test_conflict_subjects_are_localised_like_actors() -> None:
+    base = story(*SENTENCES)
+    known = Conflict(
+        subject={"ar": "بلينكن", "en": "بلينكن", "es": "بلينكن"}, attribute="attendance", kind="x", claims=()
+    )
+    unknown = replace(known, subject={"ar": "حيدر العبادي", "en": "حيدر العبادي", "es": ""})
+    phrase = replace(known, subject={"ar": "مقتل قيادات في المؤتمر بصنعاء", "en": ""}, attribute="report")
+    assert subject_in(known, base, "en") == ("Antony Blinken", "en")
+    assert subject_in(unknown, base, "es") == ("Haidar al-Abadi", "es")
+    assert subject_in(phrase, base, "en") == ("مقتل قيادات في المؤتمر بصنعاء", "ar")  # a phrase: kept, isolated
+    assert subject_in(known, base, "ar") == ("بلينكن", "ar")
+
+
+def test_key_facts_say_who_what_where_when() -> None:
+    facts = key_facts(attendance_story(), "en")
+    assert facts.who == "Nasser Bourita, Antony Blinken, Global Coalition against Daesh"
+    assert facts.what == (
+        "Antony Blinken: confirmed absent (COVID-19); represented by Victoria Nuland (earlier: expected to attend)",
+    )
+    assert (facts.where, facts.when) == ("Marrakesh, Morocco", "Wednesday, May 11, 2022")
+
+
+def _briefing(*stories: Story) -> Briefing:
+    return Briefing(date(2022, 5, 11), ("ar", "en", "es"), stories, InputsReport(read=len(stories)))
+
+
+def test_outlets_are_never_file_names_and_only_known_ones_are_counted() -> None:
+    articles = (
+        Article(
+            id="000_7624170eabd20a3c", text="", url="https://www.swissinfo.ch/ara/x", published=datetime(2022, 5, 1)
+        ),
+        Article(id="p001", text="", published=datetime(2022, 5, 2)),
+        Article(id="p002", text="", url="javascript:alert(1)"),
+    )
+    conflict = Conflict(
+        subject={"ar": "بلينكن", "en": "Antony Blinken", "es": "Antony Blinken"},
+        attribute="attendance",
+        kind="contradiction",
+        claims=(
+            _side({"ar": "يحضر", "en": "attends", "es": "asiste"}, ("p001",)),
+            replace(_side({"ar": "غائب", "en": "absent", "es": "ausente"}, ("000_7624170eabd20a3c",)),
+                    outlets=("000_7624170eabd20a3c",)),
+        ),
+    )  # fmt: skip
+    one = Story(id="s-1", headline={"ar": "خبر", "en": "", "es": ""}, articles=articles, conflicts=(conflict,))
+    unknown = Story(id="s-2", headline={"ar": "خبر آخر"}, articles=articles[1:])
+    page = render.render_html(_briefing(one, unknown))
+    text = render.render_email_text(_briefing(one, unknown))
+    for lang, word in (("en", "unknown source"), ("es", "fuente desconocida"), ("ar", "مصدر غير معروف")):
+        shown = visible_text(edition_html(page, lang))
+        assert "swissinfo.ch" in shown and word in shown
+    for output in (visible_text(page), text):
+        assert "000_7624170eabd20a3c" not in output and "p001" not in output and "p002" not in output
+    en = edition_html(page, "en")
+    assert "3 articles · 1 outlet" in visible_text(en)  # swissinfo.ch only
+    assert '<p class="byline">2 articles</p>' in en  # no outlet known: no count of outlets
+
+
+def test_the_key_facts_line_and_the_composed_mark_in_every_output(tmp_path: Path) -> None:
+    argos = translate.ArgosTranslator(TranslateOptions(), tmp_path / "empty")
+    composed = translate.translate_story(attendance_story(), ["ar", "en", "es"], argos)
+    briefing = _briefing(composed)
+    page = render.render_html(briefing)
+    mail = render.render_email_html(briefing)
+    text = render.render_email_text(briefing)
+    for lang, label, mark in (
+        ("en", "Key facts:", "Headline composed from the extracted facts, not translated"),
+        ("es", "Datos clave:", "Titular compuesto a partir de los datos extraídos, sin traducción"),
+    ):
+        for output in (
+            visible_text(edition_html(page, lang)),
+            visible_text(mail),
+            text.replace("\u2068", "").replace("\u2069", ""),
+        ):
+            assert label in output and mark in output
+            assert composed.headline[lang] in output
+    shown = " ".join(visible_text(edition_html(page, "en")).split())
+    assert "What: Antony Blinken: confirmed absent (COVID-19)" in shown
