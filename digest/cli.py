@@ -8,7 +8,9 @@ not pay for torch, camel-tools and WeasyPrint.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -31,7 +33,8 @@ class OneLineErrors(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            with stop_on_sigterm():
+                return super().main(*args, **kwargs)
         except click.ClickException as exc:
             click.echo(f"digest: error: {exc.format_message()} (see digest --help)", err=True)
             sys.exit(exc.exit_code)
@@ -41,6 +44,34 @@ class OneLineErrors(click.Group):
         except DigestError as exc:
             click.echo(f"digest: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM: kill the workers, say so, and end by the signal. Not by raising SystemExit: raised at an
+    arbitrary point (in an at-fork hook, a `finally`, a weakref callback) it can be swallowed and the run goes
+    on. Output files are never half-replaced (`deliver.write_outputs`); the next run removes the temporary
+    folder left."""
+    from digest.runtime.parallel import stop_all_workers
+
+    stop_all_workers()
+    click.echo(f"digest: stopped ({signal.Signals(signum).name})", err=True)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """On SIGTERM, the workers are killed before this process ends (`_stop`); where the kernel offers it they
+    would die with it anyway (`runtime.parallel`). The handler is put back after (the CLI may run inside
+    another program)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
