@@ -8,6 +8,7 @@ not pay for torch, camel-tools and WeasyPrint.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -36,14 +37,31 @@ class OneLineErrors(click.Group):
             with stop_on_sigterm():
                 return super().main(*args, **kwargs)
         except click.ClickException as exc:
-            click.echo(f"digest: error: {exc.format_message()} (see digest --help)", err=True)
+            click.echo(f"digest: error: {printable(exc.format_message())} (see digest --help)", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("digest: aborted", err=True)
             sys.exit(130)
         except DigestError as exc:
-            click.echo(f"digest: error: {exc}", err=True)
+            click.echo(f"digest: error: {printable(str(exc))}", err=True)
             sys.exit(exc.exit_code)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` as one line of a terminal: control characters (a newline in a file name, an escape sequence,
+    a bidi override) written as escapes, so a name cannot forge another "digest: …" line."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def report_inputs(inputs: Any) -> None:
+    """One line on stderr per skipped input and per warning about an input read (`Briefing.inputs`)."""
+    for skipped in inputs.skipped:
+        click.echo(f"digest: skipped {printable(skipped.path)}: {printable(skipped.reason)}", err=True)
+    for warning in inputs.warnings:
+        click.echo(f"digest: warning: {printable(warning.path)}: {printable(warning.reason)}", err=True)
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -142,8 +160,7 @@ def build(
 
     with progress_reporter() as progress:
         result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
-    for skipped in result.briefing.inputs.skipped:
-        click.echo(f"digest: skipped {skipped.path}: {skipped.reason}", err=True)
+    report_inputs(result.briefing.inputs)
     _warn_undated(result.briefing)
     for path in result.written:
         click.echo(str(path))
@@ -213,7 +230,7 @@ def inspect_command(path: Path, config: Path | None) -> None:
         for removal in item.removals:
             click.echo(f"  [{removal.reason}] {removal.line}")
     for skip in skipped:
-        click.echo(f"digest: skipped {skip.path}: {skip.reason}", err=True)
+        click.echo(f"digest: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
 
 
 @contextmanager
@@ -262,6 +279,7 @@ def send(
             raise ConfigError("--langs must include ar: the other editions are translated from it")
         with progress_reporter() as progress:
             result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
+        report_inputs(result.briefing.inputs)
         _warn_undated(result.briefing)
         briefing, pdfs = result.briefing, deliver.built_pdfs(result.briefing, out_dir)
     else:
