@@ -373,13 +373,13 @@ def _html_document(path: Path, html: str) -> Document:
             date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup; each is one skip reason
-        raise InputError(f"malformed HTML: {type(exc).__name__}") from None
+        raise InputError(_too_deep(html) or f"malformed HTML: {type(exc).__name__}") from None
     fields: dict[str, Any] = {}
     if extracted is not None:
         fields = extracted if isinstance(extracted, dict) else extracted.as_dict()
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InputError("malformed HTML or no article text found in it")
+        raise InputError(_too_deep(html) or "malformed HTML or no article text found in it")
 
     def given(name: str) -> str | None:
         value = fields.get(name)
@@ -398,6 +398,25 @@ def _html_document(path: Path, html: str) -> Document:
         language=given("language"),
         origin="HTML metadata",
     )
+
+
+HTML_MAX_DEPTH = 256  # libxml2's limit on nested elements (without XML_PARSE_HUGE, which lxml leaves off)
+
+
+def _too_deep(html: str) -> str | None:
+    """The skip reason when the page nests elements deeper than the HTML parser reads (libxml2 stops there and
+    the text below is lost), else None. Asked only once a page gave no text."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(html, parser=parser)
+    except (ParserError, ValueError):
+        pass
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        return f"malformed HTML: elements nested deeper than {HTML_MAX_DEPTH} levels, the HTML parser's depth limit"
+    return None
 
 
 _BLOCK_TAG = re.compile(r"(?i)<(?:/p|br\s*/?|/div|/li|/h[1-6]|/blockquote|/tr)\s*>")
