@@ -12,6 +12,7 @@ reason, and what was read with a caveat (invalid bytes replaced) an `InputWarnin
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
 import hashlib
@@ -410,10 +411,8 @@ def _too_deep(html: str) -> str | None:
     from lxml.etree import ParserError
 
     parser = lxml.html.HTMLParser()
-    try:
+    with contextlib.suppress(ParserError, ValueError):
         lxml.html.document_fromstring(html, parser=parser)
-    except (ParserError, ValueError):
-        pass
     if any("Excessive depth" in error.message for error in parser.error_log):
         return f"malformed HTML: elements nested deeper than {HTML_MAX_DEPTH} levels, the HTML parser's depth limit"
     return None
