@@ -185,11 +185,10 @@ def _set_names(out_dir: Path, group: str) -> list[str]:
 def _remove_stale(out_dir: Path, state: Path) -> None:
     """What a killed run left: temporary folders and links in `.digest`, set folders no link points to, and the
     `.briefing-….tmp` files of older versions (which wrote each file beside its target)."""
-    linked = {os.readlink(p) for p in state.iterdir() if p.is_symlink()}
+    temporary = ("tmp-", "link-")
+    linked = {os.readlink(p) for p in state.iterdir() if p.is_symlink() and not p.name.startswith(temporary)}
     for path in state.iterdir():
-        if path.name.startswith(("tmp-", "link-")) or (
-            not path.is_symlink() and path.is_dir() and path.name not in linked
-        ):
+        if path.name.startswith(temporary) or (not path.is_symlink() and path.is_dir() and path.name not in linked):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
             else:
