@@ -124,6 +124,7 @@ def _write_set(state: Path, group: str, outputs: Mapping[str, bytes]) -> Path:
     """The outputs written and fsynced in a new folder `state/<group>.<id>`; nothing left behind on failure."""
     try:
         tmp = Path(tempfile.mkdtemp(prefix="tmp-", dir=state))
+        os.chmod(tmp, 0o755)  # mkdtemp's is 0700: the files are read by others (a web server) through it
     except OSError as exc:
         raise OutputError(f"cannot write to {state}: {exc.strerror or exc}") from None
     try:

@@ -110,6 +110,7 @@ def test_outputs_are_replaced_as_one_set(tmp_path: Path) -> None:
     deliver.write_outputs(_set("new"), tmp_path)
     assert _read_set(tmp_path) == _set("new")
     assert all((tmp_path / name).is_symlink() for name in _set("new"))
+    assert oct(deliver.built_folder(tmp_path, date(2022, 5, 11)).stat().st_mode & 0o777) == "0o755"
     assert not folder.exists()  # the previous set is gone whole, never half of it
     assert sorted(p.name for p in (tmp_path / deliver.SETS).iterdir() if not p.is_symlink()) == [
         deliver.built_folder(tmp_path, date(2022, 5, 11)).name,
