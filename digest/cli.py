@@ -8,7 +8,10 @@ not pay for torch, camel-tools and WeasyPrint.
 from __future__ import annotations
 
 import os
+import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -31,16 +34,62 @@ class OneLineErrors(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            with stop_on_sigterm():
+                return super().main(*args, **kwargs)
         except click.ClickException as exc:
-            click.echo(f"digest: error: {exc.format_message()} (see digest --help)", err=True)
+            click.echo(f"digest: error: {printable(exc.format_message())} (see digest --help)", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("digest: aborted", err=True)
             sys.exit(130)
         except DigestError as exc:
-            click.echo(f"digest: error: {exc}", err=True)
+            click.echo(f"digest: error: {printable(str(exc))}", err=True)
             sys.exit(exc.exit_code)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` as one line of a terminal: control characters (a newline in a file name, an escape sequence,
+    a bidi override) written as escapes, so a name cannot forge another "digest: …" line."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def report_inputs(inputs: Any) -> None:
+    """One line on stderr per skipped input and per warning about an input read (`Briefing.inputs`)."""
+    for skipped in inputs.skipped:
+        click.echo(f"digest: skipped {printable(skipped.path)}: {printable(skipped.reason)}", err=True)
+    for warning in inputs.warnings:
+        click.echo(f"digest: warning: {printable(warning.path)}: {printable(warning.reason)}", err=True)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM: kill the workers, say so, and end by the signal. Not by raising SystemExit: raised at an
+    arbitrary point (in an at-fork hook, a `finally`, a weakref callback) it can be swallowed and the run goes
+    on. Output files are never half-replaced (`deliver.write_outputs`); the next run removes the temporary
+    folder left."""
+    from digest.runtime.parallel import stop_all_workers
+
+    stop_all_workers()
+    click.echo(f"digest: stopped ({signal.Signals(signum).name})", err=True)
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """On SIGTERM, the workers are killed before this process ends (`_stop`); where the kernel offers it they
+    would die with it anyway (`runtime.parallel`). The handler is put back after (the CLI may run inside
+    another program)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -111,8 +160,7 @@ def build(
 
     with progress_reporter() as progress:
         result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
-    for skipped in result.briefing.inputs.skipped:
-        click.echo(f"digest: skipped {skipped.path}: {skipped.reason}", err=True)
+    report_inputs(result.briefing.inputs)
     _warn_undated(result.briefing)
     for path in result.written:
         click.echo(str(path))
@@ -182,7 +230,7 @@ def inspect_command(path: Path, config: Path | None) -> None:
         for removal in item.removals:
             click.echo(f"  [{removal.reason}] {removal.line}")
     for skip in skipped:
-        click.echo(f"digest: skipped {skip.path}: {skip.reason}", err=True)
+        click.echo(f"digest: skipped {printable(skip.path)}: {printable(skip.reason)}", err=True)
 
 
 @contextmanager
@@ -231,6 +279,7 @@ def send(
             raise ConfigError("--langs must include ar: the other editions are translated from it")
         with progress_reporter() as progress:
             result = pipeline.build(list(inputs), out_dir, options, on_date, progress=progress)
+        report_inputs(result.briefing.inputs)
         _warn_undated(result.briefing)
         briefing, pdfs = result.briefing, deliver.built_pdfs(result.briefing, out_dir)
     else:

@@ -42,6 +42,22 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class InputWarning:
+    """An input that was used, with something the reader should know about how (one line): e.g. bytes that
+    were not UTF-8 and were replaced."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> InputWarning:
+        return cls(path=data["path"], reason=data["reason"])
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One cleaned article with its metadata.
 
@@ -369,17 +385,20 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class InputsReport:
-    """What the run read, what it skipped (and why), and how many near-duplicates it folded."""
+    """What the run read, what it skipped (and why), how many near-duplicates it folded, and warnings about
+    inputs it read (e.g. invalid bytes replaced)."""
 
     read: int
     skipped: tuple[Skipped, ...] = ()
     duplicates: int = 0
+    warnings: tuple[InputWarning, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "read": self.read,
             "skipped": [s.to_dict() for s in self.skipped],
             "duplicates": self.duplicates,
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     @classmethod
@@ -388,6 +407,7 @@ class InputsReport:
             read=int(data["read"]),
             skipped=tuple(Skipped.from_dict(s) for s in data.get("skipped", ())),
             duplicates=int(data.get("duplicates", 0)),
+            warnings=tuple(InputWarning.from_dict(w) for w in data.get("warnings", ())),
         )
 
 

@@ -20,7 +20,8 @@ from digest.errors import ConfigError
 
 @dataclass(frozen=True)
 class IngestOptions:
-    max_bytes: int = 5_000_000  # larger inputs are skipped, not read
+    max_bytes: int = 5_000_000  # larger articles are skipped, not read (a text or HTML file, a JSON line, a feed entry)
+    max_file_bytes: int = 2_000_000_000  # larger JSON Lines files and feeds are skipped (JSON Lines: streamed)
     min_chars: int = 80  # shorter article bodies are skipped as empty
     duplicate_threshold: float = 0.8  # shingle Jaccard above which two articles are copies
     timezone: str = "UTC"  # for publication times written without a zone
@@ -303,4 +304,29 @@ def load_options(config: Path | None = None, overrides: dict[str, Any] | None = 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"options file {path} is not valid TOML: {exc}") from None
     values = _merge(values, {k: v for k, v in (overrides or {}).items() if v is not None})
-    return _build(Options, values)
+    return _checked(_build(Options, values))
+
+
+def editions() -> tuple[str, ...]:
+    """The language codes a briefing can be made in: those with interface labels (data file `labels.json`)."""
+    from digest.resources import read_json
+
+    return tuple(read_json("labels.json"))
+
+
+def _checked(options: Options) -> Options:
+    """Options whose values are checked with the others, before any work: a wrong one is one line."""
+    known = editions()
+    for lang in options.languages:
+        if lang not in known:
+            raise ConfigError(
+                f"options: languages: unknown edition {lang!r}; choose from {', '.join(known)} (--langs ar,en,es)"
+            )
+    if not options.languages or len(set(options.languages)) != len(options.languages):
+        raise ConfigError(f"options: languages must name each edition once, not {list(options.languages)}")
+    if options.email.language and options.email.language not in known:
+        raise ConfigError(
+            f"options: [email] language: unknown edition {options.email.language!r}; choose from "
+            f"{', '.join(known)} or leave it empty"
+        )
+    return options

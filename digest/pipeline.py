@@ -86,7 +86,9 @@ def build_briefing(
         date_source=date_source,
         languages=tuple(options.languages),
         stories=tuple(stories),
-        inputs=InputsReport(read=result.read, skipped=result.skipped, duplicates=result.duplicates),
+        inputs=InputsReport(
+            read=result.read, skipped=result.skipped, duplicates=result.duplicates, warnings=result.warnings
+        ),
     )
 
 

@@ -66,3 +66,8 @@ def json_of(result: pipeline.BuildResult) -> dict:
 
 
 FIXED_DATE = date(2022, 5, 11)
+
+
+def visible(folder: Path) -> list[str]:
+    """The names a reader sees in an output folder: without the hidden `.digest` folder that holds the sets."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 from digest.cli import main
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, visible
 
 
 def test_build_json_only(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(SAMPLES), "--out", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    files = sorted(p.name for p in tmp_path.iterdir())
+    files = visible(tmp_path)
     assert files == ["briefing-2022-05-11.json"]
     data = json.loads((tmp_path / files[0]).read_text(encoding="utf-8"))
     assert data["date"] == "2022-05-11"

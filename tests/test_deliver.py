@@ -15,7 +15,7 @@ from digest import deliver, render
 from digest.cli import progress_reporter
 from digest.errors import InputError, OutputError
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, visible
 from .test_render import rich_briefing
 
 
@@ -28,7 +28,7 @@ def test_names_that_leave_the_folder_are_refused_and_nothing_is_written(tmp_path
     out.mkdir()
     with pytest.raises(OutputError, match="refusing to write"):
         deliver.write_outputs({"briefing-2022-05-11.json": b"{}", name: b"<html>"}, out)
-    assert list(out.iterdir()) == []
+    assert visible(out) == []
     assert not (tmp_path / "escape.html").exists()
 
 
@@ -38,7 +38,7 @@ def test_story_ids_and_texts_with_dot_dot_stay_inside(tmp_path: Path) -> None:
     briefing = replace(briefing, stories=(story, *briefing.stories[1:]))
     out = tmp_path / "out"
     written = deliver.write_outputs(render.render(briefing, ["html", "json"]), out)
-    assert sorted(p.name for p in out.iterdir()) == ["briefing-2022-05-11.html", "briefing-2022-05-11.json"]
+    assert visible(out) == ["briefing-2022-05-11.html", "briefing-2022-05-11.json"]
     assert all(p.parent == out.resolve() for p in written)
     assert list(tmp_path.iterdir()) == [out]
     html = (out / "briefing-2022-05-11.html").read_text(encoding="utf-8")
@@ -50,7 +50,7 @@ def test_write_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path) -> N
     deliver.write_outputs({target.name: b"old"}, tmp_path)
     deliver.write_outputs({target.name: b"new" * 1000}, tmp_path)
     assert target.read_bytes() == b"new" * 1000
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert visible(tmp_path) == [target.name]
     assert oct(target.stat().st_mode & 0o777) == "0o644"
 
 
@@ -65,18 +65,24 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(OutputError, match=r"cannot write .*No space left on device"):
         deliver.write_outputs({target.name: b"%PDF new"}, tmp_path)
     assert target.read_bytes() == b"%PDF old"
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert visible(tmp_path) == [target.name]
 
 
 def test_load_built_reads_back_what_render_wrote(tmp_path: Path) -> None:
     briefing = rich_briefing()
-    deliver.write_outputs(render.render(briefing, ["json"]), tmp_path)
-    (tmp_path / "briefing-2022-05-11-en.pdf").write_bytes(b"%PDF en")
+    json_file = render.render(briefing, ["json"])
+    deliver.write_outputs({**json_file, "briefing-2022-05-11-en.pdf": b"%PDF en"}, tmp_path)
     loaded, pdfs = deliver.load_built(tmp_path)
     assert loaded.to_dict() == briefing.to_dict()
     assert pdfs == [("briefing-2022-05-11-en.pdf", b"%PDF en")]
-    (tmp_path / "briefing-2022-05-11.pdf").write_bytes(b"%PDF all")
+    deliver.write_outputs({**json_file, "briefing-2022-05-11.pdf": b"%PDF all"}, tmp_path)
     assert deliver.load_built(tmp_path)[1] == [("briefing-2022-05-11.pdf", b"%PDF all")]
+    # the folder of an older version (plain files, no sets) is read as it is
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    (legacy / "briefing-2022-05-11.json").write_bytes(json_file["briefing-2022-05-11.json"])
+    (legacy / "briefing-2022-05-11.pdf").write_bytes(b"%PDF legacy")
+    assert deliver.load_built(legacy)[1] == [("briefing-2022-05-11.pdf", b"%PDF legacy")]
 
 
 @pytest.mark.parametrize(

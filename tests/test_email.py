@@ -29,6 +29,7 @@ from digest.cli import main
 from digest.errors import ConfigError
 from digest.options import EmailOptions, RenderOptions
 
+from .conftest import visible
 from .test_render import rich_briefing
 
 # aiosmtpd warns about AUTH without STARTTLS even when the whole connection is implicit TLS.
@@ -139,7 +140,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {name: (folder / name).read_bytes() for name in visible(folder)}
 
 
 def _parts(message: EmailMessage) -> dict[str, list[EmailMessage]]:
@@ -280,7 +281,7 @@ def test_send_builds_first_when_given_inputs(tmp_path: Path) -> None:
             main, ["send", str(samples), "--out", str(out), "--date", "2022-05-11", "--config", str(config)]
         )
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = visible(out)
     assert names == ["briefing-2022-05-11.html", "briefing-2022-05-11.json", "briefing-2022-05-11.pdf"]
     (_, _, message), *_ = mailbox.received
     assert message["Subject"] == "الموجز الصحفي — الأربعاء، 11 مايو 2022"
@@ -307,7 +308,7 @@ def test_pdf_is_rendered_when_none_was_built(tmp_path: Path) -> None:
         deliver.send_briefing(briefing, email_options(port), pdfs, render_options=per_language)
     names = [p.get_filename() for p in _parts(mailbox.received[0][2])["application/pdf"]]
     assert names == ["briefing-2022-05-11-ar.pdf", "briefing-2022-05-11-en.pdf", "briefing-2022-05-11-es.pdf"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["briefing-2022-05-11.json"]
+    assert visible(tmp_path) == ["briefing-2022-05-11.json"]
 
 
 @pytest.mark.parametrize(

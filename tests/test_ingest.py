@@ -250,8 +250,8 @@ def test_folders_and_globs(tmp_path: Path) -> None:
     write(tmp_path / "in" / "a.txt", BODY)
     write(tmp_path / "in" / "sub" / "b.html", HTML)
     write(tmp_path / "in" / "image.png", b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert [p.name for p in expand_paths([tmp_path / "in"])] == ["a.txt", "b.html"]
-    assert [p.name for p in expand_paths([tmp_path / "in" / "**" / "*.html"])] == ["b.html"]
+    assert [p.name for p in expand_paths([tmp_path / "in"])[0]] == ["a.txt", "b.html"]
+    assert [p.name for p in expand_paths([tmp_path / "in" / "**" / "*.html"])[0]] == ["b.html"]
     with pytest.raises(InputError):
         expand_paths([tmp_path / "missing.txt"])
     with pytest.raises(InputError):
@@ -391,5 +391,5 @@ def test_inspect_command_shows_text_metadata_and_removed_lines() -> None:
 
 
 def test_read_documents_rejects_nothing_silently(tmp_path: Path) -> None:
-    documents, skipped = read_documents(write(tmp_path / "a.txt", BODY), OPTIONS)
-    assert [d.id for d in documents] == ["a"] and not skipped
+    documents, skipped, warnings = read_documents(write(tmp_path / "a.txt", BODY), OPTIONS)
+    assert [d.id for d in documents] == ["a"] and not skipped and not warnings

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from digest.cli import main
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, visible
 
 Briefing = dict[str, Any]
 
@@ -155,7 +155,7 @@ def test_ingest_timezone_is_the_desk_zone_publication_times_are_shown_in(tmp_pat
 
 def test_render_formats_choose_the_files(tmp_path: Path) -> None:
     out = build(tmp_path, {"render": {"formats": ["html"]}}, formats=None)
-    assert [p.suffix for p in out.iterdir()] == [".html"]
+    assert [Path(name).suffix for name in visible(out)] == [".html"]
 
 
 def test_render_max_sources_caps_the_listed_articles(tmp_path: Path) -> None:

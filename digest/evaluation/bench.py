@@ -35,13 +35,14 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from digest.errors import DigestError, InputError
-from digest.runtime.parallel import worker_count
+from digest.runtime.parallel import die_with_parent, worker_count
 
 DEFAULT_SIZES = (1000, 10000, 100000)
 BENCH_DAY = date(2022, 5, 11)
@@ -447,7 +448,9 @@ def measure(
             command += ["--samples", str(samples_dir)]
         if config is not None:
             command += ["--config", str(config)]
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        # the measured run dies with this one (a kill -9 of `digest bench` leaves no orphan day running)
+        dies_with_us = partial(die_with_parent, os.getpid())
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, preexec_fn=dies_with_us)
         watched = psutil.Process(child.pid) if psutil else None
         peak = peak_pss = 0
         deadline = time.monotonic() + timeout

@@ -6,9 +6,10 @@ reasons. The steps, in order, and the module that does each:
 1. `read.expand_paths`: files, folders (files with a known suffix, recursively) and globs, in a stable order;
 2. `read.read_documents`: each file into documents: plain text, HTML (trafilatura: main text and metadata),
    RSS/Atom feeds (feedparser: one document per entry) or JSON Lines (`{"id", "text", ...}`); the bytes are
-   decoded (`read.decode`) from a BOM, as UTF-8, or as the Arabic single-byte code page (Windows-1256 or
-   ISO-8859-6) whose decoding reads as Arabic; anything else (empty, binary, undecodable, over `max_bytes`,
-   malformed) is skipped with a one-line reason;
+   decoded by evidence (`read.decode_text`): a BOM, UTF-8 (a few invalid bytes replaced, with a warning), or
+   the Arabic single-byte code page (Windows-1256 or ISO-8859-6) that reads better as Arabic; anything else
+   (empty, binary, undecodable, mojibake, over `max_bytes` an article or `max_file_bytes` a JSON Lines file or
+   feed, malformed, a symlink loop, a device) is skipped with a one-line reason;
 3. `clean.clean`: page furniture removed line by line: furniture patterns (data file `furniture/lines.tsv`),
    embedded posts, photo captions, lines in another script, repeated titles and paragraphs, related headlines
    inside the body, the header above the body (title, byline, date line), and blocks appended after a comments
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from digest.document import Article, Skipped
+from digest.document import Article, InputWarning, Skipped
 from digest.errors import InputError
 from digest.ingest.batch_dates import date_from_batch
 from digest.ingest.clean import Removal
@@ -54,11 +55,13 @@ __all__ = ["Document", "IngestResult", "Inspection", "build_article", "ingest", 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """The articles read, the inputs skipped (with reasons) and the number of folded near-duplicates."""
+    """The articles read, the inputs skipped (with reasons), the number of folded near-duplicates, and warnings
+    about inputs read (invalid bytes replaced)."""
 
     articles: tuple[Article, ...]
     skipped: tuple[Skipped, ...]
     duplicates: int = 0
+    warnings: tuple[InputWarning, ...] = ()
 
     @property
     def read(self) -> int:
@@ -84,22 +87,27 @@ def _build(documents: Sequence[Document], options: IngestOptions) -> tuple[list[
     return built, skipped
 
 
-def _read_one(path: Path, options: IngestOptions) -> tuple[list[Built], list[Skipped]]:
+Found = tuple[list[Built], list[Skipped], list[InputWarning]]
+
+
+def _read_one(path: Path, options: IngestOptions) -> Found:
     """Everything from one path; never raises for a bad input."""
-    documents, skipped = documents_of(path, options)
+    documents, skipped, warnings = documents_of(path, options)
     built, more = _build(documents, options)
-    return built, skipped + more
+    return built, skipped + more, warnings
 
 
-def _read_paths(paths: Sequence[Path], options: IngestOptions) -> tuple[list[Built], list[Skipped]]:
+def _read_paths(paths: Sequence[Path], options: IngestOptions) -> Found:
     """Everything from some paths, in order; never raises for a bad input."""
     built: list[Built] = []
     skipped: list[Skipped] = []
+    warnings: list[InputWarning] = []
     for path in paths:
-        found, skips = _read_one(path, options)
+        found, skips, notes = _read_one(path, options)
         built.extend(found)
         skipped.extend(skips)
-    return built, skipped
+        warnings.extend(notes)
+    return built, skipped, warnings
 
 
 _MANY_FILES = 128  # from this many paths, or _LARGE_BYTES in all, reading is worth forking workers
@@ -107,7 +115,7 @@ _LARGE_BYTES = 2_000_000
 _SPAN = 256  # paths, or documents, a worker takes at a time at most
 
 
-def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[Built], list[Skipped]]]:
+def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[Found]:
     """Read every path, in order: in this process for small inputs; many files in spans of files, each read
     and built by a worker (the parent never holds the raw documents); a few large files (one JSON Lines file
     or feed) in two steps, files to documents here and documents to articles in workers, so that one file's
@@ -118,7 +126,7 @@ def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[
         return
     if len(paths) >= _MANY_FILES:
 
-        def read_span(start: int, end: int) -> tuple[list[Built], list[Skipped]]:
+        def read_span(start: int, end: int) -> Found:
             return _read_paths(paths[start:end], options)
 
         size = span_size(len(paths), workers, per_worker=4, low=1, high=_SPAN)  # about four spans a worker
@@ -126,13 +134,15 @@ def _read_all(paths: list[Path], options: IngestOptions) -> Iterator[tuple[list[
         return
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for docs, skips in (documents_of(p, options) for p in paths):
+    warnings: list[InputWarning] = []
+    for docs, skips, notes in (documents_of(p, options) for p in paths):
         documents.extend(docs)
         skipped.extend(skips)
-    yield [], skipped
+        warnings.extend(notes)
+    yield [], skipped, warnings
 
-    def build_span(start: int, end: int) -> tuple[list[Built], list[Skipped]]:
-        return _build(documents[start:end], options)
+    def build_span(start: int, end: int) -> Found:
+        return (*_build(documents[start:end], options), [])
 
     yield from map_spans(build_span, len(documents), workers, min_items=1, span_size=_SPAN)
 
@@ -141,10 +151,12 @@ def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
     """Read every input; bad inputs are skipped with a one-line reason, never fatal."""
     time_zone(options.timezone)  # a wrong zone is the user's mistake: say so before reading anything
     built: list[Built] = []
-    skipped: list[Skipped] = []
+    files, skipped = expand_paths(paths)
+    warnings: list[InputWarning] = []
     seen: dict[str, str] = {}
-    for found, skips in _read_all(expand_paths(paths), options):
+    for found, skips, notes in _read_all(files, options):
         skipped.extend(skips)
+        warnings.extend(notes)
         for b in found:
             first = seen.get(b.article.id)
             if first is not None:
@@ -155,12 +167,13 @@ def ingest(paths: Sequence[Path], options: IngestOptions) -> IngestResult:
             seen[b.article.id] = b.article.source or b.article.id
             built.append(b)
     articles, duplicates = fold_duplicates(date_from_batch(built, options), options, [b.sketch for b in built])
-    return IngestResult(tuple(strip_site_templates(articles, options)), tuple(skipped), duplicates)
+    articles = strip_site_templates(articles, options)
+    return IngestResult(tuple(articles), tuple(skipped), duplicates, tuple(warnings))
 
 
 def inspect(path: Path, options: IngestOptions) -> tuple[list[Inspection], list[Skipped]]:
     """Each document of one file with the reason for every removed line (for `digest inspect`)."""
-    built, skipped = _read_one(path, options)
+    built, skipped, _warnings = _read_one(path, options)
     articles = date_from_batch(built, options)
     return [Inspection(a, b.removals) for a, b in zip(articles, built, strict=True)], skipped
 

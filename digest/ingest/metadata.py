@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.document import Article
@@ -59,11 +59,26 @@ def _outlet_name(candidate: str | None) -> str | None:
     return name
 
 
-def domain_of(url: str | None) -> str | None:
-    """The site's domain without `www.`."""
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?(/|$)")
+
+
+def _web_url(url: str | None) -> ParseResult | None:
+    """`url` parsed when it is a web address: http(s), scheme-relative (`//host/…`) or a bare host
+    (`www.site.com/…`); None for any other scheme (`javascript:`, `mailto:`, `data:`, `file:`)."""
     if not url:
         return None
-    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    url = url.strip()
+    scheme = _SCHEME.match(url)
+    if scheme and not _BARE_HOST.match(url):
+        return urlparse(url) if scheme.group(1).lower() in ("http", "https") else None
+    return urlparse(url if url.startswith("//") else f"//{url}")
+
+
+def domain_of(url: str | None) -> str | None:
+    """The site's domain without `www.`, for web addresses only (`_web_url`)."""
+    parsed = _web_url(url)
+    host = (parsed.hostname or "") if parsed is not None else ""
     return host.removeprefix("www.") or None
 
 
@@ -260,9 +275,9 @@ def site_outlet(url: str | None, language: str = "ar") -> str | None:
     and in its Latin form otherwise; None for a site not in the table. The most specific entry wins: the host
     before its parent domains (ara.reuters.com, then reuters.com), a path prefix before the bare host
     (bbc.com/arabic, then bbc.com)."""
-    if not url:
+    parsed = _web_url(url)
+    if parsed is None:
         return None
-    parsed = urlparse(url if "//" in url else f"//{url}")
     host = (parsed.hostname or "").removeprefix("www.")
     segment = parsed.path.strip("/").split("/", 1)[0].lower()
     sites = _outlet_sites()

@@ -7,13 +7,23 @@ the data the parent holds (nothing is pickled on the way there), and only result
 forking, the parent's objects are moved out of the garbage collector's reach (`gc.freeze`): the collector
 then never walks them, in the parent or in the workers, which saves its passes and keeps the workers from
 copying the pages it would have touched. Where processes cannot be forked, the work runs in this process.
+
+Workers never outlive the run: each asks the kernel to kill it when its parent dies (`PR_SET_PDEATHSIG` on
+Linux, set by `_die_with_parent` as it starts), so a `kill -9` of `digest build` leaves no orphan behind; they
+ignore SIGINT (a Ctrl-C reaches the whole process group: the parent alone decides), and a pool left by an
+exception (KeyboardInterrupt, the SystemExit of a SIGTERM, an error) kills its workers at once instead of
+waiting for the work queued on them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -32,16 +42,73 @@ def worker_count(requested: int) -> int:
     return min(requested, cores) if requested > 0 else cores
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: be killed (SIGKILL) when the parent process `parent` dies, where the kernel offers it
+    (Linux); exit now if it is already gone (it died between the fork and this call). Also a `preexec_fn`."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_start(parent: int) -> None:
+    """What each forked worker does first: die with the parent, and leave SIGINT (Ctrl-C) to it."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_live_pools: set[ProcessPoolExecutor] = set()  # the pools open in this process, for `stop_all_workers`
+
+
+def stop_all_workers() -> None:
+    """Kill every worker of the pools open in this process (a signal handler's cleanup before it exits)."""
+    for pool in list(_live_pools):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now (work queued on them is dropped) and reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way before Python 3.14
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(5)
+
+
 @contextmanager
 def forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A pool of `workers` forked processes, with the parent's heap frozen while it runs.
 
+    The workers die with this process (`_worker_start`), and with the pool when the `with` body raises.
     No collection first: on a large day's heap a full one costs seconds (1.5 s for 8 million objects) each
     time a pool starts, and a cycle that happens to be frozen is collected once the pool is done."""
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        )
+        _live_pools.add(pool)
+        try:
             yield pool
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            _live_pools.discard(pool)
+        pool.shutdown(wait=True)
     finally:
         gc.unfreeze()
 
