@@ -22,14 +22,13 @@ import shutil
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
-from typing import BinaryIO
 
 from digest import render
 from digest.document import Briefing
@@ -37,35 +36,6 @@ from digest.errors import ConfigError, DeliveryError, InputError, OutputError
 from digest.options import EmailOptions, RenderOptions
 
 SECURITY = ("starttls", "tls", "none")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half of it."""
-    write_stream(path, lambda handle: handle.write(data))
-
-
-def write_stream(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """What `write` writes to the file handle it gets, as `path`: a temporary file beside it, renamed once whole
-    (readers see the old file or the new one). `write_atomic` writes bytes already made; a writer such as
-    `render.write_json` need not hold its output whole (the pipeline still renders the JSON to bytes first)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:  # `write` failed (or the run was stopped): no half file is left behind
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 SETS = ".digest"

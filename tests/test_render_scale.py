@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from digest import deliver, render
+from digest import render
 from digest.document import Article, Briefing, InputsReport, Story, SummarySentence
 from digest.options import RenderOptions
 
@@ -152,27 +152,6 @@ def test_json_is_written_in_pieces_with_the_bytes_of_one_dump(
 def test_json_of_an_empty_briefing_is_unchanged() -> None:
     empty = Briefing(date=date(2022, 5, 11), languages=("ar",), stories=(), inputs=InputsReport(read=0))
     assert render.render_json(empty) == (json.dumps(empty.to_dict(), ensure_ascii=False, indent=2) + "\n").encode()
-
-
-def test_json_can_be_streamed_to_its_file(tmp_path) -> None:
-    briefing = many_stories(30)
-    target = tmp_path / "briefing-2022-05-11.json"
-    deliver.write_stream(target, lambda handle: render.write_json(briefing, handle))
-    assert target.read_bytes() == render.render_json(briefing)
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
-
-
-def test_a_failed_stream_leaves_the_old_file_and_no_temporary(tmp_path) -> None:
-    target = tmp_path / "briefing-2022-05-11.json"
-    target.write_bytes(b"old")
-
-    def broken(handle) -> None:
-        handle.write(b"half")
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        deliver.write_stream(target, broken)
-    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
 def test_the_index_comes_in_parts_numbered_on(monkeypatch: pytest.MonkeyPatch) -> None:
