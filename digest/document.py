@@ -193,6 +193,7 @@ class Actor:
     mentions: int = 0
     key: str | None = None
     romanized: bool = False  # True when the Latin names were transliterated, not looked up
+    romanized_sure: bool = False  # romanized from attested spellings of every word (not guessed letter by letter)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +205,7 @@ class Actor:
             "mentions": self.mentions,
             "key": self.key,
             "romanized": self.romanized,
+            "romanized_sure": self.romanized_sure,
         }
 
     @classmethod
@@ -217,6 +219,7 @@ class Actor:
             mentions=int(data.get("mentions", 0)),
             key=data.get("key"),
             romanized=bool(data.get("romanized", False)),
+            romanized_sure=bool(data.get("romanized_sure", False)),
         )
 
 

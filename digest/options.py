@@ -136,6 +136,7 @@ class ExtractOptions:
     role_weight: float = 2.0  # salience: + this when a title is known
     organization_weight: float = 0.6  # salience multiplier for organisations (persons first)
     unknown_weight: float = 0.8  # salience multiplier for names not in the gazetteer
+    summary_actor_weight: float = 1.0  # salience: a mention in a sentence the summary uses counts 1 + this
     cue_window: int = 4  # words before a place or date where a venue or date cue counts
     city_weight: float = 1.5  # a city named as the venue outweighs its country
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
