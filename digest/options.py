@@ -141,7 +141,10 @@ class ExtractOptions:
     city_weight: float = 1.5  # a city named as the venue outweighs its country
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
     same_day_weight: float = 0.4  # "اليوم" = publication day weighs this much as an event date
-    ner_backend: str = "rules"  # rules | camel (adds camel-tools' BERT NER; needs `camel_data -i ner`, slow)
+    # crf (the CRF tagger, `digest.analyze.tagger`, with the gazetteer, cue words and rules as its features; held out
+    # on NewsFANE it beats the rules alone) | rules | rules+crf | crf+rules | camel (camel-tools' BERT NER; needs
+    # `camel_data -i ner`, slow)
+    ner_backend: str = "crf"
 
 
 @dataclass(frozen=True)

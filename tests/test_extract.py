@@ -164,7 +164,8 @@ def test_unseen_story_unknown_person_is_romanized(unseen: StoryFacts) -> None:
     envoy = next(a for a in unseen.actors if a.key is None and a.kind == "person")
     assert envoy.romanized
     assert envoy.name["ar"] == "عبد الرحمن وليد الكبيسي"
-    assert envoy.name["en"] == envoy.name["es"] == "Abderrahmane Walid al-Kabisi"
+    assert envoy.name["en"] == envoy.name["es"] == "Abdulrahman Waleed Al-Kubaisi"  # attested spellings
+    assert envoy.romanized_sure
     assert envoy.role["en"] == "Special Envoy, United Nations"
 
 

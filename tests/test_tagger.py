@@ -13,6 +13,8 @@ pytest.importorskip("pycrfsuite")
 from digest.analyze import mentions, tagger
 from digest.analyze.cues import TITLE
 from digest.document import Article, Sentence
+from digest.evaluation import ner
+from digest.options import ExtractOptions, Options
 
 BLINKEN = ["قال", "وزير", "الخارجية", "الأمريكي", "أنتوني", "بلينكن", "في", "الرباط"]
 
@@ -99,6 +101,10 @@ def test_crossvalidate_and_train_a_model_that_tags(tmp_path: Path, monkeypatch: 
     with tagger.using(out):
         assert tagger.Tagger.load() is model
     assert tagger.heldout_model(tmp_path / "folds", 0).name.startswith("fold")
+    # `digest eval ner --backend crf --heldout DIR`: each window read by the fold model that did not see it
+    options = Options(extract=ExtractOptions(ner_backend="crf"))
+    metrics = ner.evaluate(data, options, heldout=tmp_path / "folds").metrics
+    assert metrics["per_f1"] > 0.9 and "fold0_per_f1" in metrics and "fold1_loc_f1" in metrics
     again = tmp_path / "again.crfsuite"  # the same seed trains the same file
     tagger.crossvalidate(data, 0, 2, jobs=1, final=again, log=io.StringIO())
     assert again.read_bytes() == out.read_bytes()

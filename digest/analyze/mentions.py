@@ -9,8 +9,12 @@ Per article (called from `digest.analyze.analyze`):
    d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ..."), sports teams ("فريق نابولي"،
       "منتخب نيجيريا": the city or country there is the team) and agency credits ("(الفرنسية)" is AFP).
    All cue words are data, read into bit flags per word by `digest.analyze.cues`.
-   e. optionally (`backend="camel"`, `ExtractOptions.ner_backend`), camel-tools' BERT NER when its model is
-      installed; never required, never downloaded, and slow (for evaluation and small batches).
+   e. by default (`backend="crf"`, `ExtractOptions.ner_backend`), the CRF tagger (`digest.analyze.tagger`), which
+      reads a-d as features and decides the spans (a span the rules found too keeps their key and role; a title
+      the rules bound stays with the name the tagger reads over it); then a name it found once is read again
+      where the article writes it alone (`tagger.spread_names`). "rules" keeps a-d alone, "rules+crf" lets the
+      tagger fill what they left, "crf+rules" the reverse. `backend="camel"`: camel-tools' BERT NER when its
+      model is installed; never required, never downloaded, and slow (for evaluation and small batches).
    Speed: each distinct written word is read once (`cues.word_info`); a sentence is split with `re.split` into
    parallel lists (no object per word, `gazetteer.read_words`) and mapped through cached dicts, and a rule runs
    only when one of the sentence's words carries its cue.
@@ -271,14 +275,16 @@ def _titles(s: _Sentence, cues: Cues) -> None:
 def _titled_next(s: _Sentence, end: int, name_next: bool) -> _Span | None:
     """The name a title that ends at `end` stands before with no punctuation between them: the title is that
     name's ("التقى خامنئي ولي العهد السعودي محمد بن سلمان"), not the apposition of the name before it. A name
-    not read yet is an empty span (no one to give the title to, still no one else's)."""
+    not read yet (after an honorific, or a given name) is an empty span: no one to give the title to, and still
+    not the name's before it."""
     k = _skip_honorifics(s, end)
     if k >= len(s.norms) or (s.breaks[k] and k == end):
         return None
     following = s.span_at(k)
     if following is not None and following.kind == "person":
         return following
-    return _Span(k, k, "") if name_next and k == end else None
+    starts_name = k > end or bool(s.flags[k] & (GIVEN | HONORIFIC))  # "الأمير محمد ...", "title السيد X"
+    return _Span(k, k, "") if name_next and starts_name else None
 
 
 def _honorific_names(s: _Sentence, cues: Cues) -> None:
@@ -717,15 +723,22 @@ def _crf_pass(read: list[_Sentence], backend: str) -> None:
     gaz = gazetteer()
     hints = [_hints(s) for s in read]
     seen = tagger.seen_kinds(hints, [s.norms for s in read])
-    for s, sentence_hints in zip(read, hints, strict=True):
+    tagged = [
+        model.tag_words(s.raws, s.separators, s.text[s.ends[-1] :], sentence_hints, seen) if s.norms else []
+        for s, sentence_hints in zip(read, hints, strict=True)
+    ]
+    tagged = tagger.spread_names([s.norms for s in read], [s.raws for s in read], tagged)
+    for s, found in zip(read, tagged, strict=True):
         if not s.norms:
             continue
-        found = model.tag_words(s.raws, s.separators, s.text[s.ends[-1] :], sentence_hints, seen)
         rules = {(sp.kind, sp.start, sp.end): sp for sp in s.spans if sp.kind}
         if backend == "rules+crf":
             first, then = [], found
         else:
-            first, then = found, list(rules) if backend == "crf+rules" else []
+            # a name of two words or more the gazetteer knows is taken whole, before the tagger's pieces of it
+            # ("التحالف الدولي ضد داعش", not "التحالف الدولي" and "داعش")
+            known = [span for span, sp in rules.items() if sp.key and sp.cue is None and sp.end - sp.start >= 2]
+            first, then = [*known, *found], list(rules) if backend == "crf+rules" else []
             s.spans, s.owner = [], [None] * len(s.norms)
         for kind, i, j in [*first, *then]:
             ruled = rules.get((kind, i, j))
@@ -734,7 +747,9 @@ def _crf_pass(read: list[_Sentence], backend: str) -> None:
                 continue
             entry = gaz.lookup(s.between(i, j))
             key = entry.key if entry is not None and _KIND_OF_ENTRY[entry.kind] == kind else None
-            s.add(_Span(i, j, kind, key, cue="crf"))
+            # a title the rules bound to a name the tagger reads with other bounds stays that name's
+            role = next((r.role for r in rules.values() if r.kind == kind and r.start < j and i < r.end), None)
+            s.add(_Span(i, j, kind, key, role, cue="crf"))
 
 
 def _conjunction_before_name(raw: str, cues: Cues) -> bool:

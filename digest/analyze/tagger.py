@@ -38,10 +38,25 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import pycrfsuite
 
-from digest.analyze.cues import ORG_HEAD, STATE_HEAD, TEAM, word_info
+from digest.analyze.cues import (
+    EVENT,
+    FUNCTION,
+    GIVEN,
+    GIVEN_AMBIGUOUS,
+    HONORIFIC,
+    NATIONALITY,
+    ORG_HEAD,
+    PERSON_NOUN,
+    PLACE_HEAD,
+    STATE_HEAD,
+    STOP,
+    TEAM,
+    TITLE,
+    word_info,
+)
 from digest.errors import ConfigError, InputError
 from digest.lang.arabic import normalize, strip_article
-from digest.lang.gazetteer import gazetteer, read_words
+from digest.lang.gazetteer import gazetteer, read_words, surface_readings
 from digest.runtime.memo import PerWord
 
 if TYPE_CHECKING:
@@ -219,6 +234,56 @@ def seen_kinds(hints: Sequence[Sequence[str]], norms: Sequence[Sequence[str]]) -
                 found.setdefault(norm, set()).add(hint[1])
                 found.setdefault(strip_article(norm), set()).add(hint[1])
     return {word: "".join(sorted(kinds)) for word, kinds in found.items()}
+
+
+# A word alone that is one of these is no name, whatever another sentence made of it.
+_NOT_ALONE = STOP | FUNCTION | TITLE | ORG_HEAD | PLACE_HEAD | NATIONALITY | EVENT | PERSON_NOUN | HONORIFIC
+_NOT_ALONE |= GIVEN | GIVEN_AMBIGUOUS
+
+
+def spread_names(
+    norms: Sequence[Sequence[str]], raws: Sequence[Sequence[str]], found: Sequence[list[Span]]
+) -> list[list[Span]]:
+    """The tagger's spans of an article's sentences, with the names it found once read again where it missed them.
+
+    A report names a person in full once and by surname after ("... هايل" after "أحمد هايل"), a team or a party
+    by one word: the tagger, which sees one sentence, misses some of those. A name of two words or more found in
+    one sentence is the same name where its words are written again; the last word of a person's name, or an
+    organisation of one word, is the same name when written alone (unless it is a cue or a given name: "محمد"
+    alone is no one in particular).
+    """
+    sequences: dict[tuple[str, ...], str] = {}
+    single: dict[str, str] = {}
+    for sentence_norms, spans in zip(norms, found, strict=True):
+        for kind, i, j in spans:
+            if kind == "place":
+                continue
+            if j - i >= 2:
+                sequences.setdefault(tuple(sentence_norms[i:j]), kind)
+            if kind == "person" and len(sentence_norms[j - 1]) >= 3:
+                single.setdefault(sentence_norms[j - 1], kind)
+            elif kind == "organization" and j - i == 1:
+                single.setdefault(sentence_norms[i], kind)
+    if not sequences and not single:
+        return [list(spans) for spans in found]
+    out: list[list[Span]] = []
+    for sentence_norms, sentence_raws, spans in zip(norms, raws, found, strict=True):
+        spans = list(spans)
+        owned = {k for _, i, j in spans for k in range(i, j)}
+        for sequence, kind in sequences.items():
+            n = len(sequence)
+            for i in range(len(sentence_norms) - n + 1):
+                if tuple(sentence_norms[i : i + n]) == sequence and owned.isdisjoint(range(i, i + n)):
+                    spans.append((kind, i, i + n))
+                    owned.update(range(i, i + n))
+        for i, norm in enumerate(sentence_norms):
+            if i in owned or word_info(sentence_raws[i], norm) & _NOT_ALONE:
+                continue
+            alone = next((single[r] for r in surface_readings(norm) if r in single), None)
+            if alone is not None:
+                spans.append((alone, i, i + 1))
+        out.append(sorted(spans, key=lambda span: span[1]))
+    return out
 
 
 def spans_of_labels(labels: Sequence[str]) -> list[Span]:
@@ -546,7 +611,7 @@ def train(path: Path, out: Path | None = None, seed: int = 0, folds_dir: Path | 
             for name in ("P", "R", "F1"):
                 metrics[f"{form}_{kind}_{name}"] = s[name]
     for entry in report["per_fold"]:
-        for kind, s in entry["glued"].items():
+        for kind, s in entry["written"].items():
             metrics[f"fold{entry['fold']}_{kind}_F1"] = s["F1"]
     return Report(metrics=metrics, lines=tuple(lines))
 
