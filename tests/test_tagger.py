@@ -96,7 +96,7 @@ def test_crossvalidate_and_train_a_model_that_tags(tmp_path: Path, monkeypatch: 
     assert report["all"]["written"]["person"]["F1"] > 0.9
     assert report["all"]["written"]["place"]["F1"] > 0.9
     model = tagger.Tagger.load(out)
-    assert model.tag(["وصل", "كريم", "حداد", "الى", "دوز", "امس", "."]) == [("person", 1, 3), ("place", 4, 5)]
+    assert model.tag(["كريم", "حداد", "وصل", "دوز", "امس", "."]) == [("person", 0, 2), ("place", 3, 4)]
     assert tagger.Tagger.load(out) is model  # loaded once per path
     with tagger.using(out):
         assert tagger.Tagger.load() is model

@@ -111,8 +111,20 @@ def _static(raw: str) -> tuple[str, ...]:
 _STATIC: PerWord[tuple[str, ...]] = PerWord(_static)
 
 
-def _cues_of(feats: tuple[str, ...]) -> list[str]:
-    return [f[2:] for f in feats if f.startswith("c=")]
+def _cues_of(raw: str) -> tuple[str, ...]:
+    """The cue-flag bits of a word, as feature values (its "c=" features)."""
+    return tuple(f[2:] for f in _STATIC[raw] if f.startswith("c="))
+
+
+_CUES: PerWord[tuple[str, ...]] = PerWord(_cues_of)
+_HEADS = ORG_HEAD | TEAM | STATE_HEAD
+
+
+def _is_head(raw: str) -> bool:
+    return bool(word_info(raw, normalize(raw)) & _HEADS)
+
+
+_IS_HEAD: PerWord[bool] = PerWord(_is_head)
 
 
 def _punct(separator: str) -> str:
@@ -134,7 +146,7 @@ def features(
     statics = list(map(_STATIC.__getitem__, raws))
     norms = [normalize(r) for r in raws]
     stems = [strip_article(w) for w in norms]
-    cues = [_cues_of(f) for f in statics]
+    cues = list(map(_CUES.__getitem__, raws))
     gaz_tag = [""] * n
     for i, j, entry in gazetteer().find_words(norms):
         kind = _GAZ_KIND.get(entry.kind, "X")
@@ -145,7 +157,7 @@ def features(
     puncts.append(_punct(after))
     marks = [h.partition(":")[0] for h in hints] if hints is not None else None
     quoted = _inside_quotes(separators, n) if separators is not None else [False] * n
-    head_at = _heads_before(cues, puncts, n)
+    head_at = _heads_before(list(map(_IS_HEAD.__getitem__, raws)), puncts, n)
     out: list[list[str]] = []
     for i in range(n):
         f = list(statics[i])
@@ -198,7 +210,6 @@ def features(
 
 
 _QUOTES = frozenset('"«»“”')
-_ORG_CUE, _TEAM_CUE, _STATE_CUE = (str(flag.bit_length() - 1) for flag in (ORG_HEAD, TEAM, STATE_HEAD))
 
 
 def _inside_quotes(separators: Sequence[str], n: int) -> list[bool]:
@@ -210,18 +221,17 @@ def _inside_quotes(separators: Sequence[str], n: int) -> list[bool]:
     return out
 
 
-def _heads_before(cues: Sequence[Sequence[str]], puncts: Sequence[str], n: int) -> list[str]:
+def _heads_before(heads: Sequence[bool], puncts: Sequence[str], n: int) -> list[str]:
     """For each word, how far back (1-3 words, within one stretch without punctuation) an organisation, team or
     state head stands: "حزب العدالة والتنمية", "فريق الغرافة", "الحكومة السودانية"."""
     out = [""] * n
-    for i in range(n):
-        for back in (1, 2, 3):
-            j = i - back
-            if j < 0 or any(puncts[k] for k in range(j + 1, i + 1)):
+    if not any(heads):
+        return out
+    for j in (k for k in range(n) if heads[k]):
+        for i in range(j + 1, min(j + 4, n)):
+            if puncts[i]:
                 break
-            if _ORG_CUE in cues[j] or _TEAM_CUE in cues[j] or _STATE_CUE in cues[j]:
-                out[i] = str(back)
-                break
+            out[i] = str(i - j)  # the nearest head before the word says it
     return out
 
 
@@ -270,9 +280,12 @@ def spread_names(
     for sentence_norms, sentence_raws, spans in zip(norms, raws, found, strict=True):
         spans = list(spans)
         owned = {k for _, i, j in spans for k in range(i, j)}
+        at: dict[str, list[int]] = {}
+        for i, norm in enumerate(sentence_norms):
+            at.setdefault(norm, []).append(i)
         for sequence, kind in sequences.items():
             n = len(sequence)
-            for i in range(len(sentence_norms) - n + 1):
+            for i in at.get(sequence[0], ()):
                 if tuple(sentence_norms[i : i + n]) == sequence and owned.isdisjoint(range(i, i + n)):
                     spans.append((kind, i, i + n))
                     owned.update(range(i, i + n))
