@@ -181,12 +181,29 @@ def _warn_undated(briefing: Any) -> None:
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="day: write the briefing and sheets."
 )
+@click.option("--backend", help="ner: the name finder (extract.ner_backend: rules, crf, rules+crf, crf+rules, camel).")
+@click.option(
+    "--heldout",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="ner: the fold models of `digest train ner PATH --folds-dir DIR` (held-out figures, per fold).",
+)
 @config_option
-def eval_command(kind: str, path: Path, as_json: bool, out_dir: Path | None, config: Path | None) -> None:
+def eval_command(
+    kind: str,
+    path: Path,
+    as_json: bool,
+    out_dir: Path | None,
+    backend: str | None,
+    heldout: Path | None,
+    config: Path | None,
+) -> None:
     """Measure quality on labelled data at PATH (see README: Quality)."""
     from digest import evaluation
 
-    report = evaluation.run(kind, path, options_from(config), out_dir)
+    if (backend or heldout) and kind != "ner":
+        raise ConfigError("--backend and --heldout are options of `digest eval ner`")
+    options = options_from(config, **{"extract.ner_backend": backend})
+    report = evaluation.run(kind, path, options, out_dir, heldout=heldout)
     click.echo(report.to_text())
     if as_json:
         click.echo(report.to_json())
@@ -198,11 +215,18 @@ def eval_command(kind: str, path: Path, as_json: bool, out_dir: Path | None, con
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file (default: the shipped one).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same data: same model).")
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the held-out figures.")
-def train_command(kind: str, path: Path, out: Path | None, seed: int, as_json: bool) -> None:
+@click.option(
+    "--folds-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="ner: keep the fold models here (for `digest eval ner --heldout DIR`).",
+)
+def train_command(kind: str, path: Path, out: Path | None, seed: int, as_json: bool, folds_dir: Path | None) -> None:
     """Retrain a learned part on labelled data at PATH and print its held-out figures (see README: Quality)."""
     from digest import training
 
-    report = training.run(kind, path, out, seed)
+    if folds_dir is not None and kind != "ner":
+        raise ConfigError("--folds-dir is an option of `digest train ner`")
+    report = training.run(kind, path, out, seed, **({"folds_dir": folds_dir} if folds_dir is not None else {}))
     click.echo(report.to_text())
     if as_json:
         click.echo(report.to_json())

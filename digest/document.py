@@ -209,6 +209,7 @@ class Actor:
     mentions: int = 0
     key: str | None = None
     romanized: bool = False  # True when the Latin names were transliterated, not looked up
+    romanized_sure: bool = False  # romanized from attested spellings of every word (not guessed letter by letter)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -220,6 +221,7 @@ class Actor:
             "mentions": self.mentions,
             "key": self.key,
             "romanized": self.romanized,
+            "romanized_sure": self.romanized_sure,
         }
 
     @classmethod
@@ -233,6 +235,7 @@ class Actor:
             mentions=int(data.get("mentions", 0)),
             key=data.get("key"),
             romanized=bool(data.get("romanized", False)),
+            romanized_sure=bool(data.get("romanized_sure", False)),
         )
 
 

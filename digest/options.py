@@ -142,6 +142,7 @@ class ExtractOptions:
     role_weight: float = 2.0  # salience: + this when a title is known
     organization_weight: float = 0.6  # salience multiplier for organisations (persons first)
     unknown_weight: float = 0.8  # salience multiplier for names not in the gazetteer
+    summary_actor_weight: float = 1.0  # salience: a mention in a sentence the summary uses counts 1 + this
     cue_window: int = 4  # words before a place or date where a venue or date cue counts
     city_weight: float = 1.5  # a city named as the venue outweighs its country
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
@@ -151,7 +152,10 @@ class ExtractOptions:
     event_min_articles: int = 2  # in a story of 3+ articles, an event date is given by this many of them
     event_max_days_before: int = 14  # an article's event date lies at most this long before its publication...
     event_max_days_after: int = 60  # ...and at most this long after it (an announced meeting)
-    ner_backend: str = "rules"  # rules | camel (adds camel-tools' BERT NER; needs `camel_data -i ner`, slow)
+    # crf (the CRF tagger, `digest.analyze.tagger`, with the gazetteer, cue words and rules as its features; held out
+    # on NewsFANE it beats the rules alone) | rules | rules+crf | crf+rules | camel (camel-tools' BERT NER; needs
+    # `camel_data -i ner`, slow)
+    ner_backend: str = "crf"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from digest.errors import ConfigError, InputError
 from digest.evaluation import Report
@@ -26,11 +26,12 @@ class Trainer(Protocol):
     def train(self, path: Path, out: Path | None, seed: int) -> Report: ...
 
 
-def run(kind: str, path: Path, out: Path | None = None, seed: int = 0) -> Report:
-    """Train the model named `kind` on the labelled data at `path`."""
+def run(kind: str, path: Path, out: Path | None = None, seed: int = 0, **extra: Any) -> Report:
+    """Train the model named `kind` on the labelled data at `path` (`extra`: the module's own options, such as
+    the tagger's `folds_dir`)."""
     if kind not in KINDS:
         raise ConfigError(f"unknown model {kind!r}; choose one of {', '.join(KINDS)}")
     if not path.exists():
         raise InputError(f"training data not found: {path}")
     module: Trainer = importlib.import_module(KINDS[kind][0])
-    return module.train(path, out, seed)
+    return module.train(path, out, seed, **extra)

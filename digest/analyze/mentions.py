@@ -9,8 +9,12 @@ Per article (called from `digest.analyze.analyze`):
    d. head nouns of organisations and places ("وزارة ..."، "حزب ..."، "مدينة ..."), sports teams ("فريق نابولي"،
       "منتخب نيجيريا": the city or country there is the team) and agency credits ("(الفرنسية)" is AFP).
    All cue words are data, read into bit flags per word by `digest.analyze.cues`.
-   e. optionally (`backend="camel"`, `ExtractOptions.ner_backend`), camel-tools' BERT NER when its model is
-      installed; never required, never downloaded, and slow (for evaluation and small batches).
+   e. by default (`backend="crf"`, `ExtractOptions.ner_backend`), the CRF tagger (`digest.analyze.tagger`), which
+      reads a-d as features and decides the spans (a span the rules found too keeps their key and role; a title
+      the rules bound stays with the name the tagger reads over it); then a name it found once is read again
+      where the article writes it alone (`tagger.spread_names`). "rules" keeps a-d alone, "rules+crf" lets the
+      tagger fill what they left, "crf+rules" the reverse. `backend="camel"`: camel-tools' BERT NER when its
+      model is installed; never required, never downloaded, and slow (for evaluation and small batches).
    Speed: each distinct written word is read once (`cues.word_info`); a sentence is split with `re.split` into
    parallel lists (no object per word, `gazetteer.read_words`) and mapped through cached dicts, and a rule runs
    only when one of the sentence's words carries its cue.
@@ -257,10 +261,30 @@ def _titles(s: _Sentence, cues: Cues) -> None:
             continue
         k = span.end
         if s.flags[k] & TITLE and s.owner[k] is None:
-            end, _ = _title_end(s, k, cues)
+            end, name_next = _title_end(s, k, cues)
             title = s.between(k, end)
-            if role_names(title) is not None:
+            if role_names(title) is None:
+                continue
+            following = _titled_next(s, end, name_next)
+            if following is None:
                 span.role = title
+            elif following.kind == "person" and not following.role:
+                following.role = title
+
+
+def _titled_next(s: _Sentence, end: int, name_next: bool) -> _Span | None:
+    """The name a title that ends at `end` stands before with no punctuation between them: the title is that
+    name's ("التقى خامنئي ولي العهد السعودي محمد بن سلمان"), not the apposition of the name before it. A name
+    not read yet (after an honorific, or a given name) is an empty span: no one to give the title to, and still
+    not the name's before it."""
+    k = _skip_honorifics(s, end)
+    if k >= len(s.norms) or (s.breaks[k] and k == end):
+        return None
+    following = s.span_at(k)
+    if following is not None and following.kind == "person":
+        return following
+    starts_name = k > end or bool(s.flags[k] & (GIVEN | HONORIFIC))  # "الأمير محمد ...", "title السيد X"
+    return _Span(k, k, "") if name_next and starts_name else None
 
 
 def _honorific_names(s: _Sentence, cues: Cues) -> None:
@@ -481,7 +505,7 @@ def _trim_front(s: _Sentence, i: int, j: int, entry: Entry) -> int:
     return k if gazetteer().lookup(rest) == entry else i
 
 
-NER_BACKENDS = ("rules", "camel")
+NER_BACKENDS = ("rules", "camel", "crf", "rules+crf", "crf+rules")
 _CAMEL_KINDS = {"PERS": "person", "ORG": "organization", "LOC": "place"}
 
 
@@ -611,26 +635,8 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
     """
     if backend not in NER_BACKENDS:
         raise ConfigError(f"unknown extract.ner_backend {backend!r}; choose one of {', '.join(NER_BACKENDS)}")
-    gaz = gazetteer()
     cues = cue_lists()
-    read: list[_Sentence] = []
-    for sentence in sentences:
-        s = _read(sentence.text)
-        starts = compress(count(), map(and_, s.flags, repeat(GAZETTEER_START))) if s.mask & GAZETTEER_START else ()
-        for i, j, entry in gaz.find_words(s.norms, starts):
-            if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
-                i = _trim_front(s, i, j, entry)
-                s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
-        mask = s.mask
-        for cue_flags, rule in _RULES:
-            if mask & cue_flags:
-                rule(s, cues)
-        if mask & ANY_GIVEN and len(s.spans) > 1:
-            _join_adjacent_names(s)
-        if backend == "camel":
-            _camel_spans(s)
-        read.append(s)
-    _surnames_alone(read, cues)
+    read = _read_article(sentences, backend)
     mentions: list[Mention] = []
     for sentence, s in zip(sentences, read, strict=True):
         for span in sorted(s.spans, key=lambda sp: sp.start):
@@ -653,6 +659,104 @@ def find_mentions(article: Article, sentences: Sequence[Sentence], backend: str 
                 )
             )
     return tuple(mentions)
+
+
+def _read_article(sentences: Sequence[Sentence], backend: str) -> list[_Sentence]:
+    """The article's sentences read, with the spans of the gazetteer, the rules and the backend."""
+    gaz = gazetteer()
+    cues = cue_lists()
+    read: list[_Sentence] = []
+    for sentence in sentences:
+        s = _read(sentence.text)
+        starts = compress(count(), map(and_, s.flags, repeat(GAZETTEER_START))) if s.mask & GAZETTEER_START else ()
+        for i, j, entry in gaz.find_words(s.norms, starts):
+            if not any(s.breaks[k] for k in range(i + 1, j)) or entry.kind != "person":
+                i = _trim_front(s, i, j, entry)
+                s.add(_Span(i, j, _KIND_OF_ENTRY[entry.kind], entry.key))
+        mask = s.mask
+        for cue_flags, rule in _RULES:
+            if mask & cue_flags:
+                rule(s, cues)
+        if mask & ANY_GIVEN and len(s.spans) > 1:
+            _join_adjacent_names(s)
+        if backend == "camel":
+            _camel_spans(s)
+        read.append(s)
+    _surnames_alone(read, cues)
+    if "crf" in backend:
+        _crf_pass(read, backend)
+    return read
+
+
+def _hints(s: _Sentence) -> list[str]:
+    """What the gazetteer and the rules found, word by word, as the tagger's features: "BP:title", "IL:gaz", ""."""
+    hints = [""] * len(s.norms)
+    for span in s.spans:
+        if span.kind:
+            cue = span.cue or ("gaz" if span.key else "rule")
+            letter = _HINT_KIND[span.kind]
+            hints[span.start] = f"B{letter}:{cue}"
+            for k in range(span.start + 1, span.end):
+                hints[k] = f"I{letter}:{cue}"
+    return hints
+
+
+_HINT_KIND = {"person": "P", "organization": "O", "place": "L"}
+
+
+def rule_hints(texts: Sequence[str]) -> list[list[str]]:
+    """`_hints` of each sentence of a text read as one article by the gazetteer and the rules (the tagger's
+    training reads its data with this, as `find_mentions` does)."""
+    sentences = [Sentence("hints", i, t) for i, t in enumerate(texts)]
+    return [_hints(s) for s in _read_article(sentences, "rules")]
+
+
+def _crf_pass(read: list[_Sentence], backend: str) -> None:
+    """The CRF tagger (`digest.analyze.tagger`) on each sentence, with the rules' spans as its features.
+
+    "crf": its spans replace the rules' (a span the rules found too keeps their key, role and cue); "rules+crf":
+    they fill what the rules left; "crf+rules": the rules fill what the tagger left.
+    """
+    from digest.analyze import tagger  # imported on use: pycrfsuite is needed by the crf backends only
+
+    model = tagger.Tagger.load()
+    gaz = gazetteer()
+    hints = [_hints(s) for s in read]
+    seen = tagger.seen_kinds(hints, [s.norms for s in read])
+    tagged = [
+        model.tag_words(s.raws, s.separators, s.text[s.ends[-1] :], sentence_hints, seen) if s.norms else []
+        for s, sentence_hints in zip(read, hints, strict=True)
+    ]
+    tagged = tagger.spread_names([s.norms for s in read], [s.raws for s in read], tagged)
+    for s, found in zip(read, tagged, strict=True):
+        if not s.norms:
+            continue
+        rules = {(sp.kind, sp.start, sp.end): sp for sp in s.spans if sp.kind}
+        if backend == "rules+crf":
+            first, then = [], found
+        else:
+            # a person or organisation the gazetteer knows by two words or more is taken whole, before the tagger's
+            # reading of it ("التحالف الدولي ضد داعش", not "داعش"): the story's facts and claims need its key
+            known = [span for span, sp in rules.items() if sp.key and sp.cue is None and _known_whole(span)]
+            first, then = [*known, *found], list(rules) if backend == "crf+rules" else []
+            s.spans, s.owner = [], [None] * len(s.norms)
+        for kind, i, j in [*first, *then]:
+            ruled = rules.get((kind, i, j))
+            if ruled is not None:
+                s.add(ruled)  # the same span as a rule's: its key, role and cue stay
+                continue
+            entry = gaz.lookup(s.between(i, j))
+            key = entry.key if entry is not None and _KIND_OF_ENTRY[entry.kind] == kind else None
+            # a title the rules bound to a name the tagger reads with other bounds stays that name's
+            role = next((r.role for r in rules.values() if r.kind == kind and r.start < j and i < r.end), None)
+            s.add(_Span(i, j, kind, key, role, cue="crf"))
+
+
+def _known_whole(span: tuple[str, int, int]) -> bool:
+    """Whether a gazetteer name is taken whole before the tagger: a person or organisation of two words or more
+    (places keep the tagger's bounds: held out on NewsFANE they match the annotators' better)."""
+    kind, i, j = span
+    return kind != "place" and j - i >= 2
 
 
 def _conjunction_before_name(raw: str, cues: Cues) -> bool:

@@ -35,14 +35,19 @@ class Evaluation(Protocol):
     def evaluate(self, path: Path, options: Options) -> Report: ...
 
 
-def run(kind: str, path: Path, options: Options, out: Path | None = None) -> Report:
+def run(kind: str, path: Path, options: Options, out: Path | None = None, heldout: Path | None = None) -> Report:
     """Run the evaluation named `kind` on the labelled data at `path`; `out`: a folder for what it writes
-    besides its figures (only `day` writes: the briefing and the hand-check sheets)."""
+    besides its figures (only `day` writes: the briefing and the hand-check sheets); `heldout`: the fold models
+    a `ner` evaluation reads each window with (`digest train ner --folds-dir`)."""
     if kind not in KINDS:
         raise ConfigError(f"unknown evaluation {kind!r}; choose one of {', '.join(KINDS)}")
     if not path.exists():
         raise InputError(f"labelled data not found: {path}")
     module: Evaluation = importlib.import_module(f"digest.evaluation.{kind}")
+    if heldout is not None:
+        if kind != "ner":
+            raise ConfigError(f"--heldout is for `digest eval ner`; not {kind}")
+        return module.evaluate(path, options, heldout=heldout)  # type: ignore[call-arg]
     if out is not None:
         if kind != "day":
             raise ConfigError(f"--out is for `digest eval day`; {kind} writes nothing")

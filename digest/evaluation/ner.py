@@ -114,7 +114,7 @@ def read_bio(path: Path) -> Iterator[GoldSentence]:
         tags.append(m.group(2))
 
 
-def _bio_files(path: Path) -> list[Path]:
+def bio_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     files = []
@@ -152,34 +152,65 @@ def predict(sentences: Sequence[tuple[str, ...]], backend: str = "rules") -> lis
     return [frozenset(f) for f in found]
 
 
-def evaluate(path: Path, options: Options) -> Report:
-    """Precision, recall and F1 of person, organisation and place mentions on BIO gold files."""
-    gold_n: Counter[str] = Counter()
-    pred_n: Counter[str] = Counter()
-    hit_n: Counter[str] = Counter()
+def evaluate(path: Path, options: Options, heldout: Path | None = None) -> Report:
+    """Precision, recall and F1 of person, organisation and place mentions on BIO gold files.
+
+    With `heldout` (the fold models and `folds.json` that `digest train ner PATH --folds-dir DIR` wrote), each
+    window is read by the fold model that did not see it, and the figures are also given per fold; backends
+    without the tagger are scored on the same folds, for comparison. Without it a crf backend uses the shipped
+    model, which was trained on NewsFANE: its figures there are then not held out.
+    """
+    backend = options.extract.ner_backend
+    counts: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {}  # "" (all) or fold → gold, pred, hit
     sentences = tokens = 0
-    files = _bio_files(path)
-    window = WINDOW
+    files = bio_files(path)
+    crf = "crf" in backend
+    if heldout is not None and len(files) != 1:
+        raise InputError("--heldout needs the one BIO file the fold models were trained on")
     for file in files:
         gold = list(read_bio(file))
-        for at in range(0, len(gold), window):
-            chunk = gold[at : at + window]
-            predictions = predict([g.tokens for g in chunk], options.extract.ner_backend)
+        for at in range(0, len(gold), WINDOW):
+            chunk = gold[at : at + WINDOW]
+            groups = [""]
+            if heldout is not None:
+                from digest.analyze.tagger import heldout_model, using  # pycrfsuite only when asked for
+
+                model = heldout_model(heldout, at)
+                if heldout_model(heldout, at + len(chunk) - 1) != model:
+                    raise InputError(f"{heldout}: a {WINDOW}-sentence window straddles two folds")
+                groups.append(model.stem)
+                with using(model if crf else None):
+                    predictions = predict([g.tokens for g in chunk], backend)
+            else:
+                predictions = predict([g.tokens for g in chunk], backend)
             for sentence, predicted in zip(chunk, predictions, strict=True):
                 sentences += 1
                 tokens += len(sentence.tokens)
-                for kind, *_ in sentence.spans:
-                    gold_n[kind] += 1
-                for kind, *_ in predicted:
-                    pred_n[kind] += 1
-                for kind, *_ in predicted & sentence.spans:
-                    hit_n[kind] += 1
+                for group in groups:
+                    gold_n, pred_n, hit_n = counts.setdefault(group, (Counter(), Counter(), Counter()))
+                    gold_n.update(kind for kind, *_ in sentence.spans)
+                    pred_n.update(kind for kind, *_ in predicted)
+                    hit_n.update(kind for kind, *_ in predicted & sentence.spans)
     metrics: dict[str, float | int] = {"sentences": sentences, "tokens": tokens, "files": len(files)}
+    how = "shipped model, not held out on its training data" if crf else ""
+    if heldout is not None:
+        how = f"held out: fold models of {heldout}" if crf else f"folds of {heldout}"
     lines = [
         f"NER on {path}: {len(files)} file(s), {sentences} sentences, {tokens} tokens "
-        f"(backend {options.extract.ner_backend}, exact span match, {WINDOW}-sentence windows)"
+        f"(backend {backend}{', ' + how if how else ''}, exact span match, {WINDOW}-sentence windows)"
     ]
-    lines.append(f"{'kind':<14}{'gold':>7}{'pred':>7}{'hit':>7}{'P':>8}{'R':>8}{'F1':>8}")
+    for group in sorted(counts, key=lambda g: (g != "", g)):
+        if group:
+            lines.append(f"{group}:")
+        lines += _figures(*counts[group], metrics, f"{group}_" if group else "")
+    return Report(metrics=metrics, lines=tuple(lines))
+
+
+def _figures(
+    gold_n: Counter[str], pred_n: Counter[str], hit_n: Counter[str], metrics: dict[str, float | int], group: str
+) -> list[str]:
+    """The figure lines of one group (all, or one fold), and its metrics (prefixed by `group`)."""
+    lines = [f"{'kind':<14}{'gold':>7}{'pred':>7}{'hit':>7}{'P':>8}{'R':>8}{'F1':>8}"]
     for kind in (*KINDS, "overall"):
         g = sum(gold_n.values()) if kind == "overall" else gold_n[kind]
         p = sum(pred_n.values()) if kind == "overall" else pred_n[kind]
@@ -187,7 +218,7 @@ def evaluate(path: Path, options: Options) -> Report:
         precision = h / p if p else 0.0
         recall = h / g if g else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        prefix = "" if kind == "overall" else f"{_SHORT[kind]}_"
+        prefix = group + ("" if kind == "overall" else f"{_SHORT[kind]}_")
         metrics.update(
             {
                 f"{prefix}precision": round(precision, 4),
@@ -198,4 +229,4 @@ def evaluate(path: Path, options: Options) -> Report:
             }
         )
         lines.append(f"{kind:<14}{g:>7}{p:>7}{h:>7}{precision:>8.3f}{recall:>8.3f}{f1:>8.3f}")
-    return Report(metrics=metrics, lines=tuple(lines))
+    return lines

@@ -30,7 +30,7 @@ def synthesize(
 
     `furniture`: the day's site furniture (`summary.site_furniture`), kept out of the summary."""
     summarized = summary.summarize(analyses, options.summary, furniture)
-    found = facts.extract(analyses, options.extract)
+    found = facts.extract(analyses, options.extract, summarized.sentences, furniture)
     return Story(
         id=story_id(analyses),
         headline={"ar": summarized.headline},

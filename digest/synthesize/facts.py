@@ -55,9 +55,10 @@ from digest.analyze.cues import (
     word_info,
     word_readings,
 )
-from digest.document import Actor, Analysis, Venue
-from digest.lang.arabic import normalize
-from digest.lang.gazetteer import Entry, Words, gazetteer, name_key, read_words, role_names, romanize
+from digest.document import Actor, Analysis, Sentence, SummarySentence, Venue
+from digest.lang.arabic import content_tokens, normalize
+from digest.lang.gazetteer import Entry, Words, gazetteer, name_key, read_words, role_names
+from digest.lang.romanizer import romanize_name
 from digest.options import ExtractOptions
 from digest.runtime.memo import PerWord
 
@@ -83,6 +84,7 @@ class _Group:
     articles: dict[str, None] = field(default_factory=dict)
     roles: list[str] = field(default_factory=list)
     mentions: int = 0
+    weight: float = 0.0  # mentions, those in the sentences the summary uses counting more (salience)
     cued: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue → articles
 
     def absorb(self, other: _Group) -> None:
@@ -90,16 +92,23 @@ class _Group:
         self.articles.update(other.articles)
         self.roles.extend(other.roles)
         self.mentions += other.mentions
+        self.weight += other.weight
         for cue, articles in other.cued.items():
             self.cued[cue] |= articles
 
 
-def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
+def _groups(analyses: Sequence[Analysis], context: _Context) -> list[_Group]:
+    """The story's persons and organisations, one group per entity; mentions in the day's site furniture (a
+    sidebar or widget repeated across stories) are left out, those in the summary's sentences weigh more."""
     gaz = gazetteer()
     groups: dict[str, _Group] = {}
     for analysis in analyses:
+        sentences = {s.index: s for s in analysis.sentences}
         for m in analysis.mentions:
             if m.kind not in ("person", "organization"):
+                continue
+            sentence = sentences.get(m.sentence)
+            if sentence is not None and sentence.tokens and sentence.tokens in context.furniture:
                 continue
             key = m.key or f"{m.kind}~{' '.join(name_key(m.text))}"
             group = groups.get(key)
@@ -109,11 +118,79 @@ def _groups(analyses: Sequence[Analysis]) -> list[_Group]:
             group.surfaces[m.text] += 1
             group.articles[m.article_id] = None
             group.mentions += 1
+            group.weight += 1.0 + (context.summary_weight if context.in_summary(sentence) else 0.0)
             group.cued[m.cue or ""].add(m.article_id)
             if m.role:
                 group.roles.append(m.role)
     _join_surnames(groups)
+    _join_pieces(groups)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the story's other parts say about its sentences: the summary's (their content tokens) and the day's
+    site furniture (`digest.synthesize.summary.site_furniture` keys)."""
+
+    summary: tuple[frozenset[str], ...] = ()
+    furniture: frozenset[tuple[str, ...]] = frozenset()
+    summary_weight: float = 1.0
+
+    def in_summary(self, sentence: Sentence | None) -> bool:
+        """Whether the summary uses the sentence (its text may have lost a dateline: its tokens are a subset)."""
+        if sentence is None or not self.summary or not sentence.tokens:
+            return False
+        tokens = frozenset(sentence.tokens)
+        return any(len(used) >= 3 and used <= tokens for used in self.summary)
+
+
+def _pieces_key(group: _Group) -> tuple[str, ...]:
+    """The words of a group's longest name, without a clitic on its first word ("لحرس" → "حرس")."""
+    names = [group.entry.names["ar"]] if group.entry else list(group.surfaces)
+    tokens = max((name_key(n) for n in names), key=len)
+    if tokens and len(tokens[0]) > 3 and tokens[0][0] in "وفبلك":
+        tokens = (tokens[0][1:], *tokens[1:])
+    return tokens
+
+
+def _join_pieces(groups: dict[str, _Group]) -> None:
+    """An actor listed once: unknown names that differ by a clitic ("لحرس الحدود" / "حرس الحدود") are one; an
+    unknown name that is the start of one longer name of the same kind in the story ("حرس الحدود" of "حرس الحدود
+    العراقية"), or that holds a known name whole ("الرئيس جو بايدن" read as one unknown name beside "جو بايدن"),
+    joins it, when only one name can be meant."""
+    keys = {key: _pieces_key(group) for key, group in groups.items()}
+    same: dict[tuple[str, tuple[str, ...]], str] = {}
+    for key in sorted(groups, key=lambda k: (-groups[k].mentions, k)):
+        group = groups[key]
+        if group.entry is None and keys[key]:
+            owner = same.setdefault((group.kind, keys[key]), key)
+            if owner != key:
+                groups[owner].absorb(group)
+                del groups[key]
+    for key in sorted(groups, key=lambda k: (len(keys[k]), k)):
+        group = groups[key]
+        tokens = keys[key]
+        if group.entry is not None or not tokens:
+            continue
+        owners = set()
+        for other in groups:
+            other_tokens = keys[other]
+            if other == key or groups[other].kind != group.kind:
+                continue
+            if groups[other].entry is None and len(other_tokens) > len(tokens):
+                if other_tokens[: len(tokens)] == tokens:
+                    owners.add(other)
+            elif groups[other].entry is not None and _holds(tokens, other_tokens):
+                owners.add(other)
+        if len(owners) == 1:
+            groups[owners.pop()].absorb(group)
+            del groups[key]
+
+
+def _holds(tokens: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    """Whether `inner` (two words or more) is a run of `tokens`."""
+    n = len(inner)
+    return n >= 2 and any(tokens[i : i + n] == inner for i in range(len(tokens) - n + 1))
 
 
 def _join_surnames(groups: dict[str, _Group]) -> None:
@@ -170,15 +247,17 @@ def _role(group: _Group) -> dict[str, str | None]:
         if names:
             votes[names["en"]] += 1
             found.setdefault(names["en"], names)
+    default = group.entry.role if group.entry else None
+    chosen: dict[str, str] | None = default
     if votes:
-        best = max(votes.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
-        chosen: dict[str, str] | None = found[best]
-        default = group.entry.role if group.entry else None
+        # The title most written wins (a title written once loses against the person's other reports); a
+        # well-known role of the gazetteer stays unless the text writes another one at least twice.
+        best, n = max(votes.items(), key=lambda kv: (kv[1], len(kv[0])))
+        if default is None or n >= 2 or default["en"] == best:
+            chosen = found[best]
         # The gazetteer's title wins over a bare generic one written in the text ("الوزير").
         if default and chosen and len(chosen["en"].split()) < 3 and default["en"].endswith(chosen["en"]):
             chosen = default
-    else:
-        chosen = group.entry.role if group.entry else None
     return dict(chosen) if chosen else {"ar": None, "en": None, "es": None}
 
 
@@ -194,9 +273,19 @@ def _actor(group: _Group) -> Actor:
             mentions=group.mentions,
             key=group.entry.key,
         )
-    # The most written full name (a surname alone is not a display name), the fullest on a tie.
-    arabic_name = max(variants, key=lambda n: (len(name_key(n)) > 1, group.surfaces[n], len(name_key(n)), n))
-    latin = romanize(arabic_name)
+    # The most written full name (a surname alone is not a display name), the fullest on a tie; an organisation's
+    # fullest name ("حرس الحدود العراقية", of which "حرس الحدود" is a piece).
+    if group.kind == "organization":
+        firsts = {name_key(n)[0] for n in variants if name_key(n)}
+
+        def clitic_free(name: str) -> bool:  # "حرس الحدود" rather than "لحرس الحدود" when both are written
+            first = name_key(name)[0] if name_key(name) else ""
+            return not (len(first) > 3 and first[0] in "وفبلك" and first[1:] in firsts)
+
+        arabic_name = max(variants, key=lambda n: (len(name_key(n)), clitic_free(n), group.surfaces[n], n))
+    else:
+        arabic_name = max(variants, key=lambda n: (len(name_key(n)) > 1, group.surfaces[n], len(name_key(n)), n))
+    latin, sure = romanize_name(arabic_name)
     return Actor(
         name={"ar": arabic_name, "en": latin, "es": latin},
         kind=group.kind,
@@ -206,11 +295,13 @@ def _actor(group: _Group) -> Actor:
         mentions=group.mentions,
         key=None,
         romanized=True,
+        romanized_sure=sure,
     )
 
 
-def _salience(actor: Actor, options: ExtractOptions) -> float:
-    score = actor.mentions + options.spread_weight * len(actor.articles)
+def _salience(actor: Actor, options: ExtractOptions, weight: float | None = None) -> float:
+    """How much the story is about the actor: its (weighted) mentions, the articles that name it, its role."""
+    score = (actor.mentions if weight is None else weight) + options.spread_weight * len(actor.articles)
     if actor.role.get("en"):
         score += options.role_weight
     if actor.kind == "organization":
@@ -275,21 +366,23 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
     return len(named) >= 2
 
 
-def _actors(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Actor, ...]:
-    groups = _groups(analyses)
+def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Context) -> tuple[Actor, ...]:
+    groups = _groups(analyses, context)
 
     @cache
     def definite() -> frozenset[str]:  # read only for a story that has a name to check against it
         return _definite_vocabulary(analyses)
 
     actors = []
+    weights: dict[int, float] = {}
     for group in groups:
         actor = _actor(group)
         if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
             continue
+        weights[id(actor)] = group.weight
         actors.append(actor)
     actors = [a for a in actors if a.mentions >= options.min_mentions or a.role.get("en")]
-    actors.sort(key=lambda a: (-_salience(a, options), a.name.get("en") or "", a.name["ar"]))
+    actors.sort(key=lambda a: (-_salience(a, options, weights[id(a)]), a.name.get("en") or "", a.name["ar"]))
     return tuple(actors[: options.max_actors])
 
 
@@ -399,14 +492,17 @@ def _venue_agreed(
 ) -> bool:
     """Whether the story's reports agree on `best` as the venue: in a story of three articles or more, at
     least `venue_min_articles` of them name the place (one naming it as the venue is enough for its score),
-    and no other place (neither inside it nor its country) comes within `venue_margin` of its score. No venue
-    is better than a wrong one."""
+    and no place of another country comes within `venue_margin` of its score. No venue is better than a wrong
+    one."""
     if articles >= 3 and supporters[best] < options.venue_min_articles:
         return False
     gaz = gazetteer()
     country = gaz.get(best).country
+    # Regions ("Africa", "the Middle East") hold the venue rather than compete with it.
     rivals = [
-        score for key, score in scores.items() if key != best and (gaz.get(key).country != country or country is None)
+        score
+        for key, score in scores.items()
+        if key != best and gaz.get(key).country is not None and gaz.get(key).country != country
     ]
     return not rivals or best_score >= options.venue_margin * max(rivals)
 
@@ -466,11 +562,20 @@ def _near_publication(value: date, published: date, options: ExtractOptions) -> 
     return -options.event_max_days_before <= days <= options.event_max_days_after
 
 
-def extract(analyses: Sequence[Analysis], options: ExtractOptions) -> StoryFacts:
-    """The story's consolidated actors, its venue and its event date."""
+def extract(
+    analyses: Sequence[Analysis],
+    options: ExtractOptions,
+    summary: Sequence[SummarySentence] = (),
+    furniture: frozenset[tuple[str, ...]] = frozenset(),
+) -> StoryFacts:
+    """The story's consolidated actors, its venue and its event date. `summary`: the story's summary sentences
+    (the actors they name weigh more); `furniture`: the day's site furniture (`summary.site_furniture` keys), whose
+    names are not the story's."""
     venue, venue_at = _venue(analyses, options)
+    used = tuple(frozenset(content_tokens(s.text)) for s in summary)
+    context = _Context(used, furniture, options.summary_actor_weight)
     return StoryFacts(
-        actors=_actors(analyses, options),
+        actors=_actors(analyses, options, context),
         venue=venue,
         event_date=_event_date(analyses, venue_at, options),
     )

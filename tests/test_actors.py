@@ -1,0 +1,148 @@
+"""Key actors a desk can trust: titles bound to the right name, roles voted against the gazetteer, organisation
+pieces merged, actors ranked by what the story's clean and summarised sentences say, and recognisable Latin
+spellings of unknown names. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from digest.analyze import mentions
+from digest.document import Analysis, Article, Mention, Sentence, SummarySentence
+from digest.lang import romanizer
+from digest.lang.gazetteer import gazetteer, romanize
+from digest.options import ExtractOptions
+from digest.synthesize import facts
+
+NAMES = Path(__file__).parent / "data" / "romanization_names.tsv"
+
+
+def _roles(text: str) -> dict[str, str | None]:
+    found = mentions.find_mentions(Article(id="t", text=text), (Sentence("t", 0, text),))
+    return {m.text: m.role for m in found if m.kind == "person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "role"),
+    [
+        ("التقى المرشد الإيراني علي خامنئي ولي العهد السعودي محمد بن سلمان في طهران.", "علي خامنئي", None),
+        ("وقال وزير الخارجية الأمريكي أنتوني بلينكن إن المحادثات مثمرة.", "أنتوني بلينكن", "وزير الخارجية الأمريكي"),
+        ("استقبل عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي، وفدا من رجال الأعمال.",
+         "عبدالله بن زايد آل نهيان", "وزير الخارجية والتعاون الدولي"),
+        ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "بلينكن", None),
+        ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "ناصر بوريطة", "وزير الخارجية المغربي"),
+    ],
+)  # fmt: skip
+def test_a_title_binds_to_the_name_it_stands_in_apposition_to(text: str, person: str, role: str | None) -> None:
+    assert _roles(text)[person] == role
+
+
+Found = tuple[int, str, str, str | None, str | None]  # (sentence, text, kind, key, role)
+
+
+def _analysis(article_id: str, sentences: list[str], found: list[Found]) -> Analysis:
+    """An analysis with the given mentions."""
+    read = tuple(Sentence(article_id, i, t, tuple(t.split())) for i, t in enumerate(sentences))
+    found_mentions = tuple(
+        Mention(name, kind, article_id, i, key=key, role=role, cue="title" if role else "")
+        for i, name, kind, key, role in found
+    )
+    return Analysis(Article(id=article_id, text="\n".join(sentences)), read, mentions=found_mentions)
+
+
+def test_a_well_known_role_stays_against_a_title_written_once() -> None:
+    story = [
+        _analysis("a", ["s0", "s1"], [(0, "بلينكن", "person", "person:antony-blinken", "الرئيس الروسي")]),
+        _analysis("b", ["s0"], [(0, "بلينكن", "person", "person:antony-blinken", None)]),
+    ]
+    blinken = facts.extract(story, ExtractOptions()).actors[0]
+    assert blinken.role["en"] == gazetteer().get("person:antony-blinken").role["en"]  # type: ignore[index]
+
+
+def test_the_title_most_written_wins_for_an_unknown_person() -> None:
+    name = "سمير الحداد"
+    story = [
+        _analysis("a", ["s0", "s1"], [(i, name, "person", None, "وزير المالية") for i in (0, 1)]),
+        _analysis("b", ["s0"], [(0, name, "person", None, "رئيس الوزراء")]),
+    ]
+    actor = facts.extract(story, ExtractOptions()).actors[0]
+    assert actor.role["ar"] is not None and "المالية" in actor.role["ar"]
+
+
+def test_organisation_pieces_are_one_actor() -> None:
+    story = [
+        _analysis(
+            "a",
+            ["s0", "s1", "s2"],
+            [
+                (0, "حرس الحدود العراقية", "organization", None, None),
+                (1, "لحرس الحدود العراقية", "organization", None, None),
+                (2, "حرس الحدود", "organization", None, None),
+            ],
+        ),
+        _analysis("b", ["s0"], [(0, "حرس الحدود", "organization", None, None)]),
+    ]
+    orgs = [a for a in facts.extract(story, ExtractOptions()).actors if a.kind == "organization"]
+    assert len(orgs) == 1
+    assert orgs[0].mentions == 4 and orgs[0].name["ar"] == "حرس الحدود العراقية"
+
+
+def test_a_piece_that_two_longer_names_start_with_stays_apart() -> None:
+    story = [
+        _analysis(
+            "a",
+            ["s0", "s1", "s2"],
+            [
+                (0, "قوات الأمن الداخلي", "organization", None, None),
+                (1, "قوات الأمن الوطني", "organization", None, None),
+                (2, "قوات الأمن", "organization", None, None),
+            ],
+        )
+    ]
+    assert len(facts.extract(story, ExtractOptions()).actors) == 3
+
+
+def test_actors_of_the_summary_come_first_and_furniture_names_are_left_out() -> None:
+    sentences = ["وقال سمير الحداد إن الاتفاق وشيك", "ورد كريم بلحاج على الأسئلة", "اشترك في نشرة رشيد قدور"]
+    found = [
+        (0, "سمير الحداد", "person", None, "وزير المالية"),
+        (1, "كريم بلحاج", "person", None, "وزير المالية"),
+        (2, "رشيد قدور", "person", None, "وزير المالية"),
+    ]
+    story = [_analysis("a", sentences, found)]
+    summary = (SummarySentence(sentences[1], ("a",)),)
+    furniture = frozenset({tuple(sentences[2].split())})
+    names = [a.name["ar"] for a in facts.extract(story, ExtractOptions(), summary, furniture).actors]
+    assert names == ["كريم بلحاج", "سمير الحداد"]
+
+
+def _key(latin: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFD", latin.lower()) if not unicodedata.combining(c))
+    return "".join(c for c in plain if c.isalpha())
+
+
+def _names() -> list[tuple[str, list[str]]]:
+    rows = [line.split("\t") for line in NAMES.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return [(arabic, accepted.split("|")) for arabic, accepted in rows[1:]]
+
+
+def test_unknown_names_get_a_recognisable_spelling() -> None:
+    """The romaniser in use gives the accepted press spelling of at least half the names (the letter scheme alone:
+    5 of 46); a quality floor, measured on names whose spelling is settled."""
+    pytest.importorskip("arabic_name_romanizer")
+    names = _names()
+    right = sum(_key(romanizer.romanize_name(ar).latin) in {_key(a) for a in accepted} for ar, accepted in names)
+    assert len(names) >= 40 and right >= len(names) // 2
+    assert romanizer.romanize_name("رياض حجاب") == romanizer.Romanized("Riad Hijab", True)
+    assert not romanizer.romanize_name("إريك باهون").sure  # a guess: the briefing shows the Arabic beside it
+
+
+def test_romanisation_without_the_library_falls_back_to_the_letter_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(romanizer, "_transliterator", lambda: None)
+    romanizer.romanize_name.cache_clear()
+    try:
+        assert romanizer.romanize_name("وليد الكبيسي") == romanizer.Romanized(romanize("وليد الكبيسي"), False)
+    finally:
+        romanizer.romanize_name.cache_clear()
