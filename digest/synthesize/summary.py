@@ -850,7 +850,8 @@ def compose(
     additions: list[Candidate] = []
     chosen = list(core)
     while len(chosen) < max_sentences and words < max_words:
-        best_value, pick = -math.inf, None
+        best_value: tuple[float, int] = (-math.inf, 0)
+        pick = None
         for c in pool:
             new_facts = c.facts - known
             if c in additions or not new_facts or (not fill and words + c.words > max_words):
@@ -867,8 +868,9 @@ def compose(
                 + options.addition_centrality_weight * c.centrality
             )
             value = (1 - options.addition_redundancy) * relevance - options.addition_redundancy * overlap
-            if value > best_value + 1e-9:
-                best_value, pick = value, c
+            key = (round(value, 9), len(new_facts))  # ties: the sentence that adds more
+            if key > best_value:
+                best_value, pick = key, c
         if pick is None:
             break
         additions.append(pick)
@@ -993,8 +995,9 @@ def headline(
     continuation = rules().continuation
     leads = _leads(ranked)
     fallback: str | None = None
-    for article_id in report_ranking(analyses, ranked, options):
-        for c in leads.get(article_id, [])[: options.headline_lead_sentences]:
+    ranking = report_ranking(analyses, ranked, options)
+    for k in range(options.headline_lead_sentences):  # every report's first sentence, then every second one
+        for c in (leads[a][k] for a in ranking if len(leads.get(a, ())) > k):
             if c.minor or c.widget or _leans_back(c.text, continuation):
                 continue
             short = shorten_to_clause(c.text, options)
@@ -1030,14 +1033,21 @@ def trim_title(
     carry too (`site_furniture`), in another script, or made of calendar words, numbers and banner words; and
     a title repeated in a row keeps one copy. Empty when what is left is no title; with `strict` (a headline
     that ingest found above the body, not one given), a title that ends with a date is a caption: empty."""
-    title = " ".join(title.split())
     words = title.split()
+    while language == "ar" and words and arabic.ARABIC_LETTER.search(words[0]) is None:
+        words.pop(0)  # a credit or a photo line in another script before the title ("/ AFP PHOTO / …")
+    title = " ".join(words)
     for size in range(len(words) // 2, 2, -1):  # "X X" (a title and its copy): X
         if words[:size] == words[size : 2 * size]:
             title = " ".join(words[:size])
             break
     parts = title_segments(title)
     while len(parts) > 1 and _title_furniture(parts[-1], language, furniture, outlet):
+        parts.pop()
+    # a short last part after a dash ("- شبكة الأخبار", "- رائد جبر") is a site's name or a byline
+    while len(parts) > 1 and arabic.word_count(parts[-1]) <= _BYLINE_WORDS < arabic.word_count(" ".join(parts[:-1])):
+        if not re.search(rf"[-–—|]\s*{re.escape(parts[-1])}\s*$", title):
+            break
         parts.pop()
     while len(parts) > 1 and _title_furniture(parts[0], language, furniture, outlet):
         parts.pop(0)
@@ -1052,11 +1062,17 @@ def trim_title(
 
 
 def _title_furniture(part: str, language: str, furniture: frozenset[tuple[str, ...]], outlet: str | None) -> bool:
+    """A part of a title that is no news: the site's affix of the day, another script, a date widget, or a short
+    name with a date after it ("اليوم السابع الأحد , 21 يناير 2018")."""
     if (_TITLE_AFFIX, outlet or "", *arabic.content_tokens(part, language)) in furniture:
         return True
     if language == "ar" and arabic.arabic_ratio(part) < 0.5:
         return True
-    return not _strip_widget_tail(part, language)
+    left = _strip_widget_tail(part, language)
+    return not left or (arabic.word_count(part) - arabic.word_count(left) >= 2 and arabic.word_count(left) <= 3)
+
+
+_BYLINE_WORDS = 3
 
 
 def _strip_widget_tail(text: str, language: str) -> str:
