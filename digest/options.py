@@ -105,7 +105,7 @@ class SummaryOptions:
     core_share: float = 0.6  # share of the budget (sentences and words) the best report's lead may take
     single_core_share: float = 1.0  # the same in a story of one article (a report's own lead is hard to beat)
     report_clean_exponent: float = 2.0  # best report: lead score x (share of its words in clean sentences) ** this
-    widget_factor: float = 0.5  # and x this when a lead sentence carries a widget (a template marker, a clock)
+    widget_factor: float = 0.5  # and x this when a lead sentence carries a widget or the lead opens with "وأضاف"
     addition_support_weight: float = 1.0  # an addition's rank: share of the story's outlets that report it (log)
     addition_centrality_weight: float = 1.0  # + sumy centrality in the story
     addition_redundancy: float = 0.7  # MMR: rank x (1 - this) - this x (highest token Jaccard with the summary)

@@ -790,8 +790,8 @@ def report_ranking(analyses: Sequence[Analysis], ranked: Sequence[Candidate], op
             * _cosine(vectors[article_id], others)
             * clean**options.report_clean_exponent
         )
-        if any(c.widget for c in lead):
-            value *= options.widget_factor
+        if any(c.widget for c in lead) or _leans_back(lead[0].text, rules(analysis.article.language).continuation):
+            value *= options.widget_factor  # furniture in its lead, or its lead is lost ("وأضاف" comes first)
         values[article_id] = round(value, 9)
     return sorted(values, key=lambda a: (-values[a], a))
 
@@ -836,6 +836,8 @@ def compose(
     for c in _leads(ranked).get(best, []):
         if len(core) >= core_sentences or words >= core_words:
             break
+        if c.minor and not single:
+            continue  # among several reports every sentence stands on its own
         if core and not fill and words + c.words > core_words:
             break
         if _repeats(c, core, options.redundancy_threshold):
