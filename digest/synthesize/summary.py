@@ -998,11 +998,20 @@ def headline(
     leads = _leads(ranked)
     fallback: str | None = None
     ranking = report_ranking(analyses, ranked, options)
+    articles = {a.article.id: a.article for a in analyses}
     for k in range(options.headline_lead_sentences):  # every report's first sentence, then every second one
         for c in (leads[a][k] for a in ranking if len(leads.get(a, ())) > k):
-            if c.minor or c.widget or _leans_back(c.text, continuation):
+            site = site_of(articles[c.article_id]) if c.article_id in articles else None
+            text = trim_title(c.text, "ar", furniture, site)  # a page's title glued before its lead, with its site
+            if (
+                not text
+                or c.minor
+                or c.widget
+                or _leans_back(text, continuation)
+                or carries_template(arabic.content_tokens(text), site, furniture, minimum=1)
+            ):
                 continue
-            short = shorten_to_clause(c.text, options)
+            short = shorten_to_clause(text, options)
             if arabic.word_count(short) <= options.headline_max_words:
                 return short
             fallback = fallback or short
