@@ -1019,7 +1019,10 @@ def headline(
         return fallback
     if ranked:
         plain = [c for c in ranked if not c.minor] or list(ranked)
-        return shorten_to_clause(max(plain, key=lambda c: (round(c.score, 9), c.article_id)).text, options)
+        best = max(
+            plain, key=lambda c: (not _leans_back(c.text, continuation), not c.widget, round(c.score, 9), c.article_id)
+        )
+        return shorten_to_clause(best.text, options)
     return next((shorten_to_clause(s.text, options) for a in analyses for s in a.sentences), "")
 
 
@@ -1045,7 +1048,7 @@ def trim_title(
     a title repeated in a row keeps one copy. Empty when what is left is no title; with `strict` (a headline
     that ingest found above the body, not one given), a title that ends with a date is a caption: empty."""
     words = title.split()
-    while language == "ar" and words and arabic.ARABIC_LETTER.search(words[0]) is None:
+    while language == "ar" and words and not arabic.ARABIC_LETTER.search(words[0]) and not words[0][0].isdigit():
         words.pop(0)  # a credit or a photo line in another script before the title ("/ AFP PHOTO / …")
     title = " ".join(words)
     for size in range(len(words) // 2, 2, -1):  # "X X" (a title and its copy): X
