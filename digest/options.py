@@ -106,6 +106,15 @@ class SummaryOptions:
     algorithm: str = "lexrank"  # lexrank | textrank | lsa
     sentences: int = 5  # length budget in sentences
     max_words: int = 140  # and in words
+    # lead: the lead of the story's best report, then what the other reports add | ranked: best scored sentences
+    strategy: str = "lead"
+    core_share: float = 0.6  # share of the budget (sentences and words) the best report's lead may take
+    single_core_share: float = 1.0  # the same in a story of one article (a report's own lead is hard to beat)
+    report_clean_exponent: float = 2.0  # best report: lead score x (share of its words in clean sentences) ** this
+    widget_factor: float = 0.5  # and x this when a lead sentence carries a widget or the lead opens with "وأضاف"
+    addition_support_weight: float = 1.0  # an addition's rank: share of the story's outlets that report it (log)
+    addition_centrality_weight: float = 1.0  # + sumy centrality in the story
+    addition_redundancy: float = 0.7  # MMR: rank x (1 - this) - this x (highest token Jaccard with the summary)
     # score = weighted sum of normalised features (digest/summarize.py); tuned on EASC (`digest eval summary`)
     centrality_weight: float = 0.1  # sumy centrality, divided by the story's best
     position_weight: float = 1.0  # position prior: lead_bonus for the first sentence + (1 - place/length) ** exponent
@@ -131,7 +140,7 @@ class SummaryOptions:
     headline_min_words: int = 4
     headline_max_words: int = 22  # a lead sentence standing in for a title is cut after a clause within this
     headline_recency_weight: float = 0.3
-    headline_continuation_factor: float = 0.8  # score kept by a lead sentence opening with "وأضاف", "فيما"...
+    headline_lead_sentences: int = 2  # without a title: the first sentences of each report tried, best report first
 
 
 @dataclass(frozen=True)

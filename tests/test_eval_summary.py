@@ -99,9 +99,9 @@ def test_evaluate_on_an_easc_style_folder(tmp_path: Path) -> None:
     for name in ("lexrank", "textrank", "lsa"):
         for key in (f"{name}_rouge1_f", f"{name}_rouge2_f", f"{name}_rouge1_f_half1", f"{name}_rouge2_f_half2"):
             assert 0.0 <= metrics[key] <= 1.0
-    assert metrics["rouge1_f"] == metrics["lexrank_rouge1_f"]
-    # the position prior finds the lead here: the first sentence of the summary is the article's first
-    assert metrics["rouge1_f"] > 0.8
+    assert metrics["rouge1_f"] == metrics["default_rouge1_f"] and metrics["strategy"] == "lead"
+    # the default starts from the article's lead, which is what the references are here
+    assert metrics["rouge1_f"] == pytest.approx(1.0)
 
 
 def test_cli_json_last_line(tmp_path: Path) -> None:
@@ -122,7 +122,8 @@ EASC = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "eas
 
 @pytest.mark.skipif(not EASC.is_dir(), reason="EASC not found at ../shared/bench/easc")
 def test_easc_floor_default_summarizer_keeps_up_with_lead() -> None:
-    """Quality floor on the real corpus (LexRank only, to stay fast): measured 0.534 / 0.451, lead 0.531 / 0.449."""
+    """Quality floor on the real corpus (the default only, to stay fast): measured 0.533 / 0.450, lead 0.531 /
+    0.449; per half never below the lead (topics 1-50: 0.5089 / 0.4268 against 0.5087 / 0.4268)."""
     documents, _ = summary.load_corpus(EASC)
     options = Options().summary
     ours, lead = [], []
@@ -137,4 +138,45 @@ def test_easc_floor_default_summarizer_keeps_up_with_lead() -> None:
     r1, r2 = (sum(s[k] for s in ours) / len(ours) for k in (0, 1))
     lead_r1, lead_r2 = (sum(s[k] for s in lead) / len(lead) for k in (0, 1))
     assert r1 >= 0.525 and r2 >= 0.44
-    assert r1 >= lead_r1 - 0.005 and r2 >= lead_r2 - 0.005
+    assert r1 >= lead_r1 and r2 >= lead_r2
+
+
+STORY_A = (
+    "أعلنت وزارة الصحة العراقية مقتل 12 شخصا في انفجار سيارة مفخخة في سوق ببغداد صباح اليوم.",
+    "قالت مصادر أمنية إن انفجار سيارة مفخخة في سوق ببغداد أدى إلى مقتل 12 شخصا وإصابة 30 آخرين.",
+    "أفادت الشرطة العراقية بأن 12 شخصا قتلوا في انفجار سيارة مفخخة في سوق شعبي ببغداد اليوم.",
+)
+STORY_B = (
+    "فاز المنتخب التونسي على نظيره الليبي بهدفين دون رد في مباراة ودية أقيمت في ملعب رادس أمس.",
+    "تغلب المنتخب التونسي على المنتخب الليبي بهدفين دون رد في المباراة الودية على ملعب رادس.",
+)
+
+
+def stance_folder(root: Path) -> Path:
+    """Two claims in the stance corpus layout, each with its related pages and one unrelated page."""
+    for claim_id, texts in (("R-1", STORY_A), ("R-2", STORY_B)):
+        data = {
+            "id": claim_id,
+            "claim": texts[0],
+            "fact": "true",
+            "article": [*texts, "نص لا علاقة له بالموضوع يتحدث عن الطقس المشمس في المدينة اليوم."],
+            "url": [f"https://site{k}.example/{claim_id}/{k}" for k in range(len(texts) + 1)],
+            "stance": [*["agree"] * len(texts), "unrelated"],
+            "rationale": ["0"] * (len(texts) + 1),
+        }
+        (root / f"{claim_id}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+def test_story_level_figures_on_a_stance_folder(tmp_path: Path) -> None:
+    metrics = summary.evaluate(stance_folder(tmp_path), Options()).metrics
+    assert metrics["stories"] == 2
+    assert metrics["default_stories_half1"] == 1 and metrics["default_stories_half2"] == 1
+    for name in ("default", "lexrank"):
+        for key in ("corroborated", "reach", "corroborated_half1", "reach_half2"):
+            assert 0.0 <= metrics[f"{name}_{key}"] <= 1.0
+    # Story A: the lead of one report (the ministry, 12 dead, Baghdad) and the other report's 30 wounded; the
+    # third report only says it again. Baghdad and the 12 dead are in every page, the ministry and the 30 wounded
+    # in one; every page has a fact in the summary.
+    assert metrics["default_corroborated_half1"] == pytest.approx(0.5)
+    assert metrics["default_reach_half1"] == pytest.approx(1.0)

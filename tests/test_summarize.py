@@ -342,3 +342,128 @@ def test_a_sentence_shared_by_unrelated_stories_is_site_furniture() -> None:
     # Two stories are not enough evidence, and 0 turns the rule off.
     assert summarize.site_furniture(analyses[:2], groups[:2], OPTIONS) == frozenset()
     assert summarize.site_furniture(analyses, groups, replace(OPTIONS, furniture_stories=0)) == frozenset()
+
+
+# --- the lead of the best report, then what the others add -----------------------------------------------
+
+LEAD_REPORT = (
+    "انعقد في مراكش اليوم الاجتماع الوزاري للتحالف الدولي ضد داعش بحضور وزراء خارجية عشرات الدول. "
+    "وناقش الوزراء في الاجتماع خطر تنظيم داعش في أفريقيا ومنطقة الساحل والصحراء. "
+    "وأكد وزير الخارجية المغربي ناصر بوريطة أن التحالف سيواصل دعم دول المنطقة في مواجهة التنظيم."
+)
+OTHER_REPORT = (
+    "قالت مصادر دبلوماسية إن وفودا من عدة دول وصلت أمس إلى المغرب للمشاركة في اجتماعات تستمر يومين. "
+    "وأعلنت الولايات المتحدة تخصيص 148 مليون دولار لدعم جهود مكافحة التنظيم في أفريقيا خلال العام المقبل."
+)
+OFF_REPORT = "كتب محلل أن تنظيم داعش ما زال يملك خلايا نائمة في دول عربية عديدة وأن القضاء عليه يحتاج إلى سنوات طويلة."
+
+
+def test_summary_is_the_best_report_lead_then_a_fact_the_others_add() -> None:
+    analyses = story(OFF_REPORT, LEAD_REPORT, OTHER_REPORT, days=(10, 10, 11))
+    options = replace(OPTIONS, sentences=5, max_words=200)
+    assert summarize.best_report(analyses, summarize.ranked_candidates(analyses, options), options) == "a1"
+    summary = summarize.summarize(analyses, options)
+    texts = [s.text for s in summary.sentences]
+    assert texts[0].startswith("انعقد في مراكش")  # the event first, as the best report leads with it
+    added = [s for s in summary.sentences if "148" in s.text]
+    assert added and added[0].sources[0] == "a2"  # the figure only the third report gives, credited to it
+    assert texts.index(added[0].text) > 0
+
+
+def test_a_single_article_summary_is_its_lead() -> None:
+    (analysis,) = story(LEAD_REPORT)
+    assert summarize.summarize_to_length(analysis, 20, OPTIONS) == [
+        analysis.sentences[0].text,
+        analysis.sentences[1].text,
+    ]
+
+
+def test_a_short_sentence_reads_in_a_lead_but_is_never_picked_alone() -> None:
+    (analysis,) = story("ماذا يريد الوزير؟ " + LEAD_REPORT)
+    assert summarize.summarize_to_length(analysis, 10, OPTIONS)[0] == "ماذا يريد الوزير؟"
+    ranked = replace(OPTIONS, strategy="ranked")
+    assert "ماذا يريد الوزير؟" not in summarize.summarize([analysis], ranked).sentences
+
+
+def test_unknown_strategy_is_a_config_error(samples: list[Analysis]) -> None:
+    with pytest.raises(ConfigError, match="unknown summary strategy 'best'"):
+        summarize.summarize(samples, replace(OPTIONS, strategy="best"))
+
+
+# --- headlines: given titles trimmed, found ones checked, else a short clean lead ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "زيارة مفاجئة لبوتين إلى سورية - Sputnik Arabic 21 يناير / كانون الثاني 2018 مباشر عاجل",
+            "زيارة مفاجئة لبوتين إلى سورية",
+        ),
+        ("مظاهرات ضد اعتراف ترامب بالقدس عاصمة لإسرائيل - Almouwatin", "مظاهرات ضد اعتراف ترامب بالقدس عاصمة لإسرائيل"),
+        ("ماكرون يدعو العراق لتفكيك الفصائل ماكرون يدعو العراق لتفكيك الفصائل", "ماكرون يدعو العراق لتفكيك الفصائل"),
+        ("لافروف : جبهة النصرة مهمتنا الآن في سوريا", "لافروف : جبهة النصرة مهمتنا الآن في سوريا"),
+        ("روسيا ترجح مقتل البغدادي في غارة على الرقة", "روسيا ترجح مقتل البغدادي في غارة على الرقة"),
+    ],
+)
+def test_title_loses_its_site_name_and_date_widget(title: str, expected: str) -> None:
+    assert summarize.trim_title(title) == expected
+
+
+def test_a_found_title_ending_with_a_date_is_a_caption() -> None:
+    caption = "وزير الخارجية خلال مؤتمر صحفي في الرياض 18 ديسمبر 2015"
+    assert summarize.trim_title(caption, strict=True) == ""
+    assert summarize.trim_title(caption) == "وزير الخارجية خلال مؤتمر صحفي في الرياض"
+
+
+def test_a_site_name_that_the_site_puts_on_every_title_is_cut() -> None:
+    texts = [f"{topic} {topic}" for topic in TOPICS[:3]]
+    titles = tuple(
+        f"وكالة أنباء المدينة - {topic.split(' ')[0]} {topic.split(' ')[1]} {topic.split(' ')[2]}"
+        for topic in TOPICS[:3]
+    )
+    analyses = story(*texts, titles=titles)
+    analyses = [replace(a, article=replace(a.article, url=f"https://news.example/{k}")) for k, a in enumerate(analyses)]
+    furniture = summarize.site_furniture(analyses, [[0], [1], [2]], OPTIONS)
+    trimmed = summarize.trim_title(titles[0], "ar", furniture, "news.example")
+    assert trimmed == titles[0].split(" - ")[1]
+
+
+def found_title(analysis: Analysis, title: str) -> Analysis:
+    """The analysis with a title that ingest found above the body (not a given one)."""
+    article = replace(analysis.article, title=title, inferred=(("title", "headline above the body"),))
+    return replace(analysis, article=article)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "نيوزويك الشرق الأوسط , رويترز",  # a credit line: nothing the body says
+        "وأشار الوزير إلى أهمية الاجتماع الوزاري في مراكش",  # leans on a previous sentence
+        "الاجتماع الوزاري للتحالف الدولي ضد داعش في مراكش { { fajer } }",  # a template marker
+    ],
+)
+def test_a_found_title_that_is_no_headline_gives_way_to_a_lead(title: str) -> None:
+    analyses = [found_title(a, title) for a in story(LEAD_REPORT, OTHER_REPORT)]
+    headline = summarize.headline(analyses, OPTIONS)
+    assert headline != title and headline.startswith(("انعقد", "افتتح"))
+
+
+def test_without_titles_the_headline_skips_leads_that_lean_back() -> None:
+    analyses = story("وأضاف الوزير أن الاجتماع الوزاري للتحالف الدولي ضد داعش ينعقد في مراكش اليوم.\n" + LEAD_REPORT)
+    assert summarize.headline(analyses, OPTIONS).startswith("انعقد في مراكش")
+
+
+def test_a_site_template_glued_to_sentences_keeps_them_out() -> None:
+    breadcrumb = "الرئيسية أخبار عربية ودولية سياسة واقتصاد"
+    texts = [
+        f"{breadcrumb} {topic}\n{topic.replace('.', ' وفق ما أفادت به مصادر رسمية اليوم.')}" for topic in TOPICS[:2]
+    ]
+    analyses = [
+        replace(a, article=replace(a.article, url=f"https://news.example/{k}")) for k, a in enumerate(story(*texts))
+    ]
+    groups = [[0], [1]]
+    furniture = summarize.site_furniture(analyses, groups, replace(OPTIONS, furniture_stories=2))
+    for analysis in analyses:
+        texts_out = [s.text for s in summarize.summarize([analysis], OPTIONS, furniture).sentences]
+        assert texts_out and not any("الرئيسية" in t for t in texts_out)

@@ -154,9 +154,17 @@ def _mean(values: Sequence[float]) -> float:
 
 
 def evaluate(path: Path, options: Options) -> Report:
-    """ROUGE-1/2 F of every summarizer and of the lead baseline on the EASC-style folder at `path`."""
+    """ROUGE-1/2 F of the default summary, of every sumy summarizer ranking sentences on its own (`strategy =
+    "ranked"`) and of the lead baseline on the EASC-style folder at `path`; on a folder of stance claims
+    (`*.json`), the story-level figures of `evaluate_stories`."""
+    if not (path / "Articles").is_dir() and any(path.glob("*.json")):
+        return evaluate_stories(path, options)
     documents, skipped = load_corpus(path)
-    systems = {"lead": None, **{name: replace(options.summary, algorithm=name) for name in ALGORITHMS}}
+    systems: dict[str, SummaryOptions | None] = {
+        "lead": None,
+        "default": options.summary,
+        **{name: replace(options.summary, algorithm=name, strategy="ranked") for name in ALGORITHMS},
+    }
     per_doc: dict[str, list[Scores]] = {name: [] for name in systems}
     for document in documents:
         references = [rouge_tokens(r) for r in document.references]
@@ -177,6 +185,7 @@ def evaluate(path: Path, options: Options) -> Report:
         "documents": len(documents),
         "skipped": len(skipped),
         "algorithm": options.summary.algorithm,
+        "strategy": options.summary.strategy,
     }
     lines = [f"EASC-style corpus {path}: {len(documents)} documents, {len(skipped)} skipped"]
     lines += [f"  skipped {p}: {reason}" for p, reason in skipped]
@@ -190,9 +199,81 @@ def evaluate(path: Path, options: Options) -> Report:
             suffix = "" if part == "all" else ("_half1" if part == next(iter(halves)) else "_half2")
             metrics[f"{name}_rouge1_f{suffix}"] = r1
             metrics[f"{name}_rouge2_f{suffix}"] = r2
-    chosen = options.summary.algorithm
+    chosen = "default"
     for suffix in ("", "_half1", "_half2"):
         metrics[f"rouge1_f{suffix}"] = metrics[f"{chosen}_rouge1_f{suffix}"]
         metrics[f"rouge2_f{suffix}"] = metrics[f"{chosen}_rouge2_f{suffix}"]
     metrics["halves"] = list(halves)
+    return Report(metrics=metrics, lines=tuple(lines))
+
+
+# --- stories of several reports (the stance claims) ------------------------------------------------------
+
+FACT_KINDS = ("person", "organization", "place", "figure")  # what a desk checks: names, places, figures
+
+
+def _checkable(facts: frozenset[str]) -> set[str]:
+    return {f for f in facts if f.split(":", 1)[0] in FACT_KINDS}
+
+
+@dataclass(frozen=True)
+class StoryFigures:
+    corroborated: float  # share of the summary's facts that two or more of the story's articles report
+    reach: float  # share of the story's articles with a fact in the summary
+    sentences: int
+
+
+def story_figures(analyses: Sequence[Analysis], options: SummaryOptions) -> StoryFigures | None:
+    """`StoryFigures` of the summary of one story (None when its summary holds no checkable fact)."""
+    ranked = summarize.ranked_candidates(analyses, options)
+    chosen = summarize.chosen_candidates(analyses, ranked, options)
+    in_summary = set().union(*(_checkable(c.facts) for c in chosen)) if chosen else set()
+    if not in_summary:
+        return None
+    facts_of = {a.article.id: set().union(*map(_checkable, summarize.sentence_facts(a).values())) for a in analyses}
+    reported = Counter(f for facts in facts_of.values() for f in facts)
+    return StoryFigures(
+        corroborated=sum(reported[f] >= 2 for f in in_summary) / len(in_summary),
+        reach=sum(bool(facts & in_summary) for facts in facts_of.values()) / len(analyses),
+        sentences=len(chosen),
+    )
+
+
+def evaluate_stories(path: Path, options: Options) -> Report:
+    """Each claim's related pages as one story (cleaned as ingest cleans them): per story, the share of its
+    summary's facts (names, places, figures) that at least two of its articles report, and the share of its
+    articles whose facts reach the summary; averaged over stories of two or more articles, per half of the
+    claims (sorted by id, alternating, as `digest eval cluster` splits them), for the default and for LexRank
+    ranking sentences on its own."""
+    from digest import analyze
+    from digest.evaluation.cluster import prepared
+    from digest.evaluation.stance import load_claims
+
+    every = load_claims(path)
+    claims = [c for c in every if len(c.articles) >= 2]
+    if not claims:
+        raise InputError(f"no claim in {path} has two related articles")
+    half_of = {claim_id: k % 2 for k, claim_id in enumerate(sorted(c.id for c in every if c.articles))}
+    systems = {"default": options.summary, "lexrank": replace(options.summary, algorithm="lexrank", strategy="ranked")}
+    figures: dict[str, list[tuple[int, StoryFigures]]] = {name: [] for name in systems}
+    for claim in claims:
+        analyses = [analyze.analyze(prepared(item.article, options)[0]) for item in claim.articles]
+        for name, summary_options in systems.items():
+            found = story_figures(analyses, summary_options)
+            if found is not None:
+                figures[name].append((half_of[claim.id], found))
+    metrics: dict[str, object] = {"stories": len(claims)}
+    lines = [f"stance stories {path}: {len(claims)} claims with 2+ related articles"]
+    lines.append(f"{'system':<10} {'part':<6} {'stories':>7} {'corroborated':>12} {'reach':>6} {'sentences':>9}")
+    for name in systems:
+        for part, chosen in (("all", (0, 1)), ("half1", (0,)), ("half2", (1,))):
+            rows = [f for half, f in figures[name] if half in chosen]
+            corroborated = round(_mean([f.corroborated for f in rows]), 4)
+            reach = round(_mean([f.reach for f in rows]), 4)
+            sentences = round(_mean([f.sentences for f in rows]), 2)
+            lines.append(f"{name:<10} {part:<6} {len(rows):>7} {corroborated:>12.4f} {reach:>6.4f} {sentences:>9.2f}")
+            suffix = "" if part == "all" else f"_{part}"
+            metrics[f"{name}_corroborated{suffix}"] = corroborated
+            metrics[f"{name}_reach{suffix}"] = reach
+            metrics[f"{name}_stories{suffix}"] = len(rows)
     return Report(metrics=metrics, lines=tuple(lines))

@@ -32,12 +32,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import itemgetter, mul
 from typing import Any
+from urllib.parse import urlparse
 
 import numpy
 from scipy import sparse
@@ -48,7 +49,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from digest.document import Analysis, Sentence, SummarySentence
+from digest.document import Analysis, Article, Sentence, SummarySentence
 from digest.errors import ConfigError
 from digest.lang import arabic
 from digest.options import SummaryOptions
@@ -183,6 +184,11 @@ class Candidate:
     support: set[str] = field(default_factory=set)  # articles that carry it or a paraphrase of it
     relative_position: float = 0.0  # share of the article's kept words before this sentence (0 = lead)
     score: float = 0.0
+    positions: dict[str, int] = field(default_factory=dict)  # article id -> its position there (merged copies)
+    facts: frozenset[str] = frozenset()  # names, figures, dates and speech it reports (`sentence_facts`)
+    centrality: float = 0.0  # sumy centrality in the story, divided by the best
+    widget: bool = False  # furniture inside the sentence (a template marker, a date widget): never a headline
+    minor: bool = False  # a short sentence kept only to read a lead whole; never chosen on its own
 
 
 @lru_cache(maxsize=200_000)
@@ -244,6 +250,9 @@ class Rules:
     calendar: frozenset[str]
     dateline: tuple[re.Pattern[str], ...] = ()
     continuation: tuple[re.Pattern[str], ...] = ()
+    reporting: tuple[re.Pattern[str], ...] = ()
+    widget: AnyPattern = field(default_factory=lambda: AnyPattern(()))
+    tail_words: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -259,6 +268,9 @@ def rules(language: str = "ar") -> Rules:
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
         dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
         continuation=tuple(re.compile(p) for p in data.get("continuation", ())),
+        reporting=tuple(re.compile(p) for p in data.get("reporting", ())),
+        widget=AnyPattern(data.get("widget", ())),
+        tail_words=frozenset(arabic.normalize(w) for w in data.get("tail_words", ())),
     )
 
 
@@ -345,9 +357,62 @@ def site_furniture(
     if options.furniture_stories <= 0 or len(groups) < options.furniture_stories:
         return frozenset()
     stories: Counter[tuple[str, ...]] = Counter()
-    for group in groups:
+    affixes: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for g, group in enumerate(groups):
         stories.update({furniture_key(s) for i in group for s in analyses[i].sentences if s.tokens})
-    return frozenset(key for key, n in stories.items() if n >= options.furniture_stories)
+        for i in group:
+            article = analyses[i].article
+            segments = title_segments(article.title or "")
+            for segment in segments if len(segments) > 1 else ():
+                affixes[(_TITLE_AFFIX, site_of(article) or "", *arabic.content_tokens(segment))].add(g)
+    repeated = {key for key, n in stories.items() if n >= options.furniture_stories}
+    return frozenset(
+        repeated | {key for key, found in affixes.items() if len(found) >= 2} | _template_grams(analyses, groups)
+    )
+
+
+_TITLE_AFFIX = "\x00title"
+_TEMPLATE = "\x00gram"
+TEMPLATE_GRAM = 4  # content words in a template n-gram
+TEMPLATE_SENTENCES = 12  # the first sentences of an article searched for template n-grams (furniture sits there)
+
+
+def _template_grams(analyses: Sequence[Analysis], groups: Sequence[Sequence[int]]) -> set[tuple[str, ...]]:
+    """The site's template inside titles and sentences: runs of `TEMPLATE_GRAM` content words that one site's
+    pages of two or more different stories carry (a breadcrumb, a date widget, a menu glued to the first
+    sentence). Keyed (`_TEMPLATE`, site, the run); only articles with a known site count."""
+    stories_of: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for g, group in enumerate(groups):
+        for i in group:
+            site = site_of(analyses[i].article)
+            if not site:
+                continue
+            title = tuple(arabic.content_tokens(analyses[i].article.title or ""))
+            for tokens in (title, *(s.tokens for s in analyses[i].sentences[:TEMPLATE_SENTENCES])):
+                for gram in set(_grams(tokens)):
+                    stories_of[(site, gram)].add(g)
+    return {(_TEMPLATE, site, gram) for (site, gram), found in stories_of.items() if len(found) >= 2}
+
+
+def site_of(article: Article) -> str | None:
+    """The site an article comes from: its URL's host (one site's pages share a template whatever outlet name
+    their bylines give), else its outlet."""
+    host = urlparse(article.url).hostname if article.url and "//" in article.url else None
+    return host.removeprefix("www.") if host else article.outlet
+
+
+def _grams(tokens: Sequence[str]) -> list[str]:
+    return [" ".join(tokens[i : i + TEMPLATE_GRAM]) for i in range(len(tokens) - TEMPLATE_GRAM + 1)]
+
+
+def carries_template(
+    tokens: Sequence[str], site: str | None, furniture: frozenset[tuple[str, ...]], minimum: int = 2
+) -> bool:
+    """Whether a text (its content tokens) holds `minimum` or more of its site's template n-grams
+    (`site_furniture`; `site`: `site_of` its article)."""
+    if not site or not furniture:
+        return False
+    return sum((_TEMPLATE, site, g) in furniture for g in _grams(tokens)) >= minimum
 
 
 def candidates(
@@ -362,15 +427,20 @@ def candidates(
     for analysis in ordered:
         language = analysis.article.language
         position = 0
+        facts_of = sentence_facts(analysis)
+        site = site_of(analysis.article)
+        widget = rules(language).widget
         for sentence in analysis.sentences:
             tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
             if options.stem:
                 tokens = tuple(map(stem, tokens))
-            if (
-                reject_reason(sentence.text, options, language, sentence.tokens or None)
-                or frozenset(tokens) in titles
-                or furniture_key(sentence) in furniture
-            ):
+            if frozenset(tokens) in titles or furniture_key(sentence) in furniture:
+                continue
+            if carries_template(sentence.tokens, site, furniture):
+                continue
+            reason = reject_reason(sentence.text, options, language, sentence.tokens or None)
+            minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
+            if reason and not minor:
                 continue
             out.append(
                 Candidate(
@@ -383,6 +453,10 @@ def candidates(
                     published=analysis.article.published,
                     background=is_background(sentence.text, language),
                     sources=[sentence.article_id],
+                    positions={sentence.article_id: position},
+                    facts=facts_of.get(sentence.index, frozenset()),
+                    widget=widget.search(sentence.text) is not None,
+                    minor=minor,
                 )
             )
             position += 1
@@ -392,6 +466,46 @@ def candidates(
             c.relative_position = before / total
             before += c.words
     return out
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def sentence_facts(analysis: Analysis) -> dict[int, frozenset[str]]:
+    """Sentence index -> the facts it reports: the names it holds (persons, organisations, places, by gazetteer
+    key or normalised spelling), its figures, its dates, and who speaks when it reports speech ("قال", "نفى")."""
+    found: dict[int, set[str]] = defaultdict(set)
+    speakers: dict[int, str] = {}
+    for m in analysis.mentions:
+        found[m.sentence].add(f"{m.kind}:{m.key or arabic.normalize(m.text)}")
+        if m.kind != "place":
+            speakers.setdefault(m.sentence, m.key or arabic.normalize(m.text))
+    for d in analysis.dates:
+        found[d.sentence].add(f"date:{d.value.isoformat()}")
+    reporting = rules(analysis.article.language).reporting
+    for sentence in analysis.sentences:
+        text = arabic.to_ascii_digits(sentence.text)
+        found[sentence.index].update(f"figure:{n}" for n in _FIGURE.findall(text) if not _is_year(n))
+        if any(p.search(sentence.text) for p in reporting):
+            found[sentence.index].add(f"speech:{speakers.get(sentence.index, '')}")
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20")
+
+
+_SHORT = ("too short", "too few content words")
+
+
+def _reads_in_a_lead(text: str, options: SummaryOptions, language: str, tokens: Sequence[str]) -> bool:
+    """A short sentence that ends as a sentence ends and breaks no other rule ("ماذا يريد؟"): it reads with the
+    sentences around it in a lead, though it says too little to be picked on its own."""
+    relaxed = replace(options, min_sentence_words=_MINOR_WORDS, min_content_words=_MINOR_WORDS - 1)
+    return _TERMINATED.search(text) is not None and reject_reason(text, relaxed, language, tokens or None) is None
+
+
+_MINOR_WORDS = 3
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -443,6 +557,9 @@ def merge_near_duplicates(items: Sequence[Candidate], threshold: float) -> list[
         head.position = min(m.position for m in members)
         head.relative_position = min(m.relative_position for m in members)
         head.support = set(head.sources)
+        head.positions = {k: v for m in reversed(members) for k, v in m.positions.items()}
+        head.facts = frozenset().union(*(m.facts for m in members))
+        head.widget = any(m.widget for m in members)
         merged.append(head)
     return merged
 
@@ -574,6 +691,7 @@ def score(items: list[Candidate], n_articles: int, options: SummaryOptions) -> l
     for i, c in enumerate(items):
         if n_articles > 1 and context[i] < options.min_centroid_similarity:
             continue
+        c.centrality = central[i]
         c.score = (
             options.centrality_weight * central[i]
             + position_weight * position[i]
@@ -597,7 +715,7 @@ def select(
     summary is then cut); otherwise a sentence that would overrun is skipped and shorter ones are tried,
     and only when no sentence fits at all is the best one given alone.
     """
-    ordered = sorted(items, key=lambda c: (-round(c.score, 9), c.article_id, c.position))
+    ordered = sorted((c for c in items if not c.minor), key=lambda c: (-round(c.score, 9), c.article_id, c.position))
     chosen: list[Candidate] = []
     chosen_sets: list[frozenset[str]] = []
     words = 0
@@ -641,14 +759,186 @@ def ranked_candidates(
     return score(pooled, len(analyses), options)
 
 
+def best_report(analyses: Sequence[Analysis], ranked: Sequence[Candidate], options: SummaryOptions) -> str | None:
+    """The article whose lead tells the story best (the first of `report_ranking`)."""
+    return next(iter(report_ranking(analyses, ranked, options)), None)
+
+
+def report_ranking(analyses: Sequence[Analysis], ranked: Sequence[Candidate], options: SummaryOptions) -> list[str]:
+    """The story's articles with a lead, best report first: the mean score of its lead sentences (centrality,
+    consensus, support; recency aside) times the cosine of its words with the other articles' (the most central
+    report) times the share of its words in clean sentences squared (a page with furniture glued into its lines
+    keeps fewer), lowered when a lead sentence carries a widget. Not the longest: length earns nothing."""
+    if len(analyses) == 1:
+        return [analyses[0].article.id]
+    leads = _leads(ranked)
+    core_sentences = max(1, math.ceil(options.sentences * options.core_share))
+    vectors = {a: Counter(chain.from_iterable(c.tokens for c in cs)) for a, cs in leads.items()}
+    everything: Counter[str] = sum(vectors.values(), Counter())
+    values: dict[str, float] = {}
+    for analysis in analyses:
+        article_id = analysis.article.id
+        lead = leads.get(article_id, [])[:core_sentences]
+        if not lead:
+            continue
+        total = sum(arabic.word_count(s.text) for s in analysis.sentences) or 1
+        clean = min(1.0, sum(c.words for c in leads[article_id]) / total)
+        others = everything - vectors[article_id]
+        value = (
+            sum(c.score - options.recency_weight * c.recency for c in lead)
+            / len(lead)
+            * _cosine(vectors[article_id], others)
+            * clean**options.report_clean_exponent
+        )
+        if any(c.widget for c in lead) or _leans_back(lead[0].text, rules(analysis.article.language).continuation):
+            value *= options.widget_factor  # furniture in its lead, or its lead is lost ("وأضاف" comes first)
+        values[article_id] = round(value, 9)
+    return sorted(values, key=lambda a: (-values[a], a))
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return sum(v * b[t] for t, v in a.items() if t in b) / norm if norm else 0.0
+
+
+def _leads(ranked: Sequence[Candidate]) -> dict[str, list[Candidate]]:
+    """Article id -> its kept candidates in its reading order (a merged sentence counts in every copy)."""
+    by_article: dict[str, list[tuple[int, Candidate]]] = defaultdict(list)
+    for c in ranked:
+        for article_id, position in c.positions.items():
+            by_article[article_id].append((position, c))
+    return {k: [c for _, c in sorted(v, key=itemgetter(0))] for k, v in by_article.items()}
+
+
+def compose(
+    analyses: Sequence[Analysis],
+    ranked: Sequence[Candidate],
+    options: SummaryOptions,
+    max_sentences: int,
+    max_words: int,
+    fill: bool = False,
+) -> list[Candidate]:
+    """The story's summary in reading order: the lead of its best report (`best_report`) up to the core share
+    of the budget, then the sentences of the other reports that add a fact the summary lacks (a name, a figure,
+    a date, another party's statement), best first by outlets that report them and centrality, each far from
+    what is already said (MMR), placed after the core in the order they were published.
+
+    With `fill` (evaluation at a fixed length), the last sentence may overrun `max_words`."""
+    best = best_report(analyses, ranked, options)
+    if best is None or max_sentences <= 0:
+        return []
+    single = len(analyses) == 1
+    share = options.single_core_share if single else options.core_share
+    core_sentences = max(1, math.ceil(max_sentences * share)) if share < 1 else max_sentences
+    core_words = max_words * share
+    core: list[Candidate] = []
+    words = 0
+    for c in _leads(ranked).get(best, []):
+        if len(core) >= core_sentences or words >= core_words:
+            break
+        if c.minor and not single:
+            continue  # among several reports every sentence stands on its own
+        if core and not fill and words + c.words > core_words:
+            break
+        if _repeats(c, core, options.redundancy_threshold):
+            continue
+        core.append(c)
+        words += c.words
+    known = set().union(*(c.facts for c in core))
+    pool = [c for c in ranked if not c.minor and c not in core and (single or any(s != best for s in c.sources))]
+    n_articles = len(analyses)
+    outlets = _fact_outlets(ranked)
+    scale = math.log1p(n_articles) if n_articles > 1 else 0.0
+    additions: list[Candidate] = []
+    chosen = list(core)
+    while len(chosen) < max_sentences and words < max_words:
+        best_value: tuple[float, int] = (-math.inf, 0)
+        pick = None
+        for c in pool:
+            new_facts = c.facts - known
+            if c in additions or not new_facts or (not fill and words + c.words > max_words):
+                continue
+            overlap = max((jaccard(frozenset(c.tokens), frozenset(o.tokens)) for o in chosen), default=0.0)
+            if overlap >= options.redundancy_threshold:
+                continue
+            if overlap >= options.support_threshold and not any(f.startswith(_DETAILS) for f in new_facts):
+                continue  # a paraphrase that only names who else says it: its outlets are among the sources
+            # how widely it is reported: the sentence itself, and the facts it adds
+            reach = (len(c.support) + sum(outlets[f] for f in new_facts) / len(new_facts)) / 2
+            relevance = (
+                options.addition_support_weight * (math.log1p(reach) / scale if scale else 0.0)
+                + options.addition_centrality_weight * c.centrality
+            )
+            value = (1 - options.addition_redundancy) * relevance - options.addition_redundancy * overlap
+            key = (round(value, 9), len(new_facts))  # ties: the sentence that adds more
+            if key > best_value:
+                best_value, pick = key, c
+        if pick is None:
+            break
+        additions.append(pick)
+        chosen.append(pick)
+        known |= pick.facts
+        words += pick.words
+    if not chosen and ranked:
+        chosen = [ranked[0]]
+    additions.sort(key=lambda c: (c.background, _first_published(c, analyses), c.article_id, c.position))
+    return core + additions if core else additions
+
+
+_DETAILS = ("figure:", "date:", "place:")
+
+
+def _fact_outlets(ranked: Sequence[Candidate]) -> Counter[str]:
+    """Fact -> how many of the story's articles report it (in any kept sentence)."""
+    facts_of: dict[str, set[str]] = defaultdict(set)
+    for c in ranked:
+        for article_id in c.positions:
+            facts_of[article_id] |= c.facts
+    return Counter(chain.from_iterable(facts_of.values()))
+
+
+def _repeats(c: Candidate, chosen: Sequence[Candidate], threshold: float) -> bool:
+    tokens = frozenset(c.tokens)
+    return any(jaccard(tokens, frozenset(o.tokens)) >= threshold for o in chosen)
+
+
+def _first_published(c: Candidate, analyses: Sequence[Analysis]) -> float:
+    times = [a.article.published.timestamp() for a in analyses if a.article.id in c.sources and a.article.published]
+    return min(times, default=math.inf)
+
+
+def sources_of(c: Candidate) -> tuple[str, ...]:
+    """Every article that reports the sentence: its copies first, then the articles that paraphrase it."""
+    return tuple(dict.fromkeys([*c.sources, *sorted(c.support)]))
+
+
 def summarize(
     analyses: Sequence[Analysis], options: SummaryOptions, furniture: frozenset[tuple[str, ...]] = frozenset()
 ) -> Summary:
     """The story's summary sentences (with sources) and its Arabic headline (`furniture`: `site_furniture`)."""
     ranked = ranked_candidates(analyses, options, furniture)
-    chosen = select(ranked, options, options.sentences, options.max_words)
-    sentences = tuple(SummarySentence(c.text, tuple(c.sources)) for c in reading_order(chosen))
-    return Summary(headline=headline(analyses, options, ranked), sentences=sentences)
+    chosen = chosen_candidates(analyses, ranked, options, options.sentences, options.max_words)
+    sentences = tuple(SummarySentence(c.text, sources_of(c)) for c in chosen)
+    return Summary(headline=headline(analyses, options, ranked, furniture), sentences=sentences)
+
+
+def chosen_candidates(
+    analyses: Sequence[Analysis],
+    ranked: Sequence[Candidate],
+    options: SummaryOptions,
+    max_sentences: int | None = None,
+    max_words: int | None = None,
+    fill: bool = False,
+) -> list[Candidate]:
+    """The summary's candidates in reading order, by the options' strategy (`lead`: `compose`; `ranked`: the
+    best scored, `select`), within `max_sentences` and `max_words` (the options' budget when None)."""
+    max_sentences = options.sentences if max_sentences is None else max_sentences
+    max_words = options.max_words if max_words is None else max_words
+    if options.strategy == "lead":
+        return compose(analyses, ranked, options, max_sentences, max_words, fill)
+    if options.strategy == "ranked":
+        return reading_order(select(ranked, options, max_sentences, max_words, fill))
+    raise ConfigError(f"unknown summary strategy {options.strategy!r}; choose lead or ranked")
 
 
 def summarize_to_length(analysis: Analysis, max_words: int, options: SummaryOptions) -> list[str]:
@@ -656,54 +946,178 @@ def summarize_to_length(analysis: Analysis, max_words: int, options: SummaryOpti
 
     For evaluation against human summaries of a given length (`digest eval summary`).
     """
-    chosen = select(ranked_candidates([analysis], options), options, 10**6, max_words, fill=True)
-    return [c.text for c in reading_order(chosen)]
+    ranked = ranked_candidates([analysis], options)
+    return [c.text for c in chosen_candidates([analysis], ranked, options, 10**6, max_words, fill=True)]
 
 
 # --- headline ------------------------------------------------------------------------------------------------
 
 
 def headline(
-    analyses: Sequence[Analysis], options: SummaryOptions | None = None, ranked: Sequence[Candidate] | None = None
+    analyses: Sequence[Analysis],
+    options: SummaryOptions | None = None,
+    ranked: Sequence[Candidate] | None = None,
+    furniture: frozenset[tuple[str, ...]] = frozenset(),
 ) -> str:
-    """The story's headline, taken from its articles: the most representative and recent title.
+    """The story's headline, taken from its articles, never composed.
 
-    Titles that are date lines, section banners or another script's captions are never chosen. Without a
-    usable title, the best-scored lead sentence of an article (`ranked`: the story's scored candidates)
-    stands in, cut after a clause when it is long.
+    A title given with the input (HTML, feed, JSON Lines) when one is usable, the most representative and
+    recent; else a headline found above an article's body, when its own article says what it says; else the
+    lead sentence of the story's best report (`best_report`), cut after a clause when long. Titles lose their
+    site name and date widget (`trim_title`); a caption, a credit, a date line, a sentence that leans on a
+    previous one ("وأضاف", "كما") or one with a widget in it is never a headline.
     """
     options = options or SummaryOptions()
     recency = _recencies(analyses)
-    pool: list[Candidate] = []
-    for a in analyses:
-        title = (a.article.title or "").strip()
-        if title and _usable_title(title, options, a.article.language):
-            tokens = tuple(arabic.content_tokens(title, a.article.language))
-            pool.append(
-                Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id])
-            )
     story_terms = Counter(chain.from_iterable(set(_terms(a.sentences)) for a in analyses))
-    if pool:
-        return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+    given: list[Candidate] = []
+    found: list[Candidate] = []
+    for a in analyses:
+        language, site = a.article.language, site_of(a.article)
+        is_given = dict(a.article.inferred).get("title") not in _FOUND_TITLE
+        title = trim_title(a.article.title or "", language, furniture, site, strict=not is_given)
+        if not title or not _usable_title(title, options, language) or _leans_back(title, rules(language).continuation):
+            continue
+        tokens = tuple(arabic.content_tokens(title, language))
+        # a headline found above the body is trusted less: short, free of the site's template, said by the body
+        if not is_given and (
+            arabic.word_count(title) > options.headline_max_words
+            or rules(language).widget.search(title)
+            or carries_template(tokens, site, furniture, minimum=1)
+            or not _said_by(tokens, a)
+        ):
+            continue
+        pool = given if is_given else found
+        pool.append(Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id]))
+    for pool in (given, found):
+        if pool:
+            return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
     if ranked is None:
         ranked = ranked_candidates(analyses, options) if analyses else []
+    continuation = rules().continuation
+    leads = _leads(ranked)
+    fallback: str | None = None
+    ranking = report_ranking(analyses, ranked, options)
+    articles = {a.article.id: a.article for a in analyses}
+    for k in range(options.headline_lead_sentences):  # every report's first sentence, then every second one
+        for c in (leads[a][k] for a in ranking if len(leads.get(a, ())) > k):
+            site = site_of(articles[c.article_id]) if c.article_id in articles else None
+            text = trim_title(c.text, "ar", furniture, site)  # a page's title glued before its lead, with its site
+            if (
+                not text
+                or c.minor
+                or c.widget
+                or _leans_back(text, continuation)
+                or carries_template(arabic.content_tokens(text), site, furniture, minimum=1)
+            ):
+                continue
+            short = shorten_to_clause(text, options)
+            if arabic.word_count(short) <= options.headline_max_words:
+                return short
+            fallback = fallback or short
+    if fallback:
+        return fallback
     if ranked:
-        leads = [c for c in ranked if c.position == 0] or list(ranked)
-        continuation = rules().continuation
-        factor = options.headline_continuation_factor
-        lead = max(
-            leads,
-            key=lambda c: (
-                round(
-                    _title_score(c, story_terms, len(analyses), options)
-                    * (factor if _leans_back(c.text, continuation) else 1.0),
-                    9,
-                ),
-                c.article_id,
-            ),
+        plain = [c for c in ranked if not c.minor] or list(ranked)
+        best = max(
+            plain, key=lambda c: (not _leans_back(c.text, continuation), not c.widget, round(c.score, 9), c.article_id)
         )
-        return shorten_to_clause(lead.text, options)
+        return shorten_to_clause(best.text, options)
     return next((shorten_to_clause(s.text, options) for a in analyses for s in a.sentences), "")
+
+
+_FOUND_TITLE = ("headline above the body", "unknown", None)
+_SEPARATOR = re.compile(r"\s+[-–—|:»«]+\s+|\s*\|\s*")
+
+
+def title_segments(title: str) -> list[str]:
+    """A title's parts between separators (" - ", " | ", " : "), in order."""
+    return [p.strip() for p in _SEPARATOR.split(title) if p.strip()]
+
+
+def trim_title(
+    title: str,
+    language: str = "ar",
+    furniture: frozenset[tuple[str, ...]] = frozenset(),
+    outlet: str | None = None,
+    strict: bool = False,
+) -> str:
+    """The title without the site's name and date widget glued before or after it ("… - Sputnik Arabic 21
+    يناير 2018 مباشر عاجل", "الحياة - …"): a leading or trailing part that the outlet's other titles of the day
+    carry too (`site_furniture`), in another script, or made of calendar words, numbers and banner words; and
+    a title repeated in a row keeps one copy. Empty when what is left is no title; with `strict` (a headline
+    that ingest found above the body, not one given), a title that ends with a date is a caption: empty."""
+    words = title.split()
+    while language == "ar" and words and not arabic.ARABIC_LETTER.search(words[0]) and not words[0][0].isdigit():
+        words.pop(0)  # a credit or a photo line in another script before the title ("/ AFP PHOTO / …")
+    title = " ".join(words)
+    for size in range(len(words) // 2, 2, -1):  # "X X" (a title and its copy): X
+        if words[:size] == words[size : 2 * size]:
+            title = " ".join(words[:size])
+            break
+    parts = title_segments(title)
+    while len(parts) > 1 and _title_furniture(parts[-1], language, furniture, outlet):
+        parts.pop()
+    # a short last part after a dash ("- شبكة الأخبار", "- رائد جبر") is a site's name or a byline
+    while len(parts) > 1 and arabic.word_count(parts[-1]) <= _BYLINE_WORDS < arabic.word_count(" ".join(parts[:-1])):
+        if not re.search(rf"[-–—|]\s*{re.escape(parts[-1])}\s*$", title):
+            break
+        parts.pop()
+    while len(parts) > 1 and _title_furniture(parts[0], language, furniture, outlet):
+        parts.pop(0)
+    if len(parts) != len(title_segments(title)):
+        start = title.find(parts[0])
+        end = title.rfind(parts[-1]) + len(parts[-1])
+        title = title[start:end] if 0 <= start < end else " ".join(parts)
+    trimmed = _strip_widget_tail(title, language)
+    if strict and trimmed != title and arabic.word_count(title) - arabic.word_count(trimmed) >= 2:
+        return ""
+    return trimmed
+
+
+def _title_furniture(part: str, language: str, furniture: frozenset[tuple[str, ...]], outlet: str | None) -> bool:
+    """A part of a title that is no news: the site's affix of the day, another script, a date widget, or a short
+    name with a date after it ("اليوم السابع الأحد , 21 يناير 2018")."""
+    if (_TITLE_AFFIX, outlet or "", *arabic.content_tokens(part, language)) in furniture:
+        return True
+    if language == "ar" and arabic.arabic_ratio(part) < 0.5:
+        return True
+    left = _strip_widget_tail(part, language)
+    return not left or (arabic.word_count(part) - arabic.word_count(left) >= 2 and arabic.word_count(left) <= 3)
+
+
+_BYLINE_WORDS = 3
+
+
+def _strip_widget_tail(text: str, language: str) -> str:
+    """`text` without the calendar words, numbers, Latin-script words and banner words ("مباشر", "عاجل") that
+    end it (a date widget glued after a title)."""
+    data = rules(language)
+    words = text.split()
+    end = len(words)
+    while end and _widget_word(words[end - 1], data):
+        end -= 1
+    return " ".join(words[:end]).rstrip(" -–—|,،:/") if end < len(words) else text
+
+
+def _widget_word(word: str, data: Rules) -> bool:
+    token = arabic.normalize(word)
+    return (
+        not token
+        or token in data.calendar
+        or token in data.tail_words
+        or _NUMBERISH.match(token) is not None
+        or (arabic.LATIN_LETTER.search(word) is not None and not arabic.ARABIC_LETTER.search(word))
+    )
+
+
+def _said_by(tokens: Sequence[str], analysis: Analysis) -> bool:
+    """Whether most of a found headline's words are in its article's body (a credit line or a site's banner
+    shares none)."""
+    if not tokens:
+        return False
+    body = set(_terms(analysis.sentences))
+    return sum(t in body for t in tokens) >= 0.5 * len(tokens)
 
 
 def _leans_back(text: str, continuation: Sequence[re.Pattern[str]]) -> bool:
