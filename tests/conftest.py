@@ -9,9 +9,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from digest import pipeline
 from digest.options import Options
+
+# Property tests draw the same examples on every run: the suite is deterministic (a failure found while
+# exploring with another seed becomes a named test of its own).
+settings.register_profile("deterministic", derandomize=True, print_blob=True)
+settings.load_profile("deterministic")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

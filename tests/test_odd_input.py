@@ -284,3 +284,13 @@ def test_a_page_nested_too_deep_names_the_depth_limit(tmp_path: Path) -> None:
         skipped.reason
         == f"malformed HTML: elements nested deeper than {read.HTML_MAX_DEPTH} levels, the HTML parser's depth limit"
     )
+
+
+def test_a_few_control_bytes_inside_utf8_arabic_are_replaced_and_counted(tmp_path: Path) -> None:
+    # Found by the property test above: \x01 bytes inside a UTF-8 Arabic letter made the file "undecodable".
+    raw = f"{HEADLINE}\n{BODY}".encode()
+    path = tmp_path / "input.txt"
+    path.write_bytes(_insert(raw, [1, 2, 3], [1, 1, 1]))
+    result = ingest.ingest([path], OPTIONS)
+    assert result.articles and not result.skipped
+    assert result.warnings and "\x01" not in result.articles[0].text

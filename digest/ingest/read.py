@@ -182,8 +182,14 @@ class Decoded(NamedTuple):
 
 
 def _plausible(text: str) -> bool:
-    """Decoded text reads as text: almost no control characters."""
-    return len(_CONTROL.findall(text)) <= max(2, len(text) // 1000)
+    """Decoded text reads as text: almost no control characters (stray bytes, up to 1%; binary has many more)."""
+    return len(_CONTROL.findall(text)) <= max(2, len(text) // 100)
+
+
+def _controls_replaced(decoded: Decoded) -> Decoded:
+    """`decoded` with its stray control characters replaced (U+FFFD) and counted with the invalid bytes."""
+    text, count = _CONTROL.subn(_REPLACEMENT, decoded.text)
+    return decoded._replace(text=text, replaced=decoded.replaced + count) if count else decoded
 
 
 def _arabic_codepage_score(text: str) -> float:
@@ -250,7 +256,7 @@ def decode_text(raw: bytes) -> Decoded:
     else:
         if not _plausible(text):
             raise InputError("binary file (control characters), not text")
-        return _not_mojibake(Decoded(text, "utf-8"), "UTF-8")
+        return _not_mojibake(_controls_replaced(Decoded(text, "utf-8")), "UTF-8")
     utf8: Decoded | None = None
     text = raw.decode("utf-8", errors="replace")
     replaced = text.count(_REPLACEMENT) - raw.count(b"\xef\xbf\xbd")
@@ -270,7 +276,7 @@ def decode_text(raw: bytes) -> Decoded:
     if legacy and legacy[0][0] > max(0, floor):  # a code page only when it reads better (and as Arabic)
         return _not_mojibake(legacy[0][1], legacy[0][1].encoding)
     if utf8 is not None:
-        return _not_mojibake(utf8, "UTF-8")
+        return _not_mojibake(_controls_replaced(utf8), "UTF-8")
     best = _charset_normalizer_guess(raw)
     if best is not None:
         return _not_mojibake(Decoded(*best), best[1])
