@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from digest.cli import main
 from digest.errors import InputError
 from digest.evaluation import summary
-from digest.options import Options
+from digest.options import ExtractOptions, Options
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,10 @@ def stance_folder(root: Path) -> Path:
 
 
 def test_story_level_figures_on_a_stance_folder(tmp_path: Path) -> None:
-    metrics = summary.evaluate(stance_folder(tmp_path), Options()).metrics
+    # The figures' arithmetic, on the facts the rule-based name finder gives these hand-written reports (the
+    # tagger finds other names in them, and would make the expected shares below a test of the tagger).
+    options = Options(extract=ExtractOptions(ner_backend="rules"))
+    metrics = summary.evaluate(stance_folder(tmp_path), options).metrics
     assert metrics["stories"] == 2
     assert metrics["default_stories_half1"] == 1 and metrics["default_stories_half2"] == 1
     for name in ("default", "lexrank"):

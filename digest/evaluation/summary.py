@@ -257,7 +257,7 @@ def evaluate_stories(path: Path, options: Options) -> Report:
     systems = {"default": options.summary, "lexrank": replace(options.summary, algorithm="lexrank", strategy="ranked")}
     figures: dict[str, list[tuple[int, StoryFigures]]] = {name: [] for name in systems}
     for claim in claims:
-        analyses = [analyze.analyze(prepared(item.article, options)[0]) for item in claim.articles]
+        analyses = [analyze.analyze(prepared(item.article, options)[0], options) for item in claim.articles]
         for name, summary_options in systems.items():
             found = story_figures(analyses, summary_options)
             if found is not None:
