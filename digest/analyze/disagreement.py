@@ -261,6 +261,4 @@ def train(path: Path, out: Path | None = None, seed: int = 0, min_precision: flo
         f"recall {metrics['held_out_recall']} ({metrics['held_out_flagged']} flagged)",
         f"written to {target}",
     )
-    for line in lines:
-        print(line)
-    return Report(metrics=metrics, lines=lines)
+    return Report(metrics=metrics, lines=lines)  # `digest train` prints the lines
