@@ -467,3 +467,18 @@ def test_a_site_template_glued_to_sentences_keeps_them_out() -> None:
     for analysis in analyses:
         texts_out = [s.text for s in summarize.summarize([analysis], OPTIONS, furniture).sentences]
         assert texts_out and not any("الرئيسية" in t for t in texts_out)
+
+
+@pytest.mark.parametrize(
+    ("title", "trimmed"),
+    [
+        ("موقع الأخبار : الوزير : لن نقبل بأي شروط مسبقة للحوار", "الوزير : لن نقبل بأي شروط مسبقة للحوار"),
+        (
+            "الجيش يستعيد السيطرة على المدينة - الجيش يستعيد السيطرة على المدينة وقال مصدر عسكري إن",
+            "الجيش يستعيد السيطرة على المدينة",
+        ),
+        ("الوزير : لن نقبل بأي شروط مسبقة للحوار", "الوزير : لن نقبل بأي شروط مسبقة للحوار"),
+    ],
+)
+def test_a_title_loses_its_sites_prefix_and_its_own_copy(title: str, trimmed: str) -> None:
+    assert summarize.trim_title(title) == trimmed

@@ -1055,6 +1055,7 @@ def trim_title(
         if words[:size] == words[size : 2 * size]:
             title = " ".join(words[:size])
             break
+    title = _without_repeat_or_source(title)
     parts = title_segments(title)
     while len(parts) > 1 and _title_furniture(parts[-1], language, furniture, outlet):
         parts.pop()
@@ -1073,6 +1074,22 @@ def trim_title(
     if strict and trimmed != title and arabic.word_count(title) - arabic.word_count(trimmed) >= 2:
         return ""
     return trimmed
+
+
+_COLON = re.compile(r"\s+:\s+")
+_SOURCE_WORDS = 3
+
+
+def _without_repeat_or_source(title: str) -> str:
+    """A title glued to its own copy ("X - X and the lead...") keeps the first; one with two "name :" prefixes
+    ("حرية برس : حسون : …") loses the first, the site's (a headline quotes one speaker at most)."""
+    parts = title_segments(title)
+    if len(parts) > 1 and arabic.word_count(parts[0]) >= 3 and parts[1].startswith(parts[0]):
+        return parts[0]
+    pieces = _COLON.split(title)
+    if len(pieces) >= 3 and all(arabic.word_count(p) <= _SOURCE_WORDS for p in pieces[:2]):
+        return " : ".join(pieces[1:])
+    return title
 
 
 def _title_furniture(part: str, language: str, furniture: frozenset[tuple[str, ...]], outlet: str | None) -> bool:
