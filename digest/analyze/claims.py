@@ -364,7 +364,7 @@ def _identity(surface: str, key: str | None) -> tuple[str, tuple[tuple[str, str]
     entry = _gazetteer().lookup(surface)
     names = _entry_names(entry, surface) if entry is not None else {lang: surface for lang in ("ar", "en", "es")}
     if key is None:
-        key = getattr(entry, "key", None) or "~" + arabic.strip_article(_fold_word(surface))
+        key = getattr(entry, "key", None) or "~" + arabic.strip_article(arabic.fold_word(surface))
     country = getattr(entry, "country", None) if entry is not None else None
     return key, tuple(names.items()), country
 
@@ -393,7 +393,7 @@ def _locate(norm: str, mentions: Sequence[Mention]) -> list[_Entity]:
     entities = []
     cursor = 0
     for mention in sorted(mentions, key=lambda m: m.start):
-        needle = _fold_word(mention.text)
+        needle = arabic.fold_word(mention.text)
         at = norm.find(needle, cursor) if needle else -1
         if at < 0:
             continue
@@ -408,7 +408,7 @@ def _gazetteer_entities(text: str, norm: str) -> list[_Entity]:
     cursor = 0
     for start, end, entry in gaz.find(text):
         surface = text[start:end]
-        needle = _fold_word(surface)
+        needle = arabic.fold_word(surface)
         at = norm.find(needle, cursor)
         if at < 0:
             continue
@@ -491,9 +491,6 @@ def _negated(ctx: _Context, pos: int) -> bool:
                 return True
     return False
 
-
-_fold_word = lru_cache(maxsize=65_536)(arabic.fold)
-"""`fold`, remembered: for names, dates and words, which repeat across sentences and articles."""
 
 _DIGIT = re.compile(r"\d")
 _SUBJECT_GAP = re.compile(rf"\s*(?:{_any('subject_gap')})\s*$")
@@ -788,7 +785,7 @@ def _date_near(ctx: _Context, pos: int, window: int = 40) -> DateMention | None:
     """The date written nearest after `pos` (within `window` characters), else just before it."""
     located = []
     for mention in ctx.dates:
-        at = ctx.norm.find(_fold_word(mention.text))
+        at = ctx.norm.find(arabic.fold_word(mention.text))
         if at >= 0:
             located.append((at, mention))
     after = [(at, m) for at, m in located if pos <= at <= pos + window]
@@ -838,7 +835,7 @@ def _events(ctx: _Context) -> Iterator[Claim]:
 
 def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
     """Whether a founding word stands between an event word and a date (the date is then the founding's)."""
-    at = ctx.norm.find(_fold_word(mention.text))
+    at = ctx.norm.find(arabic.fold_word(mention.text))
     lo, hi = sorted((pos, at))
     return any(r.row["kind"] == "founded" and r.search(ctx.norm, lo, hi) for r in ctx.lex.events)
 
@@ -995,7 +992,7 @@ def _after_speaker(ctx: _Context, lo: int, hi: int) -> int:
 def _surface(ctx: _Context, start: int, end: int) -> str:
     """The original spelling of the folded span [start, end) of the sentence (same words, same order)."""
     folded = ctx.norm.split()
-    original = [w for w in ctx.sentence.text.split() if _fold_word(w)]
+    original = [w for w in ctx.sentence.text.split() if arabic.fold_word(w)]
     if len(folded) != len(original):
         return ctx.norm[start:end]
     first = len(ctx.norm[:start].split()) - (start > 0 and not ctx.norm[start - 1].isspace())  # a word begun
@@ -1159,7 +1156,7 @@ def _read_as(text: str) -> str:
 
 
 def _role_key(role: str) -> str:
-    return _read_as(_fold_word(role)).strip()
+    return _read_as(arabic.fold_word(role)).strip()
 
 
 def _with_roles(

@@ -22,7 +22,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 from digest.document import Article
 from digest.ingest.metadata import domain_of
@@ -31,11 +30,6 @@ from digest.options import IngestOptions
 
 _WORD = re.compile(r"\w+")
 _MIN_LINE_WORDS = 3  # a line left with fewer words after a cut is dropped
-
-
-@lru_cache(maxsize=1 << 17)
-def _folded(word: str) -> str:
-    return arabic.fold(word)
 
 
 def _site(article: Article) -> str | None:
@@ -48,7 +42,7 @@ class _Page:
     def __init__(self, text: str, size: int) -> None:
         matches = list(_WORD.finditer(text))
         self.spans = [m.span() for m in matches]
-        words = [_folded(m.group()) for m in matches]
+        words = [arabic.fold_word(m.group()) for m in matches]
         self.shingles = [hash(tuple(words[i : i + size])) for i in range(len(words) - size + 1)]
         self.vocabulary = frozenset(w for w in words if len(w) >= 3)
 

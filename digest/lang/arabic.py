@@ -234,3 +234,7 @@ def fold(text: str) -> str:
     if _FOLD_ACCENTED.search(text):
         return normalize(text)
     return text
+
+
+fold_word = lru_cache(maxsize=1 << 17)(fold)
+"""`fold`, remembered: for words and names, which repeat across sentences, pages and articles."""
