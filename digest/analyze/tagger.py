@@ -509,6 +509,8 @@ def _fit_job(args: tuple[list[Example], Path, int, dict[str, Any]]) -> Path:
 
 def score(gold: Sequence[frozenset[Span]], predicted: Sequence[Sequence[Span]]) -> dict[str, dict[str, float]]:
     """Exact-span precision, recall, F1 per kind and overall (micro)."""
+    from digest.evaluation import prf  # training and evaluation only: not in the analysis path
+
     g: Counter[str] = Counter()
     p: Counter[str] = Counter()
     h: Counter[str] = Counter()
@@ -522,9 +524,7 @@ def score(gold: Sequence[frozenset[Span]], predicted: Sequence[Sequence[Span]]) 
         gn = sum(g.values()) if kind == "overall" else g[kind]
         pn = sum(p.values()) if kind == "overall" else p[kind]
         hn = sum(h.values()) if kind == "overall" else h[kind]
-        precision = hn / pn if pn else 0.0
-        recall = hn / gn if gn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = prf(hn, pn, gn)
         out[kind] = {"P": round(precision, 4), "R": round(recall, 4), "F1": round(f1, 4), "gold": gn, "pred": pn}
     return out
 

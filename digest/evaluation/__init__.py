@@ -31,6 +31,14 @@ class Report:
         return json.dumps(self.metrics, ensure_ascii=False, sort_keys=True)
 
 
+def prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts (0 where a count is 0)."""
+    precision = hits / predicted if predicted else 0.0
+    recall = hits / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 class Evaluation(Protocol):
     def evaluate(self, path: Path, options: Options) -> Report: ...
 

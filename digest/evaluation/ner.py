@@ -24,7 +24,7 @@ from pathlib import Path
 from digest.analyze.mentions import find_mentions
 from digest.document import Article, Sentence
 from digest.errors import InputError
-from digest.evaluation import Report
+from digest.evaluation import Report, prf
 from digest.options import Options
 
 KINDS = ("person", "organization", "place")
@@ -215,9 +215,7 @@ def _figures(
         g = sum(gold_n.values()) if kind == "overall" else gold_n[kind]
         p = sum(pred_n.values()) if kind == "overall" else pred_n[kind]
         h = sum(hit_n.values()) if kind == "overall" else hit_n[kind]
-        precision = h / p if p else 0.0
-        recall = h / g if g else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = prf(h, p, g)
         prefix = group + ("" if kind == "overall" else f"{_SHORT[kind]}_")
         metrics.update(
             {
