@@ -22,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache, reduce
 from itertools import chain, compress, count, repeat
@@ -285,9 +285,8 @@ def _actor(group: _Group) -> Actor:
         arabic_name = max(variants, key=lambda n: (len(name_key(n)), clitic_free(n), group.surfaces[n], n))
     else:
         arabic_name = max(variants, key=lambda n: (len(name_key(n)) > 1, group.surfaces[n], len(name_key(n)), n))
-    latin, sure = romanize_name(arabic_name)
-    return Actor(
-        name={"ar": arabic_name, "en": latin, "es": latin},
+    return Actor(  # the Latin spelling is filled in by `_romanized`, for the actors that can be shown
+        name={"ar": arabic_name, "en": arabic_name, "es": arabic_name},
         kind=group.kind,
         role=_role(group),
         variants=variants,
@@ -295,8 +294,18 @@ def _actor(group: _Group) -> Actor:
         mentions=group.mentions,
         key=None,
         romanized=True,
-        romanized_sure=sure,
     )
+
+
+def _romanized(actors: Sequence[Actor]) -> list[Actor]:
+    """The actors with the Latin spelling of every name the gazetteer does not know."""
+    out = []
+    for actor in actors:
+        if actor.romanized:
+            latin, sure = romanize_name(actor.name["ar"])
+            actor = replace(actor, name={"ar": actor.name["ar"], "en": latin, "es": latin}, romanized_sure=sure)
+        out.append(actor)
+    return out
 
 
 def _salience(actor: Actor, options: ExtractOptions, weight: float | None = None) -> float:
@@ -373,17 +382,23 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Con
     def definite() -> frozenset[str]:  # read only for a story that has a name to check against it
         return _definite_vocabulary(analyses)
 
-    actors = []
-    weights: dict[int, float] = {}
+    scored: list[tuple[float, Actor]] = []
     for group in groups:
         actor = _actor(group)
         if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
             continue
-        weights[id(actor)] = group.weight
-        actors.append(actor)
-    actors = [a for a in actors if a.mentions >= options.min_mentions or a.role.get("en")]
-    actors.sort(key=lambda a: (-_salience(a, options, weights[id(a)]), a.name.get("en") or "", a.name["ar"]))
-    return tuple(actors[: options.max_actors])
+        if actor.mentions >= options.min_mentions or actor.role.get("en"):
+            scored.append((_salience(actor, options, group.weight), actor))
+    if options.max_actors <= 0:
+        return ()
+    if len(scored) > options.max_actors:  # only those that can be among the first (ties go by name) need Latin
+        floor = sorted((score for score, _ in scored), reverse=True)[options.max_actors - 1]
+        scored = [(score, a) for score, a in scored if score >= floor]
+    ranked = sorted(
+        zip([score for score, _ in scored], _romanized([a for _, a in scored]), strict=True),
+        key=lambda pair: (-pair[0], pair[1].name.get("en") or "", pair[1].name["ar"]),
+    )
+    return tuple(a for _, a in ranked[: options.max_actors])
 
 
 # Venue and event date ------------------------------------------------------------------------------------------
