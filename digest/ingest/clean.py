@@ -206,13 +206,16 @@ def _widget() -> re.Pattern[str]:
 
 
 _WIDGET_MIN_REST = 8  # words a line must keep after its widget for the cut to be worth it
+_WIDGET_SIGN = re.compile(r"\d\s?:\s?\d\d|[{}]")  # in every widget: a clock time or a placeholder's brace
 
 
 def _cut_widgets(line: str) -> tuple[str, str | None]:
     """A line with its timestamp widgets, and what the page glued before them (title, site name, breadcrumb),
     cut off when a widget stands in the line's first half; a widget at the end goes alone. Returns the line
     and what was cut (None when nothing was)."""
-    cuts = []
+    cuts: list[str] = []
+    if not _WIDGET_SIGN.search(line):  # most lines (the widget's pattern is slow to try at every position)
+        return line, None
     for _ in range(4):  # a placeholder, then the widget list after it...
         line, cut = _cut_widget(line)
         if cut is None:
