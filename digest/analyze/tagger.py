@@ -289,11 +289,11 @@ def spread_names(
                 if tuple(sentence_norms[i : i + n]) == sequence and owned.isdisjoint(range(i, i + n)):
                     spans.append((kind, i, i + n))
                     owned.update(range(i, i + n))
-        for i, norm in enumerate(sentence_norms):
-            if i in owned or word_info(sentence_raws[i], norm) & _NOT_ALONE:
+        for i, norm in enumerate(sentence_norms if single else ()):
+            if i in owned:
                 continue
             alone = next((single[r] for r in surface_readings(norm) if r in single), None)
-            if alone is not None:
+            if alone is not None and not word_info(sentence_raws[i], norm) & _NOT_ALONE:
                 spans.append((alone, i, i + 1))
         out.append(sorted(spans, key=lambda span: span[1]))
     return out
