@@ -140,3 +140,24 @@ def test_find_mentions_with_the_crf_backends(backend: str) -> None:
     assert by_text["أنتوني بلينكن"].kind == "person"
     assert by_text["أنتوني بلينكن"].key == "person:antony-blinken"  # the gazetteer's key stays
     assert by_text["الرباط"].kind == "place"
+
+
+@pytest.mark.parametrize(
+    ("kind", "here", "expected"),
+    [
+        # a person's surname read alone where the article writes the full name found elsewhere: the full name
+        ("person", [("person", 1, 2)], [("person", 0, 2)]),
+        # an organisation's piece stays a piece (the annotators split long organisation names as often)
+        ("organization", [("organization", 1, 2)], [("organization", 1, 2)]),
+        # a span of another kind over the name is left alone
+        ("person", [("place", 1, 2)], [("place", 1, 2)]),
+    ],
+)
+def test_spread_names_completes_a_persons_piece_only(
+    kind: str, here: list[tagger.Span], expected: list[tagger.Span]
+) -> None:
+    words = ["سامر", "قرداحي", "يصل"]
+    found = [[(kind, 0, 2)], here]
+    spread = tagger.spread_names([words, words], [words, words], found)
+    assert spread[1] == expected
+
