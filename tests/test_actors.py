@@ -231,3 +231,31 @@ def test_a_bare_title_does_not_replace_a_well_known_role() -> None:
     found = [(i, "محمد بن سلمان", "person", "person:mohammed-bin-salman", "الأمير") for i in range(3)]
     actor = facts.extract([_analysis("a", ["s0", "s1", "s2"], found)], ExtractOptions()).actors[0]
     assert actor.role == dict(gazetteer().get("person:mohammed-bin-salman").role or {})
+
+
+def test_a_name_holding_two_known_names_joins_the_one_it_starts_with() -> None:
+    found = [
+        (0, "محمد بن سلمان", "person", "person:mohammed-bin-salman", None),
+        (1, "سلمان بن عبد العزيز", "person", "person:salman-bin-abdulaziz", None),
+        (2, "محمد بن سلمان بن عبد العزيز", "person", None, "الأمير"),
+    ]
+    actors = facts.extract([_analysis("a", ["s0", "s1", "s2"], found)], ExtractOptions()).actors
+    assert sorted((a.key or "", a.mentions) for a in actors) == [
+        ("person:mohammed-bin-salman", 2),
+        ("person:salman-bin-abdulaziz", 1),
+    ]
+
+
+def test_a_first_name_alone_joins_the_one_known_person_it_starts() -> None:
+    found = [(0, "بشار الأسد", "person", "person:bashar-al-assad", None), (1, "بشار", "person", None, "الرئيس")]
+    actors = facts.extract([_analysis("a", ["s0", "s1"], found)], ExtractOptions()).actors
+    assert [(a.key, a.mentions) for a in actors] == [("person:bashar-al-assad", 2)]
+
+
+def test_an_organisation_piece_joins_the_longer_name_written_most() -> None:
+    found = [(i, "مجلس النواب الكندي", "organization", None, None) for i in range(4)]
+    found += [(4, "مجلس النواب الليبي", "organization", None, None)]
+    found += [(5 + i, "مجلس النواب", "organization", None, None) for i in range(3)]
+    story = [_analysis("a", [f"s{i}" for i in range(8)], found)]
+    actors = {a.name["ar"]: a.mentions for a in facts.extract(story, ExtractOptions()).actors}
+    assert actors == {"مجلس النواب الكندي": 7, "مجلس النواب الليبي": 1}

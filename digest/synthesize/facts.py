@@ -229,36 +229,35 @@ def _pieces_key(group: _Group) -> tuple[str, ...]:
 
 
 def _join_pieces(groups: dict[str, _Group]) -> None:
-    """An actor listed once: unknown names that differ by a clitic ("لحرس الحدود" / "حرس الحدود") are one; an
-    unknown name that is the start of one longer name of the same kind in the story ("حرس الحدود" of "حرس الحدود
-    العراقية"), or that holds a known name whole ("الرئيس جو بايدن" read as one unknown name beside "جو بايدن"),
-    joins it, when only one name can be meant."""
+    """An actor listed once: an unknown name that is the start of a longer name of the same kind in the story
+    ("حرس الحدود" of "حرس الحدود العراقية") joins it, when only one is meant or one is written at least twice as
+    often as the others; one that holds a known name whole ("الرئيس جو بايدن" read as one unknown name beside "جو
+    بايدن") joins it, and when it holds two, the one it starts with ("محمد بن سلمان بن عبد العزيز" is Mohammed
+    bin Salman, whose father's name follows). Clitic variants were joined before (`_join_clitic_variants`)."""
     keys = {key: _pieces_key(group) for key, group in groups.items()}
-    same: dict[tuple[str, tuple[str, ...]], str] = {}
-    for key in sorted(groups, key=lambda k: (-groups[k].mentions, k)):
-        group = groups[key]
-        if group.entry is None and keys[key]:
-            owner = same.setdefault((group.kind, keys[key]), key)
-            if owner != key:
-                groups[owner].absorb(group)
-                del groups[key]
     for key in sorted(groups, key=lambda k: (len(keys[k]), k)):
         group = groups[key]
         tokens = keys[key]
         if group.entry is not None or not tokens:
             continue
-        owners = set()
+        longer, known = [], []
         for other in groups:
             other_tokens = keys[other]
             if other == key or groups[other].kind != group.kind:
                 continue
             if groups[other].entry is None and len(other_tokens) > len(tokens):
                 if other_tokens[: len(tokens)] == tokens:
-                    owners.add(other)
+                    longer.append(other)
             elif groups[other].entry is not None and _holds(tokens, other_tokens):
-                owners.add(other)
-        if len(owners) == 1:
-            groups[owners.pop()].absorb(group)
+                known.append(other)
+        if known:
+            starting = [other for other in known if tokens[: len(keys[other])] == keys[other]]
+            chosen = known[0] if len(known) == 1 else starting[0] if len(starting) == 1 else None
+            chosen = None if longer else chosen
+        else:
+            chosen = _dominant(groups, sorted(longer))
+        if chosen is not None:
+            groups[chosen].absorb(group)
             del groups[key]
 
 
@@ -294,10 +293,10 @@ def _join_surnames(groups: dict[str, _Group]) -> None:
             tokens = name_key(name)
             for start in range(1, len(tokens)):
                 ends[tokens[start:]].add(key)
-    starts: dict[str, set[str]] = defaultdict(set)
+    starts: dict[str, set[str]] = defaultdict(set)  # first word → the persons whose full name starts with it
     for key, group in groups.items():
-        if group.kind == "person" and group.entry is None:
-            for name in group.surfaces:
+        if group.kind == "person":
+            for name in [group.entry.names["ar"]] if group.entry else group.surfaces:
                 tokens = name_key(name)
                 if len(tokens) > 1:
                     starts[tokens[0]].add(key)
@@ -310,8 +309,9 @@ def _join_surnames(groups: dict[str, _Group]) -> None:
         if not tokens or (len(tokens) > 1 and word_info(tokens[0], tokens[0]) & ANY_GIVEN):
             continue
         owners = [other for other in ends.get(tokens, ()) if other != key and other in groups]
-        if not owners and len(tokens) == 1:  # a first name alone joins the one unknown full name that starts with it
+        if not owners and len(tokens) == 1:  # a first name alone joins the one full name that starts with it
             owners = [other for other in starts.get(tokens[0], ()) if other != key and other in groups]
+            owners = owners if len(owners) == 1 else []
         chosen = _dominant(groups, owners)
         if chosen is not None:
             groups[chosen].absorb(groups.pop(key))
