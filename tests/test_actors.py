@@ -146,3 +146,116 @@ def test_romanisation_without_the_library_falls_back_to_the_letter_scheme(monkey
         assert romanizer.romanize_name("وليد الكبيسي") == romanizer.Romanized(romanize("وليد الكبيسي"), False)
     finally:
         romanizer.romanize_name.cache_clear()
+
+
+def _actor_names(story: list[Analysis]) -> list[str]:
+    return sorted(a.name["ar"] for a in facts.extract(story, ExtractOptions()).actors)
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "one"),
+    [
+        (["كارديل", "لكارديل", "كارديل"], "person", "كارديل"),  # a clitic on a name that starts with ك
+        (["الحكومة الكندية", "فالحكومة الكندية"], "organization", "الحكومة الكندية"),  # a clitic before ال
+    ],
+)
+def test_clitic_variants_of_an_unknown_name_are_one_actor(written: list[str], kind: str, one: str) -> None:
+    found = [(i, name, kind, None, "المتحدث" if kind == "person" else None) for i, name in enumerate(written)]
+    story = [_analysis("a", [f"s{i}" for i in range(len(written))], found)]
+    assert _actor_names(story) == [one]
+
+
+def test_a_surname_joins_the_full_name_written_most() -> None:
+    found = [(i, "نيكي هيلي", "person", None, "المندوبة الأمريكية") for i in range(4)]
+    found += [
+        (4, "جون هيلي", "person", None, "الكاتب"),
+        (5, "هيلي", "person", None, None),
+        (6, "هيلي", "person", None, None),
+    ]
+    story = [_analysis("a", [f"s{i}" for i in range(7)], found)]
+    actors = {a.name["ar"]: a for a in facts.extract(story, ExtractOptions()).actors}
+    assert sorted(actors) == ["جون هيلي", "نيكي هيلي"]
+    assert actors["نيكي هيلي"].mentions == 6
+
+
+def test_the_end_of_a_known_name_joins_it_but_not_a_name_that_starts_with_a_given_name() -> None:
+    found = [
+        (0, "محمد بن سلمان", "person", "person:mohammed-bin-salman", None),
+        (1, "بن سلمان", "person", None, None),
+        (2, "كريم سامي حداد", "person", None, "الوزير"),
+        (3, "سامي حداد", "person", None, "النائب"),
+    ]
+    story = [_analysis("a", ["s0", "s1", "s2", "s3"], found)]
+    actors = {a.name["ar"]: a for a in facts.extract(story, ExtractOptions()).actors}
+    assert sorted(actors) == ["سامي حداد", "كريم سامي حداد", "محمد بن سلمان"]
+    assert actors["محمد بن سلمان"].mentions == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "one"),
+    [
+        ("سيرغي شويغو", "سيرجي شويجو", True),  # a foreign g written غ or ج
+        ("إيغور كوناشينكوف", "ايجور كوناشينكوف", True),
+        ("حسن العلوي", "حسين العلوي", False),  # two Arabic given names
+        ("سمير الحداد", "سمير الحدادي", True),  # a long vowel more in a surname
+    ],
+)
+def test_spellings_of_one_unknown_name_are_one_actor(first: str, second: str, one: bool) -> None:
+    found = [
+        (0, first, "person", None, "الوزير"),
+        (1, first, "person", None, None),
+        (2, second, "person", None, "الوزير"),
+    ]
+    story = [_analysis("a", ["s0", "s1", "s2"], found)]
+    assert _actor_names(story) == ([first] if one else sorted([first, second]))
+
+
+def test_an_unknown_spelling_of_a_known_person_joins_the_known_one() -> None:
+    found = [(0, "فلاديمير بوتين", "person", "person:vladimir-putin", None), (1, "فلاديمر بوتن", "person", None, None)]
+    actors = facts.extract([_analysis("a", ["s0", "s1"], found)], ExtractOptions()).actors
+    assert [(a.key, a.mentions) for a in actors] == [("person:vladimir-putin", 2)]
+
+
+def test_an_office_of_another_known_person_of_the_story_is_not_taken() -> None:
+    found = [
+        (0, "ميشال عون", "person", "person:michel-aoun", None),
+        (1, "سعد الحريري", "person", "person:saad-hariri", "الرئيس اللبناني"),
+        (2, "سعد الحريري", "person", "person:saad-hariri", "الرئيس اللبناني"),
+    ]
+    actors = {a.key: a for a in facts.extract([_analysis("a", ["s0", "s1", "s2"], found)], ExtractOptions()).actors}
+    assert actors["person:michel-aoun"].role["en"] == "Lebanese President"
+    assert actors["person:saad-hariri"].role["en"] != "Lebanese President"
+
+
+def test_a_bare_title_does_not_replace_a_well_known_role() -> None:
+    found = [(i, "محمد بن سلمان", "person", "person:mohammed-bin-salman", "الأمير") for i in range(3)]
+    actor = facts.extract([_analysis("a", ["s0", "s1", "s2"], found)], ExtractOptions()).actors[0]
+    assert actor.role == dict(gazetteer().get("person:mohammed-bin-salman").role or {})
+
+
+def test_a_name_holding_two_known_names_joins_the_one_it_starts_with() -> None:
+    found = [
+        (0, "محمد بن سلمان", "person", "person:mohammed-bin-salman", None),
+        (1, "سلمان بن عبد العزيز", "person", "person:salman-bin-abdulaziz", None),
+        (2, "محمد بن سلمان بن عبد العزيز", "person", None, "الأمير"),
+    ]
+    actors = facts.extract([_analysis("a", ["s0", "s1", "s2"], found)], ExtractOptions()).actors
+    assert sorted((a.key or "", a.mentions) for a in actors) == [
+        ("person:mohammed-bin-salman", 2),
+        ("person:salman-bin-abdulaziz", 1),
+    ]
+
+
+def test_a_first_name_alone_joins_the_one_known_person_it_starts() -> None:
+    found = [(0, "بشار الأسد", "person", "person:bashar-al-assad", None), (1, "بشار", "person", None, "الرئيس")]
+    actors = facts.extract([_analysis("a", ["s0", "s1"], found)], ExtractOptions()).actors
+    assert [(a.key, a.mentions) for a in actors] == [("person:bashar-al-assad", 2)]
+
+
+def test_an_organisation_piece_joins_the_longer_name_written_most() -> None:
+    found = [(i, "مجلس النواب الكندي", "organization", None, None) for i in range(4)]
+    found += [(4, "مجلس النواب الليبي", "organization", None, None)]
+    found += [(5 + i, "مجلس النواب", "organization", None, None) for i in range(3)]
+    story = [_analysis("a", [f"s{i}" for i in range(8)], found)]
+    actors = {a.name["ar"]: a.mentions for a in facts.extract(story, ExtractOptions()).actors}
+    assert actors == {"مجلس النواب الكندي": 7, "مجلس النواب الليبي": 1}

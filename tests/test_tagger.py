@@ -140,3 +140,39 @@ def test_find_mentions_with_the_crf_backends(backend: str) -> None:
     assert by_text["أنتوني بلينكن"].kind == "person"
     assert by_text["أنتوني بلينكن"].key == "person:antony-blinken"  # the gazetteer's key stays
     assert by_text["الرباط"].kind == "place"
+
+
+@pytest.mark.parametrize(
+    ("kind", "here", "expected"),
+    [
+        # a person's surname read alone where the article writes the full name found elsewhere: the full name
+        ("person", [("person", 1, 2)], [("person", 0, 2)]),
+        # an organisation's piece stays a piece (the annotators split long organisation names as often)
+        ("organization", [("organization", 1, 2)], [("organization", 1, 2)]),
+        # a span of another kind over the name is left alone
+        ("person", [("place", 1, 2)], [("place", 1, 2)]),
+    ],
+)
+def test_spread_names_completes_a_persons_piece_only(
+    kind: str, here: list[tagger.Span], expected: list[tagger.Span]
+) -> None:
+    words = ["سامر", "قرداحي", "يصل"]
+    found = [[(kind, 0, 2)], here]
+    spread = tagger.spread_names([words, words], [words, words], found)
+    assert spread[1] == expected
+
+
+def _sentence(text: str) -> mentions._Sentence:
+    return mentions._read_article((Sentence("t", 0, text),), "rules")[0]
+
+
+def test_known_name_stands_where_the_tagger_reads_none_or_another_known_name_inside() -> None:
+    s = _sentence("وقال التحالف الدولي ضد داعش إن")
+    coalition = ("organization", 1, 5)
+    key = "org:global-coalition-daesh"
+    assert mentions._known_whole(s, coalition, key, [("organization", 4, 5)])  # "داعش" alone names another group
+    assert mentions._known_whole(s, coalition, key, [])  # the tagger reads no name there
+    assert not mentions._known_whole(s, coalition, key, [("organization", 1, 3)])  # it reads the name's own piece
+    assert not mentions._known_whole(s, coalition, key, [("organization", 1, 6)])  # it reads past the name
+    assert not mentions._known_whole(s, coalition, key, [("person", 4, 5)])  # another kind
+    assert not mentions._known_whole(s, ("place", 4, 5), "org:isis", [("place", 4, 5)])  # places: the tagger's

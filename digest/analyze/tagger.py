@@ -286,7 +286,13 @@ def spread_names(
         for sequence, kind in sequences.items():
             n = len(sequence)
             for i in at.get(sequence[0], ()):
-                if tuple(sentence_norms[i : i + n]) == sequence and owned.isdisjoint(range(i, i + n)):
+                if tuple(sentence_norms[i : i + n]) != sequence:
+                    continue
+                pieces = [span for span in spans if span[1] < i + n and i < span[2]]
+                # a person's full name found elsewhere replaces a piece of it read here ("بوين" of "ستيوارت بوين");
+                # an organisation's pieces stay (held out, the annotators split "مجلس الامن الدولي" as often)
+                if not pieces or (kind == "person" and all(k == kind and i <= a and b <= i + n for k, a, b in pieces)):
+                    spans = [span for span in spans if span not in pieces]
                     spans.append((kind, i, i + n))
                     owned.update(range(i, i + n))
         for i, norm in enumerate(sentence_norms if single else ()):

@@ -57,7 +57,7 @@ from digest.analyze.cues import (
 )
 from digest.document import Actor, Analysis, Sentence, SummarySentence, Venue
 from digest.lang.arabic import content_tokens, normalize
-from digest.lang.gazetteer import Entry, Words, gazetteer, name_key, read_words, role_names
+from digest.lang.gazetteer import Entry, Words, clitic_readings, gazetteer, name_key, read_words, role_names
 from digest.lang.romanizer import romanize_name
 from digest.options import ExtractOptions
 from digest.runtime.memo import PerWord
@@ -122,7 +122,9 @@ def _groups(analyses: Sequence[Analysis], context: _Context) -> list[_Group]:
             group.cued[m.cue or ""].add(m.article_id)
             if m.role:
                 group.roles.append(m.role)
+    _join_clitic_variants(groups)
     _join_surnames(groups)
+    _join_spellings(groups)
     _join_pieces(groups)
     return list(groups.values())
 
@@ -144,6 +146,79 @@ class _Context:
         return any(len(used) >= 3 and used <= tokens for used in self.summary)
 
 
+def _join_clitic_variants(groups: dict[str, _Group]) -> None:
+    """Unknown names written with and without a clitic on their first word are one: "لكارديل" joins "كارديل",
+    "فالحكومة التركية" joins "الحكومة التركية" (the form without the clitic must be written in the story)."""
+    owners: dict[tuple[str, tuple[str, ...]], str] = {}
+    for key, group in groups.items():
+        if group.entry is None:
+            for name in group.surfaces:
+                owners.setdefault((group.kind, name_key(name)), key)
+    for key in sorted(groups, key=lambda k: (-len(k), k)):  # "وبالحكومة" before "بالحكومة", which may join too
+        group = groups[key]
+        tokens = name_key(next(iter(group.surfaces))) if group.entry is None else ()
+        for reading in clitic_readings(tokens[0])[1:] if tokens else ():
+            owner = owners.get((group.kind, (reading, *tokens[1:])))
+            if len(reading) >= 3 and owner is not None and owner != key and owner in groups:
+                groups[owner].absorb(group)
+                del groups[key]
+                break
+
+
+def _skeleton(word: str) -> str:
+    """A word's consonants, letters a foreign name is written with either way folded together ("شويغو" and
+    "شويجو", "بوتين" and "بوتن" have the same)."""
+    folded = word.translate(_SPELLING_FOLD)
+    return folded[:1] + "".join(c for c in folded[1:] if c not in _LONG_VOWELS)
+
+
+_SPELLING_FOLD = str.maketrans({"غ": "ج", "ق": "ج", "ط": "ت", "ص": "س", "ض": "د", "ظ": "ز", "ذ": "ز", "ى": "ي"})
+_LONG_VOWELS = frozenset("اويءئؤأإآ")
+
+
+def _same_spelling(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two names of two words or more are spellings of one name: word by word the same letters (a
+    foreign "g" is written غ, ج or ق), or the same consonants unless both are short given names ("حسن" and
+    "حسين" are two names; "فلاديمير" and "فلاديمر", "سيرغي" and "سيرجي" one)."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x.translate(_SPELLING_FOLD) == y.translate(_SPELLING_FOLD):
+            continue  # the same letters but one
+        skeleton = _skeleton(x)
+        if skeleton != _skeleton(y) or len(skeleton) < 2:
+            return False
+        if len(skeleton) <= 4 and word_info(x, x) & ANY_GIVEN and word_info(y, y) & ANY_GIVEN:
+            return False  # Arabic given names that differ by a long vowel are two names ("محمد", "محمود")
+    return True
+
+
+def _join_spellings(groups: dict[str, _Group]) -> None:
+    """An unknown person written another way than a person of the story ("سيرجي شويجو" beside "سيرغي شويغو",
+    "فلاديمر بوتن" beside the gazetteer's "فلاديمير بوتين") joins that one, when only one can be meant; a known
+    person owns, else the one more mentioned."""
+    names: dict[str, list[tuple[str, ...]]] = {}
+    for key, group in groups.items():
+        if group.kind == "person":
+            written = [group.entry.names["ar"], *group.entry.variants] if group.entry else list(group.surfaces)
+            names[key] = [name_key(n) for n in written]
+    order = sorted(names, key=lambda k: (groups[k].entry is None, -groups[k].mentions, k))
+    for key in reversed(order):
+        group = groups[key]
+        if group.entry is not None:
+            continue
+        owners = [
+            other
+            for other in order
+            if other != key and other in groups and any(_same_spelling(a, b) for a in names[key] for b in names[other])
+        ]
+        known = [other for other in owners if groups[other].entry is not None]
+        owners = known or owners
+        if len(owners) == 1:
+            groups[owners[0]].absorb(group)
+            del groups[key]
+
+
 def _pieces_key(group: _Group) -> tuple[str, ...]:
     """The words of a group's longest name, without a clitic on its first word ("لحرس" → "حرس")."""
     names = [group.entry.names["ar"]] if group.entry else list(group.surfaces)
@@ -154,36 +229,35 @@ def _pieces_key(group: _Group) -> tuple[str, ...]:
 
 
 def _join_pieces(groups: dict[str, _Group]) -> None:
-    """An actor listed once: unknown names that differ by a clitic ("لحرس الحدود" / "حرس الحدود") are one; an
-    unknown name that is the start of one longer name of the same kind in the story ("حرس الحدود" of "حرس الحدود
-    العراقية"), or that holds a known name whole ("الرئيس جو بايدن" read as one unknown name beside "جو بايدن"),
-    joins it, when only one name can be meant."""
+    """An actor listed once: an unknown name that is the start of a longer name of the same kind in the story
+    ("حرس الحدود" of "حرس الحدود العراقية") joins it, when only one is meant or one is written at least twice as
+    often as the others; one that holds a known name whole ("الرئيس جو بايدن" read as one unknown name beside "جو
+    بايدن") joins it, and when it holds two, the one it starts with ("محمد بن سلمان بن عبد العزيز" is Mohammed
+    bin Salman, whose father's name follows). Clitic variants were joined before (`_join_clitic_variants`)."""
     keys = {key: _pieces_key(group) for key, group in groups.items()}
-    same: dict[tuple[str, tuple[str, ...]], str] = {}
-    for key in sorted(groups, key=lambda k: (-groups[k].mentions, k)):
-        group = groups[key]
-        if group.entry is None and keys[key]:
-            owner = same.setdefault((group.kind, keys[key]), key)
-            if owner != key:
-                groups[owner].absorb(group)
-                del groups[key]
     for key in sorted(groups, key=lambda k: (len(keys[k]), k)):
         group = groups[key]
         tokens = keys[key]
         if group.entry is not None or not tokens:
             continue
-        owners = set()
+        longer, known = [], []
         for other in groups:
             other_tokens = keys[other]
             if other == key or groups[other].kind != group.kind:
                 continue
             if groups[other].entry is None and len(other_tokens) > len(tokens):
                 if other_tokens[: len(tokens)] == tokens:
-                    owners.add(other)
+                    longer.append(other)
             elif groups[other].entry is not None and _holds(tokens, other_tokens):
-                owners.add(other)
-        if len(owners) == 1:
-            groups[owners.pop()].absorb(group)
+                known.append(other)
+        if known:
+            starting = [other for other in known if tokens[: len(keys[other])] == keys[other]]
+            chosen = known[0] if len(known) == 1 else starting[0] if len(starting) == 1 else None
+            chosen = None if longer else chosen
+        else:
+            chosen = _dominant(groups, sorted(longer))
+        if chosen is not None:
+            groups[chosen].absorb(group)
             del groups[key]
 
 
@@ -194,8 +268,11 @@ def _holds(tokens: tuple[str, ...], inner: tuple[str, ...]) -> bool:
 
 
 def _join_surnames(groups: dict[str, _Group]) -> None:
-    """A name written alone ("لاندبيرغ") joins the one full name of the story that ends with it; unknown full
-    names with the same first and last words ("خالد سحلوب", "خالد محمد عبد الرؤوف سحلوب") are one person."""
+    """A name written alone ("لاندبيرغ"), or the end of a name ("بن سلمان"), joins the full name of the story that
+    ends with it; unknown full names with the same first and last words ("خالد سحلوب", "خالد محمد عبد الرؤوف
+    سحلوب") are one person. When several full names end with it, the one written at least twice as often as
+    the others owns it; an end that starts with a given name is a name of its own ("حافظ الأسد" is not a piece
+    of "بشار حافظ الأسد")."""
     by_ends: dict[tuple[str, str], str] = {}
     for key, group in sorted(groups.items(), key=lambda kv: -max(len(name_key(n)) for n in kv[1].surfaces)):
         if group.kind != "person" or group.entry is not None:
@@ -207,47 +284,67 @@ def _join_surnames(groups: dict[str, _Group]) -> None:
         if owner != key:
             groups[owner].absorb(group)
             del groups[key]
-    ends: dict[str, list[str]] = defaultdict(list)
+    ends: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for key, group in groups.items():
         if group.kind != "person":
             continue
         names = [group.entry.names["ar"], *group.entry.variants] if group.entry else list(group.surfaces)
         for name in names:
             tokens = name_key(name)
-            if len(tokens) > 1:
-                ends[tokens[-1]].append(key)
-    starts: dict[str, set[str]] = defaultdict(set)
+            for start in range(1, len(tokens)):
+                ends[tokens[start:]].add(key)
+    starts: dict[str, set[str]] = defaultdict(set)  # first word → the persons whose full name starts with it
     for key, group in groups.items():
-        if group.kind == "person" and group.entry is None:
-            for name in group.surfaces:
+        if group.kind == "person":
+            for name in [group.entry.names["ar"]] if group.entry else group.surfaces:
                 tokens = name_key(name)
                 if len(tokens) > 1:
                     starts[tokens[0]].add(key)
-    for key, group in list(groups.items()):
-        if group.entry is not None or group.kind != "person":
+    pieces = [
+        (key, name_key(next(iter(group.surfaces))))
+        for key, group in groups.items()
+        if group.entry is None and group.kind == "person"
+    ]
+    for key, tokens in sorted(pieces, key=lambda kt: (-len(kt[1]), kt[0])):
+        if not tokens or (len(tokens) > 1 and word_info(tokens[0], tokens[0]) & ANY_GIVEN):
             continue
-        tokens = name_key(next(iter(group.surfaces)))
-        if len(tokens) != 1:
-            continue
-        owners = sorted(set(ends.get(tokens[0], ())) - {key})
-        if not owners:  # a first name alone joins the one unknown full name that starts with it
-            owners = sorted(starts.get(tokens[0], set()) - {key})
-        if len(owners) == 1:
-            groups[owners[0]].absorb(group)
-            del groups[key]
+        owners = [other for other in ends.get(tokens, ()) if other != key and other in groups]
+        if not owners and len(tokens) == 1:  # a first name alone joins the one full name that starts with it
+            owners = [other for other in starts.get(tokens[0], ()) if other != key and other in groups]
+            owners = owners if len(owners) == 1 else []
+        chosen = _dominant(groups, owners)
+        if chosen is not None:
+            groups[chosen].absorb(groups.pop(key))
+            for other_keys in ends.values():
+                other_keys.discard(key)
 
 
-def _role(group: _Group) -> dict[str, str | None]:
+def _dominant(groups: dict[str, _Group], owners: Sequence[str]) -> str | None:
+    """The one of `owners`, or the one of them written at least twice as often as any other."""
+    if len(owners) <= 1:
+        return owners[0] if owners else None
+    ranked = sorted(owners, key=lambda k: (-groups[k].mentions, k))
+    return ranked[0] if groups[ranked[0]].mentions >= 2 * groups[ranked[1]].mentions else None
+
+
+def _role(group: _Group, held: dict[str, set[str]] | None = None) -> dict[str, str | None]:
+    """The person's role: the title most written next to them, else the gazetteer's. `held`: the roles (English)
+    the gazetteer gives to the story's known persons → their keys; such an office is theirs, not another's ("the
+    Lebanese President" next to Hariri's name is Aoun's when the story names Aoun)."""
     country = group.entry.country if group.entry else None
     feminine = group.entry.gender == "f" if group.entry and group.entry.gender else None
+    default = group.entry.role if group.entry else None
     votes: Counter[str] = Counter()
     found: dict[str, dict[str, str]] = {}
     for written in group.roles:
+        if default is not None and len(written.split()) == 1:
+            continue  # a bare title ("الأمير", "الرئيس") says less than the person's well-known role
         names = role_names(written, country=country, feminine=feminine)
+        if names and not (held or {}).get(names["en"], {group.key}) <= {group.key}:
+            continue
         if names:
             votes[names["en"]] += 1
             found.setdefault(names["en"], names)
-    default = group.entry.role if group.entry else None
     chosen: dict[str, str] | None = default
     if votes:
         # The title most written wins (a title written once loses against the person's other reports); a
@@ -261,13 +358,22 @@ def _role(group: _Group) -> dict[str, str | None]:
     return dict(chosen) if chosen else {"ar": None, "en": None, "es": None}
 
 
-def _actor(group: _Group) -> Actor:
+def _held_roles(groups: Sequence[_Group]) -> dict[str, set[str]]:
+    """The roles (English) the gazetteer gives to the known persons of a story → their keys."""
+    held: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        if group.kind == "person" and group.entry is not None and group.entry.role:
+            held[group.entry.role["en"]].add(group.key)
+    return held
+
+
+def _actor(group: _Group, held: dict[str, set[str]] | None = None) -> Actor:
     variants = tuple(name for name, _ in group.surfaces.most_common())
     if group.entry is not None:
         return Actor(
             name=dict(group.entry.names),
             kind=group.kind,
-            role=_role(group),
+            role=_role(group, held),
             variants=variants,
             articles=tuple(group.articles),
             mentions=group.mentions,
@@ -280,7 +386,7 @@ def _actor(group: _Group) -> Actor:
 
         def clitic_free(name: str) -> bool:  # "حرس الحدود" rather than "لحرس الحدود" when both are written
             first = name_key(name)[0] if name_key(name) else ""
-            return not (len(first) > 3 and first[0] in "وفبلك" and first[1:] in firsts)
+            return not any(reading in firsts for reading in clitic_readings(first)[1:]) if first else True
 
         arabic_name = max(variants, key=lambda n: (len(name_key(n)), clitic_free(n), group.surfaces[n], n))
     else:
@@ -288,7 +394,7 @@ def _actor(group: _Group) -> Actor:
     return Actor(  # the Latin spelling is filled in by `_romanized`, for the actors that can be shown
         name={"ar": arabic_name, "en": arabic_name, "es": arabic_name},
         kind=group.kind,
-        role=_role(group),
+        role=_role(group, held),
         variants=variants,
         articles=tuple(group.articles),
         mentions=group.mentions,
@@ -382,9 +488,10 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Con
     def definite() -> frozenset[str]:  # read only for a story that has a name to check against it
         return _definite_vocabulary(analyses)
 
+    held = _held_roles(groups)
     scored: list[tuple[float, Actor]] = []
     for group in groups:
-        actor = _actor(group)
+        actor = _actor(group, held)
         if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
             continue
         if actor.mentions >= options.min_mentions or actor.role.get("en"):
