@@ -496,6 +496,9 @@ _DIGIT = re.compile(r"\d")
 _SUBJECT_GAP = re.compile(rf"\s*(?:{_any('subject_gap')})\s*$")
 _PURPOSE = re.compile(rf"[وف]?ل(?!ا?(?:{_any('not_purpose')}))")  # "لاستعادة", "للسيطرة"; not the article of "السيطرة"
 _COUNT_OF = frozenset(_words("count_of"))
+_COUNT_TOTAL = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_total')})(?!\w)")
+_COUNT_UPDATE = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_update')})(?!\w)")
+_COUNT_CLAUSE_END = re.compile(r"[.,،;؛:!?؟\n]")
 
 
 def value_names(key: str) -> Localized:
@@ -736,7 +739,58 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
             value = {
                 lang: f"{qualifier[lang]} {shown}" if op != "ge" else f"{shown} ({qualifier[lang]})" for lang in value
             }
-        yield ctx.claim((subject_key, names), "count", value, f"{op}:{shown}", _modality(ctx, start))
+        claim = ctx.claim((subject_key, names), "count", value, f"{op}:{shown}", _modality(ctx, start))
+        yield replace(claim, scope=_count_scope(ctx, start, unit_end, anchor))
+
+
+def _count_clause(norm: str, start: int, end: int) -> tuple[int, int]:
+    """The clause a number stands in: from the last comma or stop before it to the first after what it counts
+    (a list "40 in one province, 8 in another" gives each figure its own clause)."""
+    lo = max((m.end() for m in _COUNT_CLAUSE_END.finditer(norm, 0, start)), default=0)
+    stop = _COUNT_CLAUSE_END.search(norm, end)
+    return lo, stop.start() if stop else len(norm)
+
+
+def _count_scope(ctx: _Context, start: int, end: int, anchor: _Entity | None) -> tuple[str, ...]:
+    """What ties a count to one event (`Claim.scope`), read in the number's clause and its anchor: the places
+    named (with their countries), the dates, a running total or an update, and the clause's other content words
+    (not the places', the figure's, what it counts or in what respect)."""
+    lo, hi = _count_clause(ctx.norm, start, end)
+    if anchor is not None:
+        lo, hi = min(lo, anchor.start), max(hi, anchor.end)
+    scope: set[str] = set()
+    named: list[tuple[int, int]] = [(start, end)]
+    for entity in ctx.entities:
+        if entity.start < hi and entity.end > lo:
+            named.append((entity.start, entity.end))
+            if entity.kind == "place":
+                scope.add(f"place:{entity.key}")
+                if entity.country:
+                    scope.add(f"place:country:{entity.country}")
+    for mention in ctx.dates:
+        folded = arabic.fold_word(mention.text)
+        at = ctx.norm.find(folded, lo, hi) if folded else -1
+        if at >= 0:
+            scope.add(f"date:{_date_iso(mention)}")
+            named.append((at, at + len(folded)))
+    clause = ctx.norm[lo:hi]
+    if _COUNT_TOTAL.search(clause):
+        scope.add("total")
+    if _COUNT_UPDATE.search(clause):
+        scope.add("update")
+    for word in _WORD.finditer(ctx.norm, lo, hi):
+        if any(a <= word.start() < b for a, b in named) or word.group() in ctx.lex.number_words:
+            continue
+        text = word.group()
+        if _COUNT_TOTAL.fullmatch(text) or _COUNT_UPDATE.fullmatch(text):
+            continue
+        if any(rule.pattern.match(text) for rule in (*ctx.lex.contexts, *ctx.lex.units)) or any(
+            rule.pattern.search(text) for rule in (*ctx.lex.quantifiers_before, *ctx.lex.quantifiers_after)
+        ):
+            continue
+        # "للتحالف" is "التحالف" after the preposition (strip_article would keep "لتحالف")
+        scope.update(f"word:{w}" for w in report_words(text[1:] if text.startswith("لل") else text, ctx.lex))
+    return tuple(sorted(scope))
 
 
 def _format_number(amount: float) -> str:
