@@ -242,6 +242,7 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
         "ونفت الوزارة ذلك.",  # what is denied is not named
         "وهذا الكذب الواضح على الناس لا يخفى على أحد من المتابعين.",  # a lie is not a denial
         "وقال إن الاجتماع سيعقد في موعده.",  # no denial
+        "ونفى المتحدث باسم الوزارة في حكومة الرئيس السوري بشار الأسد.",  # a fragment: starts with a preposition
     ],
 )
 def test_no_denial_claim(text: str) -> None:

@@ -968,6 +968,7 @@ _WHAT_BEFORE = re.compile(rf"(?<!\w)(?:{_any('what_before')})\s*$")
 _DISPUTE = re.compile(rf"(?<!\w)[وف]?(?:{_any('dispute')})(?!\w)")
 _MAX_OBJECT_WORDS = 14
 _OBJECT_HEADS = frozenset(_words("object_heads"))
+_PHRASE_EDGES = frozenset(_words("phrase_edges"))
 
 
 def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
@@ -1023,6 +1024,26 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
     return (words[0].start(), words[-1].end()) if words else (start, start)
 
 
+def _full_phrase(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The denied report's span without the function words it was cut after ("... نمط ممنهج من"), or None for a
+    fragment: it starts with a preposition or conjunction (its head is lost: "في حكومة نظام ..."), or has no
+    content word of its own besides names and the words that open a speaker's name (حكومة، نظام، وزارة)."""
+    words = list(_WORD.finditer(ctx.norm, lo, hi))
+    while words and words[-1].group() in _PHRASE_EDGES:
+        words.pop()
+    if not words or words[0].group() in _PHRASE_EDGES:
+        return None
+    for word in words:
+        if any(e.start <= word.start() < e.end for e in ctx.entities):
+            continue
+        bare = arabic.strip_article(word.group())
+        if bare in ctx.lex.report_speakers or word.group().removeprefix("ال") in ctx.lex.report_speakers:
+            continue
+        if report_words(word.group(), ctx.lex):
+            return words[0].start(), words[-1].end()
+    return None
+
+
 def _after_speaker(ctx: _Context, lo: int, hi: int) -> int:
     """Where the denied report starts once the verb's subject is passed: the denier's name, the words that open
     it ("حكومة رئيس الوزراء") and the nisbas after them ("العراقي") — "نفت الحكومة السورية قصفها..."."""
@@ -1063,6 +1084,10 @@ def _denials(ctx: _Context) -> Iterator[Claim]:
         lo, hi = _object_span(ctx.norm, start, end, rule.row["position"])
         if rule.row["position"] == "before":
             lo = _after_speaker(ctx, lo, hi)
+        phrase_span = _full_phrase(ctx, lo, hi)
+        if phrase_span is None:
+            continue  # a fragment: what is denied is not known
+        lo, hi = phrase_span
         words = report_words(ctx.norm[lo:hi], ctx.lex)
         if len(words) < ctx.options.report_min_words:
             continue  # "نفت الوزارة ذلك": the report is not named
