@@ -613,6 +613,11 @@ def count_conflicts(*texts: str, published: tuple[datetime | None, ...] = (), ou
             "قتل 21 مدنيا في غارات جوية على حلب يوم الاثنين 9 أيار 2022.",
             "قتل 26 مدنيا في غارات جوية على حلب يوم الثلاثاء 10 أيار 2022.",
         ),
+        # undated pages: the day names differ, and who reports it ("أعلن المرصد") is not what is counted
+        (
+            "وأعلن المرصد أن 21 مدنيا قتلوا يوم الأربعاء في غارات جوية على حلب.",
+            "وأعلن المرصد أن 26 مدنيا قتلوا يوم الجمعة في غارات جوية على حلب.",
+        ),
         # a running total against one raid's toll
         ("قتل 21 مدنيا في غارات جوية على حلب.", "قتل 26 مدنيا في غارات جوية على حلب منذ بداية الشهر."),
         # killed and injured are different counts

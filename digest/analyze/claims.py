@@ -499,6 +499,8 @@ _COUNT_OF = frozenset(_words("count_of"))
 _COUNT_TOTAL = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_total')})(?!\w)")
 _COUNT_UPDATE = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_update')})(?!\w)")
 _COUNT_CLAUSE_END = re.compile(r"[.,،;؛:!?؟\n]")
+_WEEKDAY = re.compile(rf"(?<!\w)[وف]?(?:ب|ل)?(?:{_any('weekdays')})(?!\w)")
+_NOT_COUNT_SUBJECT = frozenset((*_words("attribution"), *_words("place_nouns")))
 
 
 def value_names(key: str) -> Localized:
@@ -753,8 +755,9 @@ def _count_clause(norm: str, start: int, end: int) -> tuple[int, int]:
 
 def _count_scope(ctx: _Context, start: int, end: int, anchor: _Entity | None) -> tuple[str, ...]:
     """What ties a count to one event (`Claim.scope`), read in the number's clause and its anchor: the places
-    named (with their countries), the dates, a running total or an update, and the clause's other content words
-    (not the places', the figure's, what it counts or in what respect)."""
+    named (with their countries), the sentence's dates and day names, a running total or an update, and the
+    clause's other content words (not the places', the figure's, what it counts or in what respect, nor who says
+    it)."""
     lo, hi = _count_clause(ctx.norm, start, end)
     if anchor is not None:
         lo, hi = min(lo, anchor.start), max(hi, anchor.end)
@@ -767,12 +770,15 @@ def _count_scope(ctx: _Context, start: int, end: int, anchor: _Entity | None) ->
                 scope.add(f"place:{entity.key}")
                 if entity.country:
                     scope.add(f"place:country:{entity.country}")
+    # The time is the sentence's: a clause may leave out the day its sentence gives ("قتلوا، الجمعة، في ...").
     for mention in ctx.dates:
         folded = arabic.fold_word(mention.text)
-        at = ctx.norm.find(folded, lo, hi) if folded else -1
+        at = ctx.norm.find(folded) if folded else -1
         if at >= 0:
             scope.add(f"date:{_date_iso(mention)}")
             named.append((at, at + len(folded)))
+    for match in _WEEKDAY.finditer(ctx.norm):
+        scope.add(f"day:{arabic.strip_article(match.group()).removeprefix('ل').removeprefix('ب')}")
     clause = ctx.norm[lo:hi]
     if _COUNT_TOTAL.search(clause):
         scope.add("total")
@@ -789,7 +795,8 @@ def _count_scope(ctx: _Context, start: int, end: int, anchor: _Entity | None) ->
         ):
             continue
         # "للتحالف" is "التحالف" after the preposition (strip_article would keep "لتحالف")
-        scope.update(f"word:{w}" for w in report_words(text[1:] if text.startswith("لل") else text, ctx.lex))
+        words = report_words(text[1:] if text.startswith("لل") else text, ctx.lex)
+        scope.update(f"word:{w}" for w in words - _NOT_COUNT_SUBJECT - ctx.lex.report_speakers)
     return tuple(sorted(scope))
 
 

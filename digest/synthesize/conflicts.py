@@ -138,7 +138,7 @@ def _scoped(claim: Claim, part: str) -> frozenset[str]:
 
 def same_event(a: Claim, b: Claim) -> bool:
     """Whether two counts are counts of one event, read in their clauses (`Claim.scope`): the same places named (a
-    province's country is implied by it, so "Iran" alone is not "a province of Iran"), no two different dates,
+    province's country is implied by it, so "Iran" alone is not "a province of Iran"), no two different dates or days,
     both or neither a running total ("منذ ..."), and a content word in common besides the places, the figure and
     what it counts ("الغارات", "الزلزال"): two raids on one city, or the toll of one province against the
     country's, are not one count."""
@@ -146,9 +146,10 @@ def same_event(a: Claim, b: Claim) -> bool:
         return True  # a count read without its clause (an older analysis) is compared as before
     if _scoped(a, "place:") != _scoped(b, "place:"):
         return False
-    dates_a, dates_b = _scoped(a, "date:"), _scoped(b, "date:")
-    if dates_a and dates_b and not dates_a & dates_b:
-        return False
+    for part in ("date:", "day:"):
+        times_a, times_b = _scoped(a, part), _scoped(b, part)
+        if times_a and times_b and not times_a & times_b:
+            return False
     if ("total" in a.scope) != ("total" in b.scope):
         return False
     return bool(_scoped(a, "word:") & _scoped(b, "word:"))
