@@ -168,6 +168,9 @@ class Claim:
     evidence: str
     outlet: str | None = None
     modality: str = "asserted"  # asserted | expected | confirmed | reported | denied
+    # What ties a count to one event, read in its clause: "place:KEY", "date:ISO", "word:W" (other content words),
+    # "total" (a running total, "منذ ..."), "update" (a toll that rose, "ارتفعت الحصيلة"). Empty for other claims.
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,6 +242,7 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
         "ونفت الوزارة ذلك.",  # what is denied is not named
         "وهذا الكذب الواضح على الناس لا يخفى على أحد من المتابعين.",  # a lie is not a denial
         "وقال إن الاجتماع سيعقد في موعده.",  # no denial
+        "ونفى المتحدث باسم الوزارة في حكومة الرئيس السوري بشار الأسد.",  # a fragment: starts with a preposition
     ],
 )
 def test_no_denial_claim(text: str) -> None:
@@ -585,3 +586,68 @@ def test_the_disagreement_model_is_symmetric_and_reproducible(tmp_path: Path) ->
     b = "نفت الوزارة مقتل القائد العسكري في غارة جوية على المدينة"
     assert disagreement.probability(a, b) == disagreement.probability(b, a)
     assert disagreement.probability(a, b) > disagreement.probability(a, a)
+
+
+def count_conflicts(*texts: str, published: tuple[datetime | None, ...] = (), outlets: tuple[str, ...] = ()) -> list:
+    analyses = [
+        analysis(
+            f"a{i}",
+            text,
+            published[i] if published else APRIL_20,
+            outlets[i] if outlets else None,
+        )
+        for i, text in enumerate(texts)
+    ]
+    return [c for c in find_conflicts(analyses) if c.attribute == "count"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # one place's part of the toll against the country's: "in Syria, 18 in Aleppo" is not "in Syria, 30"
+        ("وفي سوريا، قتل 18 شخصا في القصف المدفعي على حلب.", "وفي سوريا، قتل 30 شخصا في القصف المدفعي."),
+        # two raids on one city: the clauses share nothing but the place and the toll
+        ("قتل 21 مدنيا في غارات جوية على حلب.", "قتل 26 مدنيا بانفجار سيارة مفخخة في حلب."),
+        # the same kind of raid on different days
+        (
+            "قتل 21 مدنيا في غارات جوية على حلب يوم الاثنين 9 أيار 2022.",
+            "قتل 26 مدنيا في غارات جوية على حلب يوم الثلاثاء 10 أيار 2022.",
+        ),
+        # undated pages: the day names differ, and who reports it ("أعلن المرصد") is not what is counted
+        (
+            "وأعلن المرصد أن 21 مدنيا قتلوا يوم الأربعاء في غارات جوية على حلب.",
+            "وأعلن المرصد أن 26 مدنيا قتلوا يوم الجمعة في غارات جوية على حلب.",
+        ),
+        # a running total against one raid's toll
+        ("قتل 21 مدنيا في غارات جوية على حلب.", "قتل 26 مدنيا في غارات جوية على حلب منذ بداية الشهر."),
+        # killed and injured are different counts
+        ("قتل 21 مدنيا في غارات جوية على حلب.", "أصيب 26 مدنيا في غارات جوية على حلب."),
+    ],
+)
+def test_counts_of_different_events_are_not_a_discrepancy(first: str, second: str) -> None:
+    assert count_conflicts(first, second) == []
+
+
+def test_counts_of_one_event_that_differ_are_a_discrepancy() -> None:
+    (conflict,) = count_conflicts("قتل 21 مدنيا في غارات جوية على حلب.", "قتل 26 مدنيا في غارات جوية على حلب.")
+    assert conflict.kind == "discrepancy"
+    assert sorted(side.value["en"] for side in conflict.claims) == ["21", "26"]
+
+
+def test_a_toll_that_rose_supersedes_the_earlier_one() -> None:
+    (conflict,) = count_conflicts(
+        "قتل 21 مدنيا في غارات جوية على حلب.", "ارتفعت حصيلة قتلى الغارات الجوية على حلب إلى 30 مدنيا."
+    )
+    assert conflict.kind == "superseded"
+    assert [side.value["en"] for side in conflict.claims if side.latest] == ["30"]
+
+
+def test_one_outlets_later_higher_toll_supersedes_its_earlier_one() -> None:
+    (conflict,) = count_conflicts(
+        "قتل 21 مدنيا في غارات جوية على حلب.",
+        "قتل 26 مدنيا في غارات جوية على حلب.",
+        published=(datetime(2022, 5, 10, 9, 0), datetime(2022, 5, 10, 13, 0)),
+        outlets=("same-outlet", "same-outlet"),
+    )
+    assert conflict.kind == "superseded"
+    assert [side.value["en"] for side in conflict.claims if side.latest] == ["26"]

@@ -496,6 +496,11 @@ _DIGIT = re.compile(r"\d")
 _SUBJECT_GAP = re.compile(rf"\s*(?:{_any('subject_gap')})\s*$")
 _PURPOSE = re.compile(rf"[وف]?ل(?!ا?(?:{_any('not_purpose')}))")  # "لاستعادة", "للسيطرة"; not the article of "السيطرة"
 _COUNT_OF = frozenset(_words("count_of"))
+_COUNT_TOTAL = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_total')})(?!\w)")
+_COUNT_UPDATE = re.compile(rf"(?<!\w)[وف]?(?:{_any('count_update')})(?!\w)")
+_COUNT_CLAUSE_END = re.compile(r"[.,،;؛:!?؟\n]")
+_WEEKDAY = re.compile(rf"(?<!\w)[وف]?(?:ب|ل)?(?:{_any('weekdays')})(?!\w)")
+_NOT_COUNT_SUBJECT = frozenset((*_words("attribution"), *_words("place_nouns")))
 
 
 def value_names(key: str) -> Localized:
@@ -736,7 +741,63 @@ def _counts(ctx: _Context) -> Iterator[Claim]:
             value = {
                 lang: f"{qualifier[lang]} {shown}" if op != "ge" else f"{shown} ({qualifier[lang]})" for lang in value
             }
-        yield ctx.claim((subject_key, names), "count", value, f"{op}:{shown}", _modality(ctx, start))
+        claim = ctx.claim((subject_key, names), "count", value, f"{op}:{shown}", _modality(ctx, start))
+        yield replace(claim, scope=_count_scope(ctx, start, unit_end, anchor))
+
+
+def _count_clause(norm: str, start: int, end: int) -> tuple[int, int]:
+    """The clause a number stands in: from the last comma or stop before it to the first after what it counts
+    (a list "40 in one province, 8 in another" gives each figure its own clause)."""
+    lo = max((m.end() for m in _COUNT_CLAUSE_END.finditer(norm, 0, start)), default=0)
+    stop = _COUNT_CLAUSE_END.search(norm, end)
+    return lo, stop.start() if stop else len(norm)
+
+
+def _count_scope(ctx: _Context, start: int, end: int, anchor: _Entity | None) -> tuple[str, ...]:
+    """What ties a count to one event (`Claim.scope`), read in the number's clause and its anchor: the places
+    named (with their countries), the sentence's dates and day names, a running total or an update, and the
+    clause's other content words (not the places', the figure's, what it counts or in what respect, nor who says
+    it)."""
+    lo, hi = _count_clause(ctx.norm, start, end)
+    if anchor is not None:
+        lo, hi = min(lo, anchor.start), max(hi, anchor.end)
+    scope: set[str] = set()
+    named: list[tuple[int, int]] = [(start, end)]
+    for entity in ctx.entities:
+        if entity.start < hi and entity.end > lo:
+            named.append((entity.start, entity.end))
+            if entity.kind == "place":
+                scope.add(f"place:{entity.key}")
+                if entity.country:
+                    scope.add(f"place:country:{entity.country}")
+    # The time is the sentence's: a clause may leave out the day its sentence gives ("قتلوا، الجمعة، في ...").
+    for mention in ctx.dates:
+        folded = arabic.fold_word(mention.text)
+        at = ctx.norm.find(folded) if folded else -1
+        if at >= 0:
+            scope.add(f"date:{_date_iso(mention)}")
+            named.append((at, at + len(folded)))
+    for match in _WEEKDAY.finditer(ctx.norm):
+        scope.add(f"day:{arabic.strip_article(match.group()).removeprefix('ل').removeprefix('ب')}")
+    clause = ctx.norm[lo:hi]
+    if _COUNT_TOTAL.search(clause):
+        scope.add("total")
+    if _COUNT_UPDATE.search(clause):
+        scope.add("update")
+    for word in _WORD.finditer(ctx.norm, lo, hi):
+        if any(a <= word.start() < b for a, b in named) or word.group() in ctx.lex.number_words:
+            continue
+        text = word.group()
+        if _COUNT_TOTAL.fullmatch(text) or _COUNT_UPDATE.fullmatch(text):
+            continue
+        if any(rule.pattern.match(text) for rule in (*ctx.lex.contexts, *ctx.lex.units)) or any(
+            rule.pattern.search(text) for rule in (*ctx.lex.quantifiers_before, *ctx.lex.quantifiers_after)
+        ):
+            continue
+        # "للتحالف" is "التحالف" after the preposition (strip_article would keep "لتحالف")
+        words = report_words(text[1:] if text.startswith("لل") else text, ctx.lex)
+        scope.update(f"word:{w}" for w in words - _NOT_COUNT_SUBJECT - ctx.lex.report_speakers)
+    return tuple(sorted(scope))
 
 
 def _format_number(amount: float) -> str:
@@ -914,6 +975,7 @@ _WHAT_BEFORE = re.compile(rf"(?<!\w)(?:{_any('what_before')})\s*$")
 _DISPUTE = re.compile(rf"(?<!\w)[وف]?(?:{_any('dispute')})(?!\w)")
 _MAX_OBJECT_WORDS = 14
 _OBJECT_HEADS = frozenset(_words("object_heads"))
+_PHRASE_EDGES = frozenset(_words("phrase_edges"))
 
 
 def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
@@ -969,6 +1031,26 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
     return (words[0].start(), words[-1].end()) if words else (start, start)
 
 
+def _full_phrase(ctx: _Context, lo: int, hi: int) -> tuple[int, int] | None:
+    """The denied report's span without the function words it was cut after ("... نمط ممنهج من"), or None for a
+    fragment: it starts with a preposition or conjunction (its head is lost: "في حكومة نظام ..."), or has no
+    content word of its own besides names and the words that open a speaker's name (حكومة، نظام، وزارة)."""
+    words = list(_WORD.finditer(ctx.norm, lo, hi))
+    while words and words[-1].group() in _PHRASE_EDGES:
+        words.pop()
+    if not words or words[0].group() in _PHRASE_EDGES:
+        return None
+    for word in words:
+        if any(e.start <= word.start() < e.end for e in ctx.entities):
+            continue
+        bare = arabic.strip_article(word.group())
+        if bare in ctx.lex.report_speakers or word.group().removeprefix("ال") in ctx.lex.report_speakers:
+            continue
+        if report_words(word.group(), ctx.lex):
+            return words[0].start(), words[-1].end()
+    return None
+
+
 def _after_speaker(ctx: _Context, lo: int, hi: int) -> int:
     """Where the denied report starts once the verb's subject is passed: the denier's name, the words that open
     it ("حكومة رئيس الوزراء") and the nisbas after them ("العراقي") — "نفت الحكومة السورية قصفها..."."""
@@ -1009,6 +1091,10 @@ def _denials(ctx: _Context) -> Iterator[Claim]:
         lo, hi = _object_span(ctx.norm, start, end, rule.row["position"])
         if rule.row["position"] == "before":
             lo = _after_speaker(ctx, lo, hi)
+        phrase_span = _full_phrase(ctx, lo, hi)
+        if phrase_span is None:
+            continue  # a fragment: what is denied is not known
+        lo, hi = phrase_span
         words = report_words(ctx.norm[lo:hi], ctx.lex)
         if len(words) < ctx.options.report_min_words:
             continue  # "نفت الوزارة ذلك": the report is not named

@@ -132,6 +132,51 @@ def compatible(attribute: str, a: str, b: str, options: ConflictOptions | None =
     return False
 
 
+def _scoped(claim: Claim, part: str) -> frozenset[str]:
+    return frozenset(s for s in claim.scope if s.startswith(part))
+
+
+def same_event(a: Claim, b: Claim) -> bool:
+    """Whether two counts are counts of one event, read in their clauses (`Claim.scope`): the same places named (a
+    province's country is implied by it, so "Iran" alone is not "a province of Iran"), no two different dates or days,
+    both or neither a running total ("منذ ..."), and a content word in common besides the places, the figure and
+    what it counts ("الغارات", "الزلزال"): two raids on one city, or the toll of one province against the
+    country's, are not one count."""
+    if not a.scope or not b.scope:
+        return True  # a count read without its clause (an older analysis) is compared as before
+    if _scoped(a, "place:") != _scoped(b, "place:"):
+        return False
+    for part in ("date:", "day:"):
+        times_a, times_b = _scoped(a, part), _scoped(b, part)
+        if times_a and times_b and not times_a & times_b:
+            return False
+    if ("total" in a.scope) != ("total" in b.scope):
+        return False
+    return bool(_scoped(a, "word:") & _scoped(b, "word:"))
+
+
+def _clashing_counts(buckets: list[_Bucket], options: ConflictOptions) -> list[_Bucket]:
+    """The counts that clash with a count of the same event from another article, and those that agree with them;
+    counts of other events (another place, another raid, another day) are left out before sides are formed."""
+    claims = [c for b in buckets for c in b.claims]
+    clashing = {
+        id(a)
+        for a in claims
+        for b in claims
+        if a.article_id != b.article_id
+        and compatible("count", a.normalized, b.normalized, options) is False
+        and same_event(a, b)
+    }
+    kept = clashing | {
+        id(a)
+        for a in claims
+        for b in claims
+        if id(b) in clashing and compatible("count", a.normalized, b.normalized, options) and same_event(a, b)
+    }
+    rebuilt = [_Bucket(b.normalized, [c for c in b.claims if id(c) in kept]) for b in buckets]
+    return [b for b in rebuilt if b.claims]
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Conflicts
 
@@ -218,6 +263,10 @@ def _side(
 def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) -> tuple[str, int | None]:
     """The conflict's kind, and the index of the latest side when later reports replace the earlier ones."""
     claims = [[c for b in side for c in b.claims] for side in sides]
+    if attribute == "count":
+        grown = _grown_toll(sides, claims)
+        if grown is not None:
+            return "superseded", grown
     times = [[c.published for c in side if c.published is not None] for side in claims]
     # Undated reports are left out of the timing as long as every side has a dated one.
     if all(times):
@@ -236,6 +285,27 @@ def _kind(attribute: str, sides: list[list[_Bucket]], options: ConflictOptions) 
     return ("discrepancy" if attribute in DETAIL_ATTRIBUTES else "contradiction"), None
 
 
+def _grown_toll(sides: list[list[_Bucket]], claims: list[list[Claim]]) -> int | None:
+    """The side of the highest count when it is an update of the others: it says the toll rose ("ارتفعت الحصيلة
+    إلى"), or one outlet reported a lower figure first and this one later. A growing toll is not a discrepancy."""
+    highest = max(range(len(sides)), key=lambda i: max(count_interval(b.normalized).low for b in sides[i]))
+    if any("update" in c.scope for c in claims[highest]):
+        return highest
+    earlier = {
+        (c.outlet, c.published)
+        for i, side in enumerate(claims)
+        if i != highest
+        for c in side
+        if c.outlet and c.published is not None
+    }
+    for claim in claims[highest]:
+        if claim.published is not None and any(
+            outlet == claim.outlet and moment < claim.published for outlet, moment in earlier
+        ):
+            return highest
+    return None
+
+
 def _conflict(
     subject_key: str,
     attribute: str,
@@ -244,6 +314,8 @@ def _conflict(
     options: ConflictOptions,
 ) -> Conflict | None:
     """The conflict between the values of one subject and attribute, if they clash across articles."""
+    if attribute == "count":
+        buckets = _clashing_counts(buckets, options)
     if len(buckets) < 2:
         return None
     sides = _sides(attribute, buckets, options)
