@@ -20,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import ParseResult, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest.document import Article
+from digest.document import REPEATED_TITLE, Article
 from digest.errors import ConfigError, InputError
 from digest.ingest.clean import TOKEN, Cleaned, Removal, clean, fold, is_date_line, repeated_title, stop_words
 from digest.ingest.duplicates import sketch
@@ -340,7 +340,7 @@ def build_article(doc: Document, options: IngestOptions) -> Built:
     inferred: list[tuple[str, str]] = [("language", language_how)]
     repeated = None if doc.title or cleaned.title else repeated_title(doc.text)
     title = doc.title or cleaned.title or repeated
-    how = "title repeated at the top of the page" if repeated else "headline above the body" if title else "unknown"
+    how = REPEATED_TITLE if repeated else "headline above the body" if title else "unknown"
     inferred.append(("title", doc.origin if doc.title else how))
     outlet, author, outlet_how = _find_outlet(doc, cleaned, cleaned.removed, language)
     inferred.append(("outlet", outlet_how))

@@ -51,7 +51,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from digest.document import Analysis, Article, Sentence, SummarySentence
+from digest.document import REPEATED_TITLE, Analysis, Article, Sentence, SummarySentence
 from digest.errors import ConfigError
 from digest.lang import arabic
 from digest.options import SummaryOptions
@@ -1035,7 +1035,7 @@ def headline(
     return next((shorten_to_clause(s.text, options) for a in analyses for s in a.sentences), "")
 
 
-_FOUND_TITLE = ("headline above the body", "title repeated at the top of the page", "unknown", None)
+_FOUND_TITLE = ("headline above the body", REPEATED_TITLE, "unknown", None)
 _SEPARATOR = re.compile(r"\s+[-–—|:»«]+\s+|\s*\|\s*")
 
 
