@@ -64,7 +64,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from digest.document import Analysis
+from digest.document import REPEATED_TITLE, Analysis
 from digest.lang import arabic
 from digest.lang.gazetteer import gazetteer
 from digest.options import ClusterOptions
@@ -442,7 +442,13 @@ def _word_counts(analyses: Sequence[Analysis], options: ClusterOptions) -> tuple
     lengths = _row_counts(starts, keep)
     del keep
     kept_starts = np.concatenate([[0], np.cumsum(lengths)])
-    titles = [arabic.content_tokens(a.article.title, a.article.language) if a.article.title else [] for a in analyses]
+    # a title a scraped page kept twice at its top may carry its site's name or section: it links no pages
+    titles = [
+        arabic.content_tokens(a.article.title, a.article.language)
+        if a.article.title and dict(a.article.inferred).get("title") != REPEATED_TITLE
+        else []
+        for a in analyses
+    ]
     title_ids, title_starts = _ids([[t] for t in titles], vocabulary)
     # One row per article, its kept words then its title's; small whole numbers, so float32 sums are exact
     # (float64 once summed).

@@ -57,6 +57,10 @@ class InputWarning:
         return cls(path=data["path"], reason=data["reason"])
 
 
+REPEATED_TITLE = "title repeated at the top of the page"
+"""`Article.inferred` of a title that a scraped page kept twice at its top (`ingest.clean.repeated_title`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One cleaned article with its metadata.

@@ -16,7 +16,7 @@ from digest import cli
 from digest.document import Article
 from digest.errors import InputError
 from digest.ingest import IngestResult, ingest
-from digest.ingest.clean import clean
+from digest.ingest.clean import clean, repeated_title
 from digest.ingest.read import decode, expand_paths, read_documents
 from digest.options import IngestOptions
 from digest.runtime.parallel import can_fork
@@ -393,3 +393,36 @@ def test_inspect_command_shows_text_metadata_and_removed_lines() -> None:
 def test_read_documents_rejects_nothing_silently(tmp_path: Path) -> None:
     documents, skipped, warnings = read_documents(write(tmp_path / "a.txt", BODY), OPTIONS)
     assert [d.id for d in documents] == ["a"] and not skipped and not warnings
+
+
+# --- a scraped page's title, kept twice at its top -----------------------------------------------------------
+
+_TITLE = "الجيش يستعيد السيطرة على مدينة الميادين شرق البلاد"
+_BODY = "وقال مصدر عسكري إن وحدات الجيش دخلت المدينة صباح اليوم بعد معارك استمرت أياما مع مسلحي التنظيم ."
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        (f"{_TITLE} | أخبار عربية | موقع المدينة الرئيسية سياسة اقتصاد {_TITLE} {_BODY}", _TITLE),
+        (f"Main navigation Search الرئيسية - {_TITLE} - News Online الأحد 21 يناير 2018 {_TITLE} {_BODY}", _TITLE),
+        (f"أخبار عربية ودولية {_TITLE} {_TITLE} {_TITLE} {_BODY}", _TITLE),
+        # a clock widget repeated is no title; nor is a phrase inside sentences, nor a clause ending in a comma
+        (
+            f"الساعة 14 : 48 ( مكة المكرمة ) 1432 / 6 / 1 ه - الساعة 14 : 48 ( مكة المكرمة ) 1432 / 6 / 1 ه - {_BODY}",
+            None,
+        ),
+        (f"{_BODY} وأكد أن وزير الدفاع في الحكومة الجديدة زار الجبهة . وقال وزير الدفاع في الحكومة الجديدة إن", None),
+        (f"على هامش الاجتماع الوزاري للتحالف الدولي ، {_BODY} على هامش الاجتماع الوزاري للتحالف الدولي ، قال", None),
+    ],
+)
+def test_a_title_kept_twice_at_the_top_of_a_page_is_found(page: str, title: str | None) -> None:
+    assert repeated_title(page) == title
+
+
+def test_a_page_without_a_title_gets_the_one_repeated_at_its_top(tmp_path: Path) -> None:
+    page = f"{_TITLE} - موقع المدينة {_TITLE} {_BODY} " + "وأضاف المصدر أن عمليات التمشيط مستمرة في الأحياء . " * 3
+    (tmp_path / "day.jsonl").write_text(json.dumps({"id": "p1", "text": page}, ensure_ascii=False) + "\n", "utf-8")
+    article = ingest([tmp_path], IngestOptions()).articles[0]
+    assert article.title == _TITLE
+    assert dict(article.inferred)["title"] == "title repeated at the top of the page"

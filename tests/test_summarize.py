@@ -482,3 +482,36 @@ def test_a_site_template_glued_to_sentences_keeps_them_out() -> None:
 )
 def test_a_title_loses_its_sites_prefix_and_its_own_copy(title: str, trimmed: str) -> None:
     assert summarize.trim_title(title) == trimmed
+
+
+@pytest.mark.parametrize(
+    ("title", "trimmed"),
+    [
+        ("ارتفاع عدد قتلى الزلزال في المنطقة إلى 328", "ارتفاع عدد قتلى الزلزال في المنطقة إلى 328"),  # a count
+        ("ص الوزير : بلغنا مرحلة جديدة في المفاوضات", "الوزير : بلغنا مرحلة جديدة في المفاوضات"),  # a clock's "ص"
+        (
+            "مسؤول : الحكومة تنفق الملايين على حلفائها في المنطقة (",
+            "مسؤول : الحكومة تنفق الملايين على حلفائها في المنطقة",
+        ),
+    ],
+)
+def test_a_title_keeps_its_count_and_loses_a_clock_letter_and_a_dangling_bracket(title: str, trimmed: str) -> None:
+    assert summarize.trim_title(title) == trimmed
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "و أشار الوزير إلى أن الاجتماع الوزاري للتحالف الدولي ضد داعش ينعقد في مراكش اليوم.",  # "و" set apart
+        "بدورها قالت الوزيرة إن الاجتماع الوزاري للتحالف الدولي ضد داعش ينعقد في مراكش اليوم.",
+        "وتم إقرار جدول أعمال الاجتماع الوزاري للتحالف الدولي ضد داعش في مراكش اليوم.",
+    ],
+)
+def test_a_lead_opening_with_a_connective_is_no_headline(lead: str) -> None:
+    analyses = story(lead + "\n" + LEAD_REPORT)
+    assert summarize.headline(analyses, OPTIONS).startswith("انعقد في مراكش")
+
+
+def test_a_found_title_cut_short_gives_way() -> None:
+    analyses = [found_title(a, "الوزراء يتفقون في مراكش على خطة لمنع التنظيم من التحول ل") for a in story(LEAD_REPORT)]
+    assert summarize.headline(analyses, OPTIONS).startswith("انعقد")

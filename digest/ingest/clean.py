@@ -362,6 +362,54 @@ def _headline(header: Sequence[str]) -> str | None:
     return None
 
 
+_TOKEN = re.compile(r"\S+")
+_TITLE_EDGE = re.compile(r"^[-–—|:<>»«/]+$")
+_REPEAT_WINDOW = 160  # tokens of the page searched for the title's second copy
+_REPEAT_START = 60  # the title's first copy starts within this many tokens
+_REPEAT_MIN_WORDS = 5  # Arabic words in a repeated title (a shorter run is a name or a phrase)
+_REPEAT_MAX_TOKENS = 30
+
+
+def repeated_title(text: str) -> str | None:
+    """The page's headline when the scrape kept it twice near the top (the document's title, then the heading
+    above the article: "X | site ... X ..."), else None.
+
+    The longest run of tokens that starts within the first `_REPEAT_START` tokens and appears again further
+    on, taken at the earliest start where one is found; it must stand apart (at the page's start, before its
+    own copy, or after a separator or a word in Latin script: a title, not a phrase of a sentence), hold
+    `_REPEAT_MIN_WORDS` Arabic words and few figures (not a repeated date widget)."""
+    tokens = _TOKEN.findall(text[:4000])[:_REPEAT_WINDOW]
+    keys = [arabic.fold_word(t) for t in tokens]
+    where: dict[str, list[int]] = {}
+    for k, key in enumerate(keys):
+        where.setdefault(key, []).append(k)
+    for i in range(min(len(keys), _REPEAT_START)):
+        if not arabic.ARABIC_LETTER.search(tokens[i]):
+            continue
+        size, copy = 0, 0
+        for j in where[keys[i]]:
+            n = 0
+            while j > i and j + n < len(keys) and i + n < j and n < _REPEAT_MAX_TOKENS and keys[i + n] == keys[j + n]:
+                n += 1
+            if n > size:
+                size, copy = n, j
+        run = tokens[i : i + size]
+        words = sum(bool(arabic.ARABIC_LETTER.search(t)) for t in run)
+        if words < _REPEAT_MIN_WORDS or sum(any(c.isdigit() for c in t) for t in run) > 2:
+            continue
+        if run[-1].endswith((":", "،", ",", ".")) or fold(run[-1]) in stop_words("ar"):
+            continue  # a sentence's clause, or a title cut short in its copy ("… من التحول ل")
+        # it opens the page, its copy follows at once ("X X"), or a separator or a site's Latin name is before it
+        if i == 0 or copy == i + size or _stands_apart(tokens[i - 1]):
+            return " ".join(run)
+    return None
+
+
+def _stands_apart(token: str) -> bool:
+    """A token that ends a title: a separator, or a word in Latin script (a site's name)."""
+    return bool(_TITLE_EDGE.match(token) or arabic.LATIN_LETTER.search(token))
+
+
 def is_date_line(line: str) -> bool:
     """A line that is mostly dates (at least half its characters): a dateline, not a headline or a name."""
     found = dates.find_dates(line)

@@ -1,6 +1,7 @@
 """Ingest step 4: one document to an `Article` (`build_article`): cleaned, then described.
 
-Language (given, script, or stop words), title (given, or the headline above the body), outlet and author
+Language (given, script, or stop words), title (given, else the headline above the body, else the title a
+scraped page kept twice at its top: `clean.repeated_title`), outlet and author
 (`_find_outlet`: given fields, bylines, datelines, sign-offs and disclaimers by the rules of data file
 `ingest/outlet_patterns.tsv`, else the URL's site: a known outlet's name from `ingest/outlet_sites.tsv`
 (`site_outlet`), else the domain), and the publication datetime (given, else by the rules of
@@ -19,9 +20,9 @@ from functools import lru_cache
 from urllib.parse import ParseResult, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest.document import Article
+from digest.document import REPEATED_TITLE, Article
 from digest.errors import ConfigError, InputError
-from digest.ingest.clean import TOKEN, Cleaned, Removal, clean, fold, is_date_line, stop_words
+from digest.ingest.clean import TOKEN, Cleaned, Removal, clean, fold, is_date_line, repeated_title, stop_words
 from digest.ingest.duplicates import sketch
 from digest.ingest.read import Document
 from digest.lang import arabic, dates
@@ -337,8 +338,10 @@ def build_article(doc: Document, options: IngestOptions) -> Built:
     removals.extend(Removal(line, "header line (title, byline, date or caption)") for line in cleaned.header)
     removals.sort(key=lambda r: _position(doc.text, r.line))
     inferred: list[tuple[str, str]] = [("language", language_how)]
-    title = doc.title or cleaned.title
-    inferred.append(("title", doc.origin if doc.title else "headline above the body" if title else "unknown"))
+    repeated = None if doc.title or cleaned.title else repeated_title(doc.text)
+    title = doc.title or cleaned.title or repeated
+    how = REPEATED_TITLE if repeated else "headline above the body" if title else "unknown"
+    inferred.append(("title", doc.origin if doc.title else how))
     outlet, author, outlet_how = _find_outlet(doc, cleaned, cleaned.removed, language)
     inferred.append(("outlet", outlet_how))
     if author:

@@ -21,9 +21,11 @@ Entry point: `summarize(analyses, options) -> Summary`. In order:
 5. order       the best news sentence first, then news (newest article first, in reading order), then
                background (foundation dates, pluperfect reminders).
 
-The headline is the title closest to the story's vocabulary, newer preferred; date lines, section banners
-and foreign captions are never headlines. Without titles, the most representative lead sentence stands
-in, cut after a clause when long; nothing is composed that the articles do not say.
+The headline is the given title closest to the story's vocabulary, newer preferred; else a title found in a
+page (above the body, or kept twice at its top) of the more central half of the reports; date lines, section
+banners, foreign captions and titles cut short ("… من التحول ل") are never headlines. Without titles, the
+most representative lead sentence stands in, cut after a clause when long, never one that opens with a
+connective ("و أشار", "بدورها", "وتم"); nothing is composed that the articles do not say.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
-from digest.document import Analysis, Article, Sentence, SummarySentence
+from digest.document import REPEATED_TITLE, Analysis, Article, Sentence, SummarySentence
 from digest.errors import ConfigError
 from digest.lang import arabic
 from digest.options import SummaryOptions
@@ -978,6 +980,8 @@ def headline(
         title = trim_title(a.article.title or "", language, furniture, site, strict=not is_given)
         if not title or not _usable_title(title, options, language) or _leans_back(title, rules(language).continuation):
             continue
+        if not is_given and _cut_short(title, language):
+            continue
         tokens = tuple(arabic.content_tokens(title, language))
         # a headline found above the body is trusted less: short, free of the site's template, said by the body
         if not is_given and (
@@ -989,15 +993,20 @@ def headline(
             continue
         pool = given if is_given else found
         pool.append(Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id]))
-    for pool in (given, found):
-        if pool:
-            return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+    if given:
+        return max(given, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
     if ranked is None:
         ranked = ranked_candidates(analyses, options) if analyses else []
+    ranking = report_ranking(analyses, ranked, options)
+    if found:
+        # a title found in a page is as good as its page: one of the more central half of the reports (a page
+        # that joined the story on a side topic has a title of its own)
+        central = set(ranking[: max(1, math.ceil(len(ranking) / 2))])
+        pool = [c for c in found if c.article_id in central] or found
+        return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
     continuation = rules().continuation
     leads = _leads(ranked)
     fallback: str | None = None
-    ranking = report_ranking(analyses, ranked, options)
     articles = {a.article.id: a.article for a in analyses}
     for k in range(options.headline_lead_sentences):  # every report's first sentence, then every second one
         for c in (leads[a][k] for a in ranking if len(leads.get(a, ())) > k):
@@ -1026,7 +1035,7 @@ def headline(
     return next((shorten_to_clause(s.text, options) for a in analyses for s in a.sentences), "")
 
 
-_FOUND_TITLE = ("headline above the body", "unknown", None)
+_FOUND_TITLE = ("headline above the body", REPEATED_TITLE, "unknown", None)
 _SEPARATOR = re.compile(r"\s+[-–—|:»«]+\s+|\s*\|\s*")
 
 
@@ -1073,7 +1082,18 @@ def trim_title(
     trimmed = _strip_widget_tail(title, language)
     if strict and trimmed != title and arabic.word_count(title) - arabic.word_count(trimmed) >= 2:
         return ""
-    return trimmed
+    return _strip_widget_head(trimmed, language).rstrip(" («[")
+
+
+def _strip_widget_head(text: str, language: str) -> str:
+    """`text` without the banner words and time letters ("ص", "م" of a clock widget, "عاجل") that start it;
+    figures and calendar words stay (a title may open with a count or a weekday)."""
+    data = rules(language)
+    words = text.split()
+    start = 0
+    while start < len(words) - 1 and arabic.normalize(words[start]) in data.tail_words:
+        start += 1
+    return " ".join(words[start:]) if start else text
 
 
 _COLON = re.compile(r"\s+:\s+")
@@ -1114,7 +1134,12 @@ def _strip_widget_tail(text: str, language: str) -> str:
     end = len(words)
     while end and _widget_word(words[end - 1], data):
         end -= 1
+    if end == len(words) - 1 and _COUNT.match(words[-1]):
+        return text  # one figure after a word ("… إلى 530") is the title's own count, not a date widget
     return " ".join(words[:end]).rstrip(" -–—|,،:/") if end < len(words) else text
+
+
+_COUNT = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")
 
 
 def _widget_word(word: str, data: Rules) -> bool:
@@ -1135,6 +1160,20 @@ def _said_by(tokens: Sequence[str], analysis: Analysis) -> bool:
         return False
     body = set(_terms(analysis.sentences))
     return sum(t in body for t in tokens) >= 0.5 * len(tokens)
+
+
+def _cut_short(title: str, language: str) -> bool:
+    """A title that ends on a preposition or a particle ("… من التحول ل"): its page cut it, or trimming did."""
+    words = arabic.words(title)
+    return bool(words) and arabic.normalize(words[-1]) in _stop_words(language)
+
+
+@lru_cache(maxsize=8)
+def _stop_words(language: str) -> frozenset[str]:
+    try:
+        return arabic.stop_words(language)
+    except FileNotFoundError:
+        return frozenset()
 
 
 def _leans_back(text: str, continuation: Sequence[re.Pattern[str]]) -> bool:
