@@ -98,6 +98,20 @@ def test_an_event_noun_without_a_claim_is_named_not_acted() -> None:
     assert not composed.event
 
 
+def test_a_guessed_romanisation_is_not_named_in_a_headline() -> None:
+    base = story("استقبل بوريطة بلينكن.", headline="بوريطة يستقبل بلينكن")
+
+    def unknown(arabic: str, latin: str, sure: bool) -> Actor:
+        name = {"ar": arabic, "en": latin, "es": latin}
+        return Actor(name=name, kind="person", role={}, romanized=True, romanized_sure=sure, mentions=3)
+
+    guessed = unknown("مساعدون", "Messadoun", False)  # a common word ("aides") read as a name
+    attested = unknown("رياض حجاب", "Riad Hijab", True)
+    text = compose_headline(replace(base, actors=(guessed, attested, *base.actors)), "en").text
+    assert "Messadoun" not in text
+    assert text.startswith("Riad Hijab and Nasser Bourita")  # the first two it can name
+
+
 def test_a_story_with_nothing_extracted_still_gets_a_headline() -> None:
     bare = Story(id="s", headline={"ar": "خبر"}, articles=(Article(id="a", text="", outlet="Hespress"),))
     assert compose_headline(bare, "en").text == "1 article from Hespress"

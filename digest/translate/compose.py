@@ -4,7 +4,8 @@ Entry points: `compose_headline(story, lang) -> Composed` (the translate stage f
 when no model serves `lang`) and `key_facts(story, lang) -> KeyFacts` (render shows it in every edition).
 Nothing here is translated; each piece is already in the edition's language:
 
-1. who    the story's first actors (persons first), canonical names from the gazetteer or romanised;
+1. who    the story's first actors (persons first), canonical names from the gazetteer or romanised from
+          attested spellings (a guessed romanisation is left out);
 2. what   the best-supported side of the story's first conflict whose subject reads in the edition's language
           (attendance, representation, a fact about a person, who holds a place, a count), as the claims
           localised it (`claims/values.tsv`); an attendance value becomes a verb through a template of the
@@ -239,8 +240,12 @@ def _joined(names: Sequence[str], lang: str) -> str:
 def headline_actors(
     story: Story, lang: str, leave_out: Actor | None = None, limit: int = HEADLINE_ACTORS
 ) -> list[Actor]:
-    """The actors a headline names: persons first, in the story's order."""
-    actors = [a for a in story.actors if a is not leave_out and _name(a.name, lang)]
+    """The actors a headline names: persons first, in the story's order. A name romanised by guess is left out
+    (`Actor.romanized_sure` False): the actor list shows it beside its Arabic, but a headline in Latin letters
+    alone would present a guess, often of a common word read as a name, as someone's name."""
+    actors = [
+        a for a in story.actors if a is not leave_out and _name(a.name, lang) and (a.romanized_sure or not a.romanized)
+    ]
     persons = [a for a in actors if a.kind == "person"]
     others = [a for a in actors if a.kind != "person"]
     return (persons + others)[:limit]
