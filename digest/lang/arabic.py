@@ -131,8 +131,12 @@ _STARTS_WORD = PerWord(lambda first: _WORD.match(first) is not None)
 
 @lru_cache(maxsize=8)
 def stop_words(language: str = "ar") -> frozenset[str]:
-    """The normalised stop words of a language (data file `stopwords/<lang>.txt`)."""
-    return frozenset(normalize(w) for w in read_lines(f"stopwords/{language}.txt"))
+    """The normalised stop words of a language (data file `stopwords/<lang>.txt`); none when there is no list
+    for the language."""
+    try:
+        return frozenset(normalize(w) for w in read_lines(f"stopwords/{language}.txt"))
+    except FileNotFoundError:
+        return frozenset()
 
 
 # Clitics glued to the front of Arabic words: conjunction wa/fa, prepositions bi/li/ka, and the article.

@@ -1165,15 +1165,7 @@ def _said_by(tokens: Sequence[str], analysis: Analysis) -> bool:
 def _cut_short(title: str, language: str) -> bool:
     """A title that ends on a preposition or a particle ("… من التحول ل"): its page cut it, or trimming did."""
     words = arabic.words(title)
-    return bool(words) and arabic.normalize(words[-1]) in _stop_words(language)
-
-
-@lru_cache(maxsize=8)
-def _stop_words(language: str) -> frozenset[str]:
-    try:
-        return arabic.stop_words(language)
-    except FileNotFoundError:
-        return frozenset()
+    return bool(words) and arabic.normalize(words[-1]) in arabic.stop_words(language)
 
 
 def _leans_back(text: str, continuation: Sequence[re.Pattern[str]]) -> bool:
