@@ -362,7 +362,6 @@ def _headline(header: Sequence[str]) -> str | None:
     return None
 
 
-_TOKEN = re.compile(r"\S+")
 _TITLE_EDGE = re.compile(r"^[-–—|:<>»«/]+$")
 _REPEAT_WINDOW = 160  # tokens of the page searched for the title's second copy
 _REPEAT_START = 60  # the title's first copy starts within this many tokens
@@ -378,7 +377,7 @@ def repeated_title(text: str) -> str | None:
     on, taken at the earliest start where one is found; it must stand apart (at the page's start, before its
     own copy, or after a separator or a word in Latin script: a title, not a phrase of a sentence), hold
     `_REPEAT_MIN_WORDS` Arabic words and few figures (not a repeated date widget)."""
-    tokens = _TOKEN.findall(text[:4000])[:_REPEAT_WINDOW]
+    tokens = text[:4000].split()[:_REPEAT_WINDOW]
     keys = [arabic.fold_word(t) for t in tokens]
     where: dict[str, list[int]] = {}
     for k, key in enumerate(keys):

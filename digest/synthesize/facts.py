@@ -482,6 +482,8 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
 
 
 def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Context) -> tuple[Actor, ...]:
+    if options.max_actors <= 0:
+        return ()
     groups = _groups(analyses, context)
 
     @cache
@@ -496,8 +498,6 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Con
             continue
         if actor.mentions >= options.min_mentions or actor.role.get("en"):
             scored.append((_salience(actor, options, group.weight), actor))
-    if options.max_actors <= 0:
-        return ()
     if len(scored) > options.max_actors:  # only those that can be among the first (ties go by name) need Latin
         floor = sorted((score for score, _ in scored), reverse=True)[options.max_actors - 1]
         scored = [(score, a) for score, a in scored if score >= floor]

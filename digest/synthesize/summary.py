@@ -993,8 +993,12 @@ def headline(
             continue
         pool = given if is_given else found
         pool.append(Candidate(title, a.article.id, 0, tokens, 0, recency[a.article.id], None, False, [a.article.id]))
+
+    def best_title(pool: Sequence[Candidate]) -> str:
+        return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+
     if given:
-        return max(given, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+        return best_title(given)
     if ranked is None:
         ranked = ranked_candidates(analyses, options) if analyses else []
     ranking = report_ranking(analyses, ranked, options)
@@ -1002,8 +1006,7 @@ def headline(
         # a title found in a page is as good as its page: one of the more central half of the reports (a page
         # that joined the story on a side topic has a title of its own)
         central = set(ranking[: max(1, math.ceil(len(ranking) / 2))])
-        pool = [c for c in found if c.article_id in central] or found
-        return max(pool, key=lambda c: (_title_score(c, story_terms, len(analyses), options), c.article_id)).text
+        return best_title([c for c in found if c.article_id in central] or found)
     continuation = rules().continuation
     leads = _leads(ranked)
     fallback: str | None = None
