@@ -128,11 +128,14 @@ def translate_stories(
 
 
 def _compose(story: Story, lang: str, headline: dict[str, str], composed: set[str]) -> None:
-    """No model for `lang`: the headline composed from the story's facts (`compose`), unless one is there."""
+    """No model for `lang`: the headline composed from the story's claims (`compose`), unless one is there;
+    without a claim, none (the edition shows the Arabic headline as the original)."""
     if headline.get(lang):
         return
-    headline[lang] = compose_headline(story, lang).text
-    composed.add(lang)
+    text = compose_headline(story, lang)
+    if text:
+        headline[lang] = text
+        composed.add(lang)
 
 
 def _beyond_cap(story: Story, languages: Sequence[str], translator: Translator, cap: int) -> Story:

@@ -1,29 +1,32 @@
 """Headlines and key facts composed from what the pipeline extracted, for an edition without a translation model.
 
-Entry points: `compose_headline(story, lang) -> Composed` (the translate stage fills `Story.headline` with it
+Entry points: `compose_headline(story, lang) -> str | None` (the translate stage fills `Story.headline` with it
 when no model serves `lang`) and `key_facts(story, lang) -> KeyFacts` (render shows it in every edition).
 Nothing here is translated; each piece is already in the edition's language:
 
 1. who    the story's first actors (persons first), canonical names from the gazetteer or romanised from
           attested spellings (a guessed romanisation is left out);
-2. what   the best-supported side of the story's first conflict whose subject reads in the edition's language
-          (attendance, representation, a fact about a person, who holds a place, a count), as the claims
-          localised it (`claims/values.tsv`); an attendance value becomes a verb through a template of the
-          edition (`labels.json` "compose" "predicates"), any other is written "subject value";
+2. what   the best-supported side of the story's first conflict whose subject is a name known in the
+          edition's language (an actor's canonical or attested spelling, or the claims' own localisation:
+          never a guessed romanisation) and whose value reads in it (attendance, representation, a fact
+          about a person, who holds a place, a count), as the claims localised it (`claims/values.tsv`); an
+          attendance value becomes a verb through a template of the edition (`labels.json` "compose"
+          "predicates"), any other is written "subject value";
 3. event  the event noun that the Arabic headline or first summary sentence names (`labels.json` ar "compose"
           "events": meeting, summit, talks...), its adjective (ministerial) and the organisation it belongs to
           when that is one of the story's actors ("الاجتماع الوزاري للتحالف الدولي");
 4. where  the venue; when: the event date (Babel, long).
 
-Where no claim is known the headline names the actors, the event noun and the place, and invents no verb
-(`Composed.event` is False then: `digest eval day` counts both kinds).
+A headline is composed only from a claim (2): it says what happened. A story without one gets no composed
+headline; the edition shows the Arabic headline, marked as the original, over the key-facts line. Names and
+a place without a verb ("Lavrov and Trump in Syria") read as a headline but say nothing checked, and when one
+name is off-story they say something false.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -36,18 +39,9 @@ from digest.lang import arabic
 from digest.lang.gazetteer import romanize
 from digest.resources import read_json, read_tsv
 
-HEADLINE_ACTORS = 2
 FACT_ACTORS = 4
 FACT_CONFLICTS = 3
 NAME_WORDS = 4  # a conflict subject this long or shorter, unknown, is a name to romanise; longer, a phrase
-
-
-@dataclass(frozen=True)
-class Composed:
-    """A composed headline; `event` when it says what happened (a claim's verb), not only who and where."""
-
-    text: str
-    event: bool
 
 
 @dataclass(frozen=True)
@@ -116,19 +110,29 @@ def subject_in(conflict: Conflict, story: Story, lang: str) -> tuple[str, str]:
     list), else, when it is a name (a few words, not a reported phrase), romanised like an unknown actor;
     a reported phrase stays Arabic (the edition marks and isolates it).
     """
+    text, shown, _ = _subject(conflict, story, lang)
+    return text, shown
+
+
+def _subject(conflict: Conflict, story: Story, lang: str) -> tuple[str, str, bool]:
+    """`subject_in`, and whether the spelling is known rather than guessed (see `headline_actors`)."""
     text = conflict.subject.get(lang) or ""
     if lang == "ar" or (text and not is_arabic(text)):
-        return text, lang
+        return text, lang, True
     source = conflict.subject.get("ar") or text
     folded = arabic.fold(source).strip()
     for actor in story.actors:
         if folded and folded in _folded_names(actor):
-            return _name(actor.name, lang), lang
+            return _name(actor.name, lang), lang, _spelling_known(actor)
     if conflict.attribute != "report" and 0 < len(source.split()) <= NAME_WORDS:
         latin = romanize(source)
         if latin:
-            return latin, lang
-    return source, "ar"
+            return latin, lang, False
+    return source, "ar", True
+
+
+def _spelling_known(actor: Actor) -> bool:
+    return actor.romanized_sure or not actor.romanized
 
 
 def _side(conflict: Conflict) -> tuple[ConflictSide, bool]:
@@ -176,9 +180,9 @@ def _adjective_key(word: str) -> str | None:
     return None
 
 
-def event_of(story: Story, lang: str) -> tuple[str, Actor | None]:
+def event_of(story: Story, lang: str) -> str:
     """The event the story's Arabic headline (else its first summary sentence) names, in `lang` ("the Global
-    Coalition against Daesh ministerial meeting"), and the organisation actor it names with it; ("", None)."""
+    Coalition against Daesh ministerial meeting"); "" when it names none."""
     words = _words(lang)
     texts = [story.headline.get("ar") or "", *(s.text for s in story.summary.get("ar", ())[:1])]
     for text in texts:
@@ -193,10 +197,10 @@ def event_of(story: Story, lang: str) -> tuple[str, Actor | None]:
             shown = str(words["adjective"]).format(adjective=adjective) if adjective else ""
             org = _organisation_after(story, folded[match.end() :])
             if org is None:
-                return str(words["event"]).format(article=article, noun=noun, adjective=shown), None
+                return str(words["event"]).format(article=article, noun=noun, adjective=shown)
             org_name = _org_phrase(_name(org.name, lang), lang)
-            return str(words["event_of"]).format(article=article, noun=noun, adjective=shown, org=org_name), org
-    return "", None
+            return str(words["event_of"]).format(article=article, noun=noun, adjective=shown, org=org_name)
+    return ""
 
 
 def _organisation_after(story: Story, rest: str) -> Actor | None:
@@ -230,37 +234,17 @@ def _org_phrase(name: str, lang: str) -> str:
 # --- the headline -----------------------------------------------------------------------------------------
 
 
-def _joined(names: Sequence[str], lang: str) -> str:
-    names = [n for n in names if n]
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + str(_words(lang)["and"]) + names[-1]
-
-
-def headline_actors(
-    story: Story, lang: str, leave_out: Actor | None = None, limit: int = HEADLINE_ACTORS
-) -> list[Actor]:
-    """The actors a headline names: persons first, in the story's order. A name romanised by guess is left out
-    (`Actor.romanized_sure` False): the actor list shows it beside its Arabic, but a headline in Latin letters
-    alone would present a guess, often of a common word read as a name, as someone's name."""
-    actors = [
-        a for a in story.actors if a is not leave_out and _name(a.name, lang) and (a.romanized_sure or not a.romanized)
-    ]
-    persons = [a for a in actors if a.kind == "person"]
-    others = [a for a in actors if a.kind != "person"]
-    return (persons + others)[:limit]
-
-
 def _claim(story: Story, lang: str, event: str) -> str | None:
-    """The headline's "what": the first conflict that reads in `lang`, as a sentence; None when there is none."""
+    """The headline's "what": the first conflict that reads in `lang` with a known subject, as a sentence; None
+    when there is none."""
     words = _words(lang)
     reference = _reference(story)
     past = bool(story.event_date and reference and story.event_date < reference)
     for conflict in story.conflicts:
         if conflict.attribute == "report":
             continue  # its subject is a reported phrase in Arabic: nothing to compose a headline from
-        subject, subject_lang = subject_in(conflict, story, lang)
-        if subject_lang != lang or not subject:
+        subject, subject_lang, known = _subject(conflict, story, lang)
+        if subject_lang != lang or not subject or not known:
             continue
         side, differ = _side(conflict)
         value = side.value.get(lang) or ""
@@ -322,29 +306,22 @@ def _place_and_date(text: str, story: Story, lang: str, with_event: bool = True)
     return text
 
 
-def compose_headline(story: Story, lang: str) -> Composed:
-    """A headline in `lang` from the story's actors, claims, venue and date (see the module docstring)."""
-    words = _words(lang)
-    event, org = event_of(story, lang)
-    claimed = _claim(story, lang, event)
-    if claimed:
-        return Composed(claimed, True)
-    actors = _joined([_name(a.name, lang) for a in headline_actors(story, lang, org)], lang)
-    text = str(words["actors_event"]).format(actors=actors, event=event) if actors and event else actors or event
-    if text:
-        return Composed(_place_and_date(text, story, lang), False)
-    if story.venue or story.event_date:
-        place = _name(story.venue.name, lang) if story.venue else ""
-        when = _long_date(story.event_date, lang) if story.event_date else ""
-        return Composed(", ".join(p for p in (place, when) if p), False)
-    outlets = _joined(list(story.outlets)[:3], lang)
-    from digest.render import counted  # the plural forms of the editions (no cycle: render never imports this)
-
-    count = counted(len(story.articles), "articles", lang)
-    return Composed(str(words["reports_only"]).format(count=count, outlets=outlets) if outlets else count, False)
+def compose_headline(story: Story, lang: str) -> str | None:
+    """A headline in `lang` from the story's first claim that reads in it (see the module docstring), or None."""
+    return _claim(story, lang, event_of(story, lang))
 
 
 # --- the key-facts line -----------------------------------------------------------------------------------
+
+
+def _fact_actors(story: Story, lang: str) -> list[Actor]:
+    """The actors the key facts name: persons first, in the story's order. A name romanised by guess is left out
+    (`Actor.romanized_sure` False): the actor list shows it beside its Arabic, but a line in Latin letters
+    alone would present a guess, often of a common word read as a name, as someone's name."""
+    actors = [a for a in story.actors if _name(a.name, lang) and _spelling_known(a)]
+    persons = [a for a in actors if a.kind == "person"]
+    others = [a for a in actors if a.kind != "person"]
+    return (persons + others)[:FACT_ACTORS]
 
 
 def key_facts(story: Story, lang: str) -> KeyFacts:
@@ -353,7 +330,7 @@ def key_facts(story: Story, lang: str) -> KeyFacts:
     labels = _labels(lang)
     separator = "، " if lang == "ar" else ", "
     who = []
-    for actor in headline_actors(story, lang, limit=FACT_ACTORS):
+    for actor in _fact_actors(story, lang):
         role = actor.role.get(lang)
         who.append(f"{_name(actor.name, lang)} ({role})" if role else _name(actor.name, lang))
     what = []
