@@ -259,3 +259,28 @@ def test_an_organisation_piece_joins_the_longer_name_written_most() -> None:
     story = [_analysis("a", [f"s{i}" for i in range(8)], found)]
     actors = {a.name["ar"]: a.mentions for a in facts.extract(story, ExtractOptions()).actors}
     assert actors == {"مجلس النواب الكندي": 7, "مجلس النواب الليبي": 1}
+
+
+def test_a_medium_named_only_as_the_source_of_reports_is_not_an_actor() -> None:
+    """"قالت رويترز", "لوكالة فرانس برس", "على تويتر": where reports come from, not who acts in them; a medium the
+    story reports on (its office closed) stays an actor."""
+    from digest import analyze
+
+    sourced = [
+        "وقال وزير الخارجية الأمريكي أنتوني بلينكن لوكالة رويترز إن المحادثات مثمرة.",
+        "وكتب بلينكن في تغريدة على تويتر أن الاجتماع ناجح.",
+        "وبحسب وكالة رويترز فإن الاجتماع استمر ساعتين.",
+        "ونشر بلينكن صورة الاجتماع على تويتر.",
+    ]
+    closed = [
+        "حجبت السلطات موقع تويتر في البلاد.",
+        "وتعهد تويتر بالطعن في القرار.",
+        "ودعت الحكومة تويتر إلى حذف الحسابات.",
+    ]
+
+    def keys(texts: list[str]) -> set[str | None]:
+        story = [analyze.analyze(Article(id=f"a{i}", text=t)) for i, t in enumerate(texts)]
+        return {a.key for a in facts.extract(story, ExtractOptions()).actors}
+
+    assert keys(sourced) == {"person:antony-blinken"}
+    assert "org:twitter" in keys(sourced + closed)

@@ -19,6 +19,7 @@ need (`cues.CUE_FLAGS`); the words' flags are those of the name finder (`digest.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -60,6 +61,7 @@ from digest.lang.arabic import content_tokens, normalize
 from digest.lang.gazetteer import Entry, Words, clitic_readings, gazetteer, name_key, read_words, role_names
 from digest.lang.romanizer import romanize_name
 from digest.options import ExtractOptions
+from digest.resources import read_lines
 from digest.runtime.memo import PerWord
 
 
@@ -86,9 +88,11 @@ class _Group:
     mentions: int = 0
     weight: float = 0.0  # mentions, those in the sentences the summary uses counting more (salience)
     cued: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cue → articles
+    attributed: int = 0  # mentions as the source or channel of a report ("قالت رويترز", "على تويتر")
 
     def absorb(self, other: _Group) -> None:
         self.surfaces.update(other.surfaces)
+        self.attributed += other.attributed
         self.articles.update(other.articles)
         self.roles.extend(other.roles)
         self.mentions += other.mentions
@@ -120,6 +124,8 @@ def _groups(analyses: Sequence[Analysis], context: _Context) -> list[_Group]:
             group.mentions += 1
             group.weight += 1.0 + (context.summary_weight if context.in_summary(sentence) else 0.0)
             group.cued[m.cue or ""].add(m.article_id)
+            if sentence is not None and _ATTRIBUTION.search(sentence.text, max(0, m.start - 40), m.start):
+                group.attributed += 1
             if m.role:
                 group.roles.append(m.role)
     _join_clitic_variants(groups)
@@ -127,6 +133,38 @@ def _groups(analyses: Sequence[Analysis], context: _Context) -> list[_Group]:
     _join_spellings(groups)
     _join_pieces(groups)
     return list(groups.values())
+
+
+# What stands before a name that is the source or the channel of a report, not an actor in it: a speech verb
+# (with a medium's head noun between: "ذكرت وكالة"), "according to", a clitic "to" ("لرويترز", "told Reuters"),
+# "on/via (his account on)" a platform.
+_SOURCE_VERBS = (
+    "قال|قالت|ذكر|ذكرت|أفاد|أفادت|افاد|افادت|نقل|نقلت|أورد|أوردت|اورد|اوردت|كشف|كشفت|نشر|نشرت|بث|بثت|أضاف|أضافت"
+    "|اضاف|اضافت|تابع|تابعت|أوضح|أوضحت|اوضح|اوضحت|بحسب|حسب|وفق|وفقا|وفقاً|طبقا|طبقاً|نقلا عن|نقلاً عن|عن"
+)
+_MEDIUM = (
+    "وكالة|وكالة أنباء|صحيفة|جريدة|مجلة|قناة|موقع|شبكة|تلفزيون|إذاعة|اذاعة|راديو"
+    "|حساب[هاي]?|صفحت[هاي]|منصة|تطبيق|تغريدة|تدوينة"
+)
+_ATTRIBUTION = re.compile(
+    rf"(?:(?<!\w)[وف]?(?:{_SOURCE_VERBS})\s+(?:ل|ال)?(?:(?:{_MEDIUM})\s+)?(?:ل|ال)?"
+    rf"|(?<!\w)(?:على|عبر|في)\s+(?:(?:{_MEDIUM})\s+)?(?:(?:على|في)\s+)?"
+    rf"|(?<![^\W\d_])[وف]?لـ?(?:ل|وكالة\s+|صحيفة\s+|قناة\s+)?"
+    rf")[\"'“”«»]?\s*\Z"
+)
+MEDIA_HEADS = ("وكالة أنباء", "وكالة الأنباء", "صحيفة", "جريدة", "مجلة", "قناة", "تلفزيون", "التلفزيون", "إذاعة")
+
+
+@lru_cache(maxsize=1)
+def _media_keys() -> frozenset[str]:
+    return frozenset(read_lines("gazetteer/media.txt"))
+
+
+def _only_a_source(group: _Group) -> bool:
+    """A news medium or platform named only as where reports come from (all its mentions but one): not an actor."""
+    name = group.entry.names.get("ar", "") if group.entry else group.surfaces.most_common(1)[0][0]
+    medium = group.key in _media_keys() or (group.entry is None and name.startswith(MEDIA_HEADS))
+    return group.kind == "organization" and medium and group.mentions - group.attributed <= 1
 
 
 @dataclass(frozen=True)
@@ -493,6 +531,8 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Con
     held = _held_roles(groups)
     scored: list[tuple[float, Actor]] = []
     for group in groups:
+        if _only_a_source(group):
+            continue
         actor = _actor(group, held)
         if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
             continue
