@@ -145,6 +145,20 @@ def test_role_uses_person_country_when_title_has_none() -> None:
     assert names is not None and names["en"] == "Moroccan Minister of Foreign Affairs"
 
 
+def test_a_regional_office_is_not_a_national_one() -> None:
+    """The premier of a state or the president of a region is not the country's Prime Minister or President."""
+    assert role_names("رئيس حكومة ولاية فيكتوريا", country="AU") is None
+    assert role_names("نائب رئيس حكومة إقليم كردستان", country="IQ") is None
+    assert (role_names("رئيس الوزراء الأسترالي") or {}).get("en") == "Australian Prime Minister"
+
+
+def test_a_bare_president_takes_no_country_from_the_person() -> None:
+    """"الرئيس" heads regions, parties and clubs too: only a country the title names is added."""
+    assert (role_names("الرئيس", country="IQ") or {}).get("en") == "President"
+    assert (role_names("الرئيس العراقي", country="IQ") or {}).get("en") == "Iraqi President"
+    assert (role_names("رئيس الوزراء", country="IQ") or {}).get("en") == "Iraqi Prime Minister"
+
+
 def test_name_key_ignores_article_and_spelling() -> None:
     assert name_key("الأميركي") == name_key("اميركي")
     assert name_key("عبد الله") == name_key("عبدالله")
