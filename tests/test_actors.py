@@ -262,8 +262,8 @@ def test_an_organisation_piece_joins_the_longer_name_written_most() -> None:
 
 
 def test_a_medium_named_only_as_the_source_of_reports_is_not_an_actor() -> None:
-    """"قالت رويترز", "لوكالة فرانس برس", "على تويتر": where reports come from, not who acts in them; a medium the
-    story reports on (its office closed) stays an actor."""
+    """Where reports come from ("قالت رويترز", "لوكالة فرانس برس", "على تويتر") is not who acts in them; a
+    medium the story reports on (blocked, suing) stays an actor."""
     from digest import analyze
 
     sourced = [

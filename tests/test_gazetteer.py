@@ -153,7 +153,7 @@ def test_a_regional_office_is_not_a_national_one() -> None:
 
 
 def test_a_bare_president_takes_no_country_from_the_person() -> None:
-    """"الرئيس" heads regions, parties and clubs too: only a country the title names is added."""
+    """A bare "الرئيس" heads regions, parties and clubs too: only a country the title names is added."""
     assert (role_names("الرئيس", country="IQ") or {}).get("en") == "President"
     assert (role_names("الرئيس العراقي", country="IQ") or {}).get("en") == "Iraqi President"
     assert (role_names("رئيس الوزراء", country="IQ") or {}).get("en") == "Iraqi Prime Minister"
