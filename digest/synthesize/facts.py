@@ -7,7 +7,9 @@ Per story: `extract(analyses, options) -> StoryFacts`:
    most written next to them, in ar/en/es from the role lexicon, else the gazetteer's), canonical names (else a
    romanisation, marked), ranked by salience (mentions, spread across articles, role); an unknown person is an
    actor only when the name looks like one (`_plausible_person`: no cue or common word, no noun the story writes
-   with ال, and a given name, a title/honorific/noun cue, or a name cue in two articles);
+   with ال, and a given name, a title/honorific/noun cue, or a name cue in two articles); a news medium or
+   platform (`gazetteer/media.txt`, or an unknown "صحيفة ..."/"قناة ...") named only as the source or channel
+   of reports, all its mentions but one after "قال"/"بحسب"/a clitic "ل"/"على", is not an actor;
 2. venue: the place named with the event's cues ("تحتضنه مدينة مراكش", "الذي ينعقد في مراكش", "اجتماع مراكش"),
    voted across articles, a city preferred to its country;
 3. event date: the day-precise date written near the event's cues or the venue, voted across articles; publication
