@@ -151,22 +151,38 @@ _MEDIUM = (
 _ATTRIBUTION = re.compile(
     rf"(?:(?<!\w)[وف]?(?:{_SOURCE_VERBS})\s+(?:ل|ال)?(?:(?:{_MEDIUM})\s+)?(?:ل|ال)?"
     rf"|(?<!\w)(?:على|عبر|في)\s+(?:(?:{_MEDIUM})\s+)?(?:(?:على|في)\s+)?"
+    rf"|(?<!\w)[وف]?(?:مراسل|مراسلة|مراسلو|مراسلي|موفد|موفدة)\s+(?:ل|ال)?"
     rf"|(?<![^\W\d_])[وف]?لـ?(?:ل|وكالة\s+|صحيفة\s+|قناة\s+)?"
     rf")[\"'“”«»]?\s*\Z"
 )
+_MEDIA_HEAD_WORDS = ("وكالة", "قناة", "صحيفة", "جريدة", "مجلة", "موقع", "شبكة", "تلفزيون", "إذاعة")
 MEDIA_HEADS = ("وكالة أنباء", "وكالة الأنباء", "صحيفة", "جريدة", "مجلة", "قناة", "تلفزيون", "التلفزيون", "إذاعة")
 
 
 @lru_cache(maxsize=1)
-def _media_keys() -> frozenset[str]:
-    return frozenset(read_lines("gazetteer/media.txt"))
+def _media() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """The media keys of the gazetteer, and their names without a head noun ("قناة الجزيرة" → "الجزيرة"), which
+    the name finder reads as an unknown organisation."""
+    keys = frozenset(read_lines("gazetteer/media.txt"))
+    gaz = gazetteer()
+    bare = set()
+    for key in keys:
+        entry = gaz.get(key)
+        for name in (entry.names.get("ar", ""), *entry.variants):
+            words = name_key(name)
+            bare.add(words[1:] if len(words) > 1 and name.startswith(_MEDIA_HEAD_WORDS) else words)
+    return keys, frozenset(bare)
 
 
 def _only_a_source(group: _Group) -> bool:
     """A news medium or platform named only as where reports come from (all its mentions but one): not an actor."""
-    name = group.entry.names.get("ar", "") if group.entry else group.surfaces.most_common(1)[0][0]
-    medium = group.key in _media_keys() or (group.entry is None and name.startswith(MEDIA_HEADS))
-    return group.kind == "organization" and medium and group.mentions - group.attributed <= 1
+    if group.kind != "organization" or group.mentions - group.attributed > 1:
+        return False
+    keys, bare = _media()
+    if group.entry is not None:
+        return group.key in keys
+    name = group.surfaces.most_common(1)[0][0]
+    return name.startswith(MEDIA_HEADS) or name_key(name) in bare
 
 
 @dataclass(frozen=True)
@@ -496,7 +512,7 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
     """Whether an unknown person's name looks like a name: every word may be part of a name (not a cue word,
     not a common noun the story writes with ال (`definite()`), not a verb or a noun with a pronoun suffix) and
     the name has evidence: it starts with a known given name, or a title, honorific or person noun framed it,
-    or it was read as a name in two articles."""
+    or it was read as a name in two articles. A given name alone ("محمد") is not a name a desk could identify."""
     words = read_words(name)
     if not words.norms:
         return False
@@ -510,6 +526,8 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
             return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
         if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
             return False  # a pronoun suffix: "وقادها"
+    if len(flags) == 1 and flags[0] & ANY_GIVEN:
+        return False  # "محمد" alone: nobody a desk could identify
     if flags[0] & GIVEN or (flags[0] & GIVEN_WEAK and len(flags) > 1 and flags[1] & (GIVEN | GIVEN_AMBIGUOUS)):
         return True
     if flags[0] & GIVEN_AMBIGUOUS and len(flags) > 1 and NISBA.match(words.norms[1]):
