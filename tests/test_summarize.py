@@ -245,6 +245,18 @@ def test_dateline_is_cut_from_sentences() -> None:
     assert summarize.strip_dateline(kept) == kept
 
 
+@pytest.mark.parametrize(
+    "credited",
+    [
+        "12 / 05 / 2022 إذاعة الشمال / أ ف ب أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # date, site, wire
+        "الرباط ( رويترز ) - أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",
+        "الشمال نيوز تحرير : أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a site's credit line
+    ],
+)
+def test_a_credit_before_the_lead_is_cut(credited: str) -> None:
+    assert summarize.strip_dateline(credited) == "أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره."
+
+
 def test_long_lead_headline_is_cut_after_a_clause_never_rewritten() -> None:
     lead = (
         "على هامش الاجتماع الوزاري للتحالف الدولي لهزيمة تنظيم داعش، اجرى وزير الخارجية، ناصر بوريطة ،اليوم "
