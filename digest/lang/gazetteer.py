@@ -538,9 +538,7 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
     if rule is None or not _SUBNATIONAL.isdisjoint(text.split()):
         return None  # "رئيس حكومة ولاية فيكتوريا" is a state's premier, not a Prime Minister
     gaz = gazetteer()
-    affiliation = _affiliation(arabic_role, gaz)
-    if affiliation is None and rule.key not in _BARE_OFFICES:
-        affiliation = country
+    affiliation = _affiliation(arabic_role, gaz) or country
     if feminine is None:
         feminine = _is_feminine_title(text.split()[0])
     names_of = gaz.names_of
@@ -551,9 +549,6 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
 # Units below a state (normalised): a title over one of them is a regional office, which the role lexicon does
 # not hold ("رئيس إقليم كردستان", "رئيس حكومة ولاية فيكتوريا").
 _SUBNATIONAL = frozenset({"ولايه", "الولايه", "اقليم", "الاقليم", "مقاطعه", "المقاطعه", "محافظه", "المحافظه"})
-# Titles that bare ("الرئيس") also head a region, a party, a club or a company: the person's country is not
-# added to them, only a country the title names.
-_BARE_OFFICES = frozenset({"president"})
 
 
 def _affiliation(arabic_role: str, gaz: Gazetteer) -> str | None:
