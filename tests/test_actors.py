@@ -286,3 +286,14 @@ def test_a_medium_named_only_as_the_source_of_reports_is_not_an_actor() -> None:
 
     assert keys(sourced) == {"person:antony-blinken"}
     assert "org:twitter" in keys(sourced + closed)
+
+
+def test_a_full_title_outvotes_a_bare_one() -> None:
+    """A bare "الرئيس" is also how the press honours a former head of government: written beside a full title
+    ("رئيس الحكومة"), it does not vote."""
+    found = [(0, "سعد الحريري", "person", "person:saad-hariri", "رئيس الحكومة اللبنانية")]
+    found += [(i, "الحريري", "person", "person:saad-hariri", "الرئيس") for i in range(1, 4)]
+    story = [_analysis("a", [f"s{i}" for i in range(4)], found)]
+    assert facts.extract(story, ExtractOptions()).actors[0].role["en"] == "Lebanese Prime Minister"
+    alone = [_analysis("a", ["s0"], [(0, "كريم حداد", "person", None, "الرئيس")])]  # the only title written
+    assert facts.extract(alone, ExtractOptions()).actors[0].role["en"] == "President"

@@ -392,9 +392,12 @@ def _role(group: _Group, held: dict[str, set[str]] | None = None) -> dict[str, s
     default = group.entry.role if group.entry else None
     votes: Counter[str] = Counter()
     found: dict[str, dict[str, str]] = {}
+    # A bare title ("الأمير", "الرئيس") says less than the person's well-known role, and less than a full title
+    # written for them: "الرئيس الحريري" is how the press honours a former head of government.
+    specific = any(len(w.split()) > 1 and role_names(w, country=country) for w in group.roles)
     for written in group.roles:
-        if default is not None and len(written.split()) == 1:
-            continue  # a bare title ("الأمير", "الرئيس") says less than the person's well-known role
+        if (default is not None or specific) and len(written.split()) == 1:
+            continue
         names = role_names(written, country=country, feminine=feminine)
         if names and not (held or {}).get(names["en"], {group.key}) <= {group.key}:
             continue
