@@ -273,6 +273,7 @@ def test_a_medium_named_only_as_the_source_of_reports_is_not_an_actor() -> None:
         "ونشر بلينكن صورة الاجتماع على تويتر.",
         "وقال مراسل الجزيرة إن الاجتماع انتهى.",  # a medium's name without its head ("قناة"), read as unknown
         "وقال بلينكن لقناة الجزيرة إن الاجتماع مثمر.",
+        "الرباط ( رويترز ) - وصل بلينكن إلى الرباط.",  # a wire's dateline credit
     ]
     closed = [
         "حجبت السلطات موقع تويتر في البلاد.",
@@ -297,3 +298,14 @@ def test_a_full_title_outvotes_a_bare_one() -> None:
     assert facts.extract(story, ExtractOptions()).actors[0].role["en"] == "Lebanese Prime Minister"
     alone = [_analysis("a", ["s0"], [(0, "كريم حداد", "person", None, "الرئيس")])]  # the only title written
     assert facts.extract(alone, ExtractOptions()).actors[0].role["en"] == "President"
+
+
+def test_an_organisation_written_only_with_a_clitic_is_named_without_it() -> None:
+    found = [(i, "لوزارة الداخلية", "organization", None, None) for i in range(3)]
+    story = [_analysis("a", ["s0", "s1", "s2"], found)]
+    assert _actor_names(story) == ["وزارة الداخلية"]
+
+
+def test_a_name_with_a_quote_glued_is_not_a_person() -> None:
+    found = [(i, "سليمان : نقدر", "person", None, "الرئيس") for i in range(3)]
+    assert _actor_names([_analysis("a", ["s0", "s1", "s2"], found)]) == []

@@ -55,12 +55,22 @@ from digest.analyze.cues import (
     TITLE_WORD,
     VENUE_CUE,
     WRAPPER,
+    cue_lists,
     word_info,
     word_readings,
 )
 from digest.document import Actor, Analysis, Sentence, SummarySentence, Venue
 from digest.lang.arabic import content_tokens, normalize
-from digest.lang.gazetteer import Entry, Words, clitic_readings, gazetteer, name_key, read_words, role_names
+from digest.lang.gazetteer import (
+    Entry,
+    Words,
+    bare,
+    clitic_readings,
+    gazetteer,
+    name_key,
+    read_words,
+    role_names,
+)
 from digest.lang.romanizer import romanize_name
 from digest.options import ExtractOptions
 from digest.resources import read_lines
@@ -153,6 +163,7 @@ _ATTRIBUTION = re.compile(
     rf"|(?<!\w)(?:على|عبر|في)\s+(?:(?:{_MEDIUM})\s+)?(?:(?:على|في)\s+)?"
     rf"|(?<!\w)[وف]?(?:مراسل|مراسلة|مراسلو|مراسلي|موفد|موفدة)\s+(?:ل|ال)?"
     rf"|(?<![^\W\d_])[وف]?لـ?(?:ل|وكالة\s+|صحيفة\s+|قناة\s+)?"
+    rf"|\("
     rf")[\"'“”«»]?\s*\Z"
 )
 _MEDIA_HEAD_WORDS = ("وكالة", "قناة", "صحيفة", "جريدة", "مجلة", "موقع", "شبكة", "تلفزيون", "إذاعة")
@@ -447,7 +458,8 @@ def _actor(group: _Group, held: dict[str, set[str]] | None = None) -> Actor:
             first = name_key(name)[0] if name_key(name) else ""
             return not any(reading in firsts for reading in clitic_readings(first)[1:]) if first else True
 
-        arabic_name = max(variants, key=lambda n: (len(name_key(n)), clitic_free(n), group.surfaces[n], n))
+        fullest = max(variants, key=lambda n: (len(name_key(n)), clitic_free(n), group.surfaces[n], n))
+        arabic_name = _without_clitic(fullest)
     else:
         arabic_name = max(variants, key=lambda n: (len(name_key(n)) > 1, group.surfaces[n], len(name_key(n)), n))
     return Actor(  # the Latin spelling is filled in by `_romanized`, for the actors that can be shown
@@ -459,6 +471,31 @@ def _actor(group: _Group, held: dict[str, set[str]] | None = None) -> Actor:
         mentions=group.mentions,
         key=None,
         romanized=True,
+    )
+
+
+def _without_clitic(name: str) -> str:
+    """An organisation's name without a preposition or conjunction glued to its head noun ("لوزارة الداخلية" →
+    "وزارة الداخلية"), when only that form was written."""
+    first, _, rest = name.partition(" ")
+    heads = cue_lists().org_heads
+    for clitic, article in (("لل", "ال"), ("ول", ""), ("وب", ""), ("ل", ""), ("ب", ""), ("و", ""), ("ف", "")):
+        head = article + first[len(clitic) :]
+        written, unglued = bare(normalize(first)), bare(normalize(head))
+        if first.startswith(clitic) and len(head) > 3 and written not in heads and unglued in heads:
+            return f"{head} {rest}".strip()
+    return name
+
+
+def _generic(name: str) -> bool:
+    """An organisation named only by a head noun and a nisba, both without the article ("حزب سياسي", "جامعة
+    تركية"): a description of some organisation, not a name."""
+    words = name.split()
+    return (
+        len(words) == 2
+        and not any(w.startswith("ال") for w in words)
+        and bare(normalize(words[0])) in cue_lists().org_heads
+        and normalize(words[1]).endswith(("ي", "يه"))
     )
 
 
@@ -490,6 +527,7 @@ _COMMON_WORD = (
     STOP | TITLE | TITLE_WORD | EVENT | ORG_HEAD | PLACE_HEAD | PLACE_IN_NAME | HONORIFIC | SPEECH_STOP | PERSON_NOUN
 )
 _COMMON_WORD |= SPEECH_VERB | STATE_HEAD | WRAPPER | NATIONALITY
+_PLURAL_VERB = re.compile(r"^[وف]?ي\w{3,}(ون|ان)$")  # an imperfect verb in the plural or dual
 _STRONG_CUES = ("title", "honorific", "noun")  # a title, an honorific or a noun like "اللاعب" framed the name
 
 
@@ -517,8 +555,10 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
     the name has evidence: it starts with a known given name, or a title, honorific or person noun framed it,
     or it was read as a name in two articles. A given name alone ("محمد") is not a name a desk could identify."""
     words = read_words(name)
-    if not words.norms:
-        return False
+    if not words.norms or any(mark in name for mark in ":;؛,،()[]"):
+        return False  # "سليمان : نقدر": a name and the start of a quote
+    if len(words.norms) == 1 and _PLURAL_VERB.match(words.norms[0]):
+        return False  # "ينافسون" (they compete)
     flags = [word_info(raw, norm) for norm, raw in zip(words.norms, words.raws, strict=True)]
     for word, raw, f in zip(words.norms, words.raws, flags, strict=True):
         if f & ANY_GIVEN or f & PARTICLE:
@@ -557,6 +597,8 @@ def _actors(analyses: Sequence[Analysis], options: ExtractOptions, context: _Con
         if _only_a_source(group):
             continue
         actor = _actor(group, held)
+        if actor.kind == "organization" and actor.romanized and _generic(actor.name["ar"]):
+            continue
         if actor.kind == "person" and actor.romanized and not _plausible_person(group, actor.name["ar"], definite):
             continue
         if actor.mentions >= options.min_mentions or actor.role.get("en"):
