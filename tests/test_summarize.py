@@ -527,3 +527,10 @@ def test_a_lead_opening_with_a_connective_is_no_headline(lead: str) -> None:
 def test_a_found_title_cut_short_gives_way() -> None:
     analyses = [found_title(a, "الوزراء يتفقون في مراكش على خطة لمنع التنظيم من التحول ل") for a in story(LEAD_REPORT)]
     assert summarize.headline(analyses, OPTIONS).startswith("انعقد")
+
+
+def test_a_sentence_cut_after_a_preposition_is_never_used() -> None:
+    cut = "واستقبل الوزير وفد المعارضة في مقر الوزارة وتحدث معه حول ."
+    assert summarize.reject_reason(cut, OPTIONS) == "cut short (ends on a preposition or particle)"
+    whole = "واستقبل الوزير وفد المعارضة في مقر الوزارة ولم يحسم الأمر بعد ."
+    assert summarize.reject_reason(whole, OPTIONS) is None

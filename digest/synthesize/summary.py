@@ -251,6 +251,7 @@ class Rules:
     background: tuple[re.Pattern[str], ...]
     calendar: frozenset[str]
     dateline: tuple[re.Pattern[str], ...] = ()
+    open_ends: frozenset[str] = frozenset()
     continuation: tuple[re.Pattern[str], ...] = ()
     reporting: tuple[re.Pattern[str], ...] = ()
     widget: AnyPattern = field(default_factory=lambda: AnyPattern(()))
@@ -269,6 +270,7 @@ def rules(language: str = "ar") -> Rules:
         background=tuple(re.compile(p) for p in data["background"]),
         calendar=frozenset(arabic.normalize(w) for w in data["calendar"]),
         dateline=tuple(re.compile(p) for p in data.get("dateline", ())),
+        open_ends=frozenset(arabic.normalize(w) for w in data.get("open_ends", ())),
         continuation=tuple(re.compile(p) for p in data.get("continuation", ())),
         reporting=tuple(re.compile(p) for p in data.get("reporting", ())),
         widget=AnyPattern(data.get("widget", ())),
@@ -313,7 +315,16 @@ def reject_reason(
         tokens = arabic.content_tokens(text, language)
     if len(tokens) < options.min_content_words:
         return "too few content words"
+    if _ends_open(text, language):
+        return "cut short (ends on a preposition or particle)"
     return None
+
+
+def _ends_open(text: str, language: str) -> bool:
+    """A sentence whose last word is a preposition, a conjunction or a relative ("… وزير الخارجية حول ."): the page
+    or the splitter cut it. Words a sentence may end on ("بعد": not yet) are not in the list."""
+    words = arabic.words(text)
+    return bool(words) and arabic.normalize(words[-1]) in rules(language).open_ends
 
 
 def is_background(text: str, language: str = "ar") -> bool:
