@@ -153,12 +153,16 @@ class ExtractOptions:
     unknown_weight: float = 0.8  # salience multiplier for names not in the gazetteer
     summary_actor_weight: float = 1.0  # salience: a mention in a sentence the summary uses counts 1 + this
     cue_window: int = 4  # words before a place or date where a venue or date cue counts
-    city_weight: float = 1.5  # a city named as the venue outweighs its country
+    event_lead_sentences: int = 3  # an article's event sentences (venue, event date): its first sentences...
+    lead_min_words: int = 8  # ...of this many words or more (shorter lines at a page's top are menus, captions)
+    city_weight: float = 1.5  # a city named as the venue outweighs its country (its score times this)
     venue_article_cap: float = 6.0  # one article's weight in the venue and event-date votes
     same_day_weight: float = 0.4  # "اليوم" = publication day weighs this much as an event date
-    venue_min_articles: int = 2  # in a story of 3+ articles, the venue is named by this many of them...
+    venue_min_articles: int = 2  # the venue is named as such by this many outlets (sites)...
+    min_outlet_share: float = 0.25  # ...and by this share of the story's outlets...
     venue_margin: float = 1.5  # ...and scores this many times any other place's (its own country aside)
-    event_min_articles: int = 2  # in a story of 3+ articles, an event date is given by this many of them
+    event_min_articles: int = 2  # an event date is given by this many outlets (sites)...
+    event_min_share: float = 0.5  # ...and more than this share of the outlets that write a day write it
     event_max_days_before: int = 14  # an article's event date lies at most this long before its publication...
     event_max_days_after: int = 60  # ...and at most this long after it (an announced meeting)
     # crf (the CRF tagger, `digest.analyze.tagger`, with the gazetteer, cue words and rules as its features; held out

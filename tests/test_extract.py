@@ -386,3 +386,69 @@ def test_an_announced_meeting_weeks_ahead_is_the_event_date() -> None:
     text = "ومن المقرر أن يعقد الاجتماع في 11 مايو 2022 في مراكش بحضور الوزراء. " + FILLER
     facts = _story([(text, datetime(2022, 4, 20)), (text.replace("ومن المقرر", "ويرتقب"), datetime(2022, 4, 22))])
     assert facts.event_date == date(2022, 5, 11)
+
+
+def _sited(texts: list[tuple[str, str]], published: datetime = datetime(2023, 3, 7)) -> StoryFacts:
+    """A story of articles (site, text), all published on one day, each text followed by `FILLER`."""
+    analyses = [
+        analyze.analyze(Article(id=f"s{k}", text=f"{t} {FILLER}", published=published, url=f"https://{site}/news/{k}"))
+        for k, (site, t) in enumerate(texts)
+    ]
+    return extract(analyses, ExtractOptions())
+
+
+def test_a_capital_standing_for_its_government_is_not_the_venue() -> None:
+    # "بغداد" starts with the letter of "in" (ب) but is not "in Baghdad"; the event is in Kirkuk.
+    facts = _sited(
+        [
+            ("one.test", "بغداد : القوات العراقية تتقدم نحو حقول النفط في كركوك بعد اشتباكات مع البشمركة. "),
+            ("two.test", "انتشرت القوات العراقية في كركوك بعد اشتباكات قصيرة , وأكدت بغداد أن العملية ستستمر. "),
+        ]
+    )
+    assert facts.venue is not None and facts.venue.name["en"] == "Kirkuk"
+
+
+def test_a_place_a_speaker_talks_about_is_not_the_venue() -> None:
+    facts = _sited(
+        [
+            ("one.test", "قال وزير الخارجية الروسي أمس الأربعاء إن المعركة ضد الإرهاب في سوريا انتهت تقريبا. "),
+            ("two.test", "أكد وزير الخارجية الروسي أن الهجوم على المسلحين في سوريا سيتواصل خلال الأشهر المقبلة. "),
+        ]
+    )
+    assert facts.venue is None
+
+
+def test_the_venue_is_where_the_lead_puts_the_event_not_a_place_further_down() -> None:
+    background = "وكان الوزراء قد عقدوا اجتماعا في جنيف العام الماضي لبحث الملف نفسه دون نتيجة تذكر."
+    lead = "عقد وزراء خارجية الدول الأعضاء اجتماعا في الرباط لبحث الأزمة في المنطقة وسبل حلها."
+    body = " ".join([FILLER] * 3)
+    facts = _sited([("one.test", f"{lead} {body} {background}"), ("two.test", f"{lead} {body} {background}")])
+    assert facts.venue is not None and facts.venue.name["en"] == "Rabat"
+
+
+@pytest.mark.parametrize(("sites", "found"), [(("one.test", "two.test"), True), (("one.test", "one.test"), False)])
+def test_one_sites_pages_are_one_voice(sites: tuple[str, str], found: bool) -> None:
+    lead = "عقد وزراء خارجية الدول الأعضاء اجتماعا في جنيف يوم الثلاثاء 7 مارس 2023 لبحث الأزمة في المنطقة. "
+    facts = _sited([(site, lead) for site in sites])
+    assert (facts.venue is not None, facts.event_date is not None) == (found, found)
+
+
+def test_a_later_meeting_a_speaker_announces_is_not_the_event_date() -> None:
+    facts = _sited(
+        [
+            ("one.test", "أعلن الوزير في مؤتمر صحفي عقده الثلاثاء 7 مارس 2023 أن القمة ستعقد في 20 أبريل. "),
+            ("two.test", "قال الوزير في مؤتمر صحفي يوم الثلاثاء 7 مارس 2023 إن القمة المقبلة ستعقد في 20 أبريل. "),
+        ]
+    )
+    assert facts.event_date == date(2023, 3, 7)
+
+
+def test_a_cue_word_heading_a_name_is_not_a_venue_cue() -> None:
+    # "تنظيم" organises an event ("تنظيم المؤتمر") but heads a name in "تنظيم داعش".
+    facts = _sited(
+        [
+            ("one.test", "قتل العشرات من مقاتلي تنظيم داعش في العراق خلال الأسابيع الماضية وفق مصادر أمنية."),
+            ("two.test", "تراجع عدد مقاتلي تنظيم داعش في العراق إلى أقل من ألف مقاتل وفق التحالف الدولي."),
+        ]
+    )
+    assert facts.venue is None

@@ -39,6 +39,8 @@ class Cues:
     state_heads: frozenset[str]  # "الحكومة", "الشرطة" + a nationality adjective: a state body
     speech_verbs: frozenset[str]  # "قال", "أضاف": a name often follows
     speech_subject_stops: frozenset[str]  # ... but not these subjects ("قال مصدر", "قال شهود")
+    complementizers: frozenset[str]  # "إن", "أن": what a speech verb reports follows ("قال لافروف إن ...")
+    topic_prepositions: frozenset[str]  # "بشأن", "حول": what follows is a topic ("مؤتمر بشأن سوريا")
     place_heads: frozenset[str]  # "مدينة مراكش": the place is "مراكش"
     place_heads_in_name: frozenset[str]  # "نهر النيل", "إقليم كردستان": the head is part of the name
     event_nouns: frozenset[str]
@@ -92,6 +94,8 @@ def cue_lists() -> Cues:
         speech_verbs=_exact_set(data["speech_verbs"]),
         state_heads=_exact_set(data["state_heads"]),
         speech_subject_stops=_bare_set(data["speech_subject_stops"]),
+        complementizers=_exact_set(data["complementizers"]),
+        topic_prepositions=_exact_set(data["topic_prepositions"]),
         place_heads=_exact_set(data["place_heads"]),
         place_heads_in_name=_exact_set(data["place_heads_in_name"]),
         event_nouns=_bare_set(data["event_nouns"]),

@@ -10,10 +10,15 @@ Per story: `extract(analyses, options) -> StoryFacts`:
    with ال, and a given name, a title/honorific/noun cue, or a name cue in two articles); a news medium or
    platform (`gazetteer/media.txt`, or an unknown "صحيفة ..."/"قناة ...") named only as the source or channel
    of reports, all its mentions but one after "قال"/"بحسب"/a clitic "ل"/"على", is not an actor;
-2. venue: the place named with the event's cues ("تحتضنه مدينة مراكش", "الذي ينعقد في مراكش", "اجتماع مراكش"),
-   voted across articles, a city preferred to its country;
-3. event date: the day-precise date written near the event's cues or the venue, voted across articles; publication
-   dates count only when the text itself names them.
+2. venue: the place each article's event sentences (its lead, `_event_sentences`) tie to the event: after a venue
+   cue ("تحتضنه مدينة مراكش", "الذي ينعقد في مراكش"), completing an event noun ("اجتماع مراكش") or after "in/at"
+   ("في مراكش", "بمراكش"), not in what a speaker reports ("قال ... إن الوضع في سوريا"), not after "about"
+   ("بشأن سوريا"), not a capital standing for its government ("أكدت موسكو"); voted by outlet (one site's pages
+   are one voice), given only when enough outlets agree and no other country comes close (`_agreed_place`), a
+   city preferred to its country;
+3. event date: the day-precise date the event sentences write (near a dated article's publication, or after a
+   date cue), not in what a speaker reports, voted by outlet and given only when most outlets that write a day
+   write that one; publication dates count only when the text itself names them.
 
 Speed: each sentence is read once for venue, date and vocabulary (`_sentence_words`), and only the cue flags those
 need (`cues.CUE_FLAGS`); the words' flags are those of the name finder (`digest.analyze.cues`).
@@ -59,7 +64,7 @@ from digest.analyze.cues import (
     word_info,
     word_readings,
 )
-from digest.document import Actor, Analysis, Sentence, SummarySentence, Venue
+from digest.document import Actor, Analysis, Mention, Sentence, SummarySentence, Venue
 from digest.lang.arabic import content_tokens, normalize
 from digest.lang.gazetteer import (
     Entry,
@@ -70,11 +75,13 @@ from digest.lang.gazetteer import (
     name_key,
     read_words,
     role_names,
+    surface_key,
 )
 from digest.lang.romanizer import romanize_name
 from digest.options import ExtractOptions
 from digest.resources import read_lines
 from digest.runtime.memo import PerWord
+from digest.synthesize.summary import site_of
 
 
 @dataclass(frozen=True)
@@ -653,55 +660,152 @@ def _sentence_cues(text: str) -> _SentenceCues:
 _WHERE_WHEN = (EVENT, VENUE_CUE, DATE_CUE)
 
 
+def _event_sentences(analysis: Analysis, options: ExtractOptions) -> frozenset[int]:
+    """The sentences of an article that tell its event: its lead, the first `event_lead_sentences` sentences of
+    `lead_min_words` words or more (the shorter lines at a page's top are menus, captions and bylines). Places
+    and dates further down are background, another event, or what the event was about."""
+    lead: list[int] = []
+    for sentence in analysis.sentences:
+        if len(lead) >= options.event_lead_sentences:
+            break
+        if len(_sentence_words(sentence.text).norms) >= options.lead_min_words:
+            lead.append(sentence.index)
+    return frozenset(lead)
+
+
+@lru_cache(maxsize=4096)
+def _reported_from(text: str) -> int:
+    """The index of the first word of what a speech verb reports ("قال لافروف أمس إن ..." → the word after "إن";
+    "قال أردوغان في مؤتمر صحفي: \"...\"" → the first word quoted), or the sentence's length when it reports
+    nothing: a place or a date in it is what was said, not where or when it was said ("أكد أن الوضع في
+    سوريا ...")."""
+    cues = cue_lists()
+    words = _sentence_words(text)
+    for k, norm in enumerate(words.norms):
+        if norm in cues.speech_verbs:
+            quoted = _QUOTE.search(text, words.ends[k])
+            said = next(
+                (j + 1 for j in range(k + 1, len(words.norms)) if words.norms[j] in cues.complementizers),
+                len(words.norms),
+            )
+            return min(said, bisect_right(words.ends, quoted.start()) if quoted else len(words.norms))
+    return len(words.norms)
+
+
+_QUOTE = re.compile(r"[\"«“:]")
+
+
+@lru_cache(maxsize=4096)
+def _written_forms(key: str) -> frozenset[tuple[str, ...]]:
+    """The ways the gazetteer writes a place, as matching keys ("بغداد", "بروكسل": a ب that is the name's)."""
+    entry = gazetteer().get(key)
+    return frozenset(surface_key(name) for name in (entry.names["ar"], *entry.variants))
+
+
+def _after_preposition(words: _SentenceCues, i: int, written: str, key: str) -> bool:
+    """Whether the place at word `i` (written `written`) is the object of "in/at": "بمراكش" (a ب that is not
+    the name's own first letter, as in "بغداد"), "في مراكش", "في مدينة مراكش", "بمدينة مراكش"; not in a title
+    ("السفير الأمريكي في ليبيا")."""
+    norms = words.norms
+    tokens = surface_key(written)
+    first = tokens[0] if tokens else ""
+    first = first[1:] if first[:1] in "وف" and len(first) > 3 else first  # "وبغداد" is "and Baghdad"
+    if first.startswith("ب") and (first, *tokens[1:]) not in _written_forms(key):
+        return True
+    j = i - 1
+    if j >= 0 and CUE_FLAGS[norms[j]] & PLACE_HEAD:
+        if norms[j].startswith(("ب", "وب")):
+            return True
+        j -= 1
+    if j < 0 or norms[j] not in _IN:
+        return False
+    return not any(word_info(norms[k], norms[k]) & TITLE for k in range(max(0, j - 2), j))
+
+
+_IN = frozenset({"في", "وفي", "ففي"})
+
+
+def _venue_tie(
+    words: _SentenceCues, i: int, written: str, key: str, text: str, names: frozenset[int], options: ExtractOptions
+) -> float:
+    """How strongly an event sentence ties the place at word `i` to the event: a venue cue before it ("ينعقد في
+    مراكش", "تحتضنه مدينة مراكش"), an event noun it completes ("اجتماع مراكش"), or "in/at" ("في مراكش",
+    "بمراكش"; a country only after an event noun, "هجوم في سوريا": "fighters in Syria", "a settlement in
+    Syria" is what the story is about). Only a venue cue counts inside what a speaker reports, and none
+    across "about" ("مؤتمر بشأن سوريا"); a place with none of them (a dateline, a capital standing for its
+    government: "أكدت موسكو", "بغداد: ...") is not the venue. `names`: the words of the sentence's persons and
+    organisations; a cue word in or before one is the name's head ("تنظيم داعش"), not a venue cue."""
+    topics = cue_lists().topic_prepositions
+    before = range(max(0, i - options.cue_window), i)
+    about = next((k for k in reversed(before) if words.norms[k] in topics), -1)
+    score = 0.0
+    if any(about < k and k not in names and k + 1 not in names for k in before if k in words.venue):
+        score += 2.0
+    if i >= _reported_from(text) or about >= i - 2:
+        return score
+    if i - 1 in words.events or (i - 2 in words.events and CUE_FLAGS[words.norms[i - 1]] & PLACE_HEAD):
+        score += 1.5
+    if _after_preposition(words, i, written, key):
+        near_event = any(k in words.events for k in range(max(0, i - 3), i))
+        score += 1.0 if near_event or not key.startswith("country:") else 0.0
+    return score
+
+
+def _name_words(words: _SentenceCues, mentions: Sequence[Mention]) -> frozenset[int]:
+    """The indices of the words the mentions cover in their sentence."""
+    return frozenset(
+        k for m in mentions for k in range(words.index_at(m.start), words.index_at(max(m.start, m.end - 1)) + 1)
+    )
+
+
+def _site(analysis: Analysis) -> str:
+    """The outlet an article stands for in a vote: its site, else itself. Pages of one site repeat one
+    another (a caption, a dateline, a template): they are one voice."""
+    return site_of(analysis.article) or analysis.article.id
+
+
 def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue | None, dict[tuple[str, int], int]]:
-    """The venue, and where it is named (article id, sentence) → token index."""
+    """The venue, and where it is named (article id, sentence) → token index.
+
+    Each outlet votes (its articles' evidence capped at `venue_article_cap`) for the places its event
+    sentences tie to the event (`_venue_tie`). The country with the most votes is the venue's when at least
+    `venue_min_articles` outlets name a place of it so and no other country comes within `venue_margin` of
+    it; then its city when `venue_min_articles` outlets name that city and no other city of the country comes
+    within the margin and, weighed by `city_weight`, it is named more strongly than the country; else the
+    country itself. No venue is better than a wrong one."""
     gaz = gazetteer()
-    scores: defaultdict[str, float] = defaultdict(float)
-    supporters: defaultdict[str, int] = defaultdict(int)  # articles that name the place
+    per_site: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     named: dict[tuple[str, int], int] = {}
     for analysis in analyses:
         texts = {s.index: s.text for s in analysis.sentences}
-        per_article: defaultdict[str, float] = defaultdict(float)
+        lead = _event_sentences(analysis, options)
+        votes = per_site[_site(analysis)]
+        actors: defaultdict[int, list[Mention]] = defaultdict(list)
         for m in analysis.mentions:
-            if m.kind != "place" or not m.key or m.sentence not in texts:
-                continue
-            words = _sentence_cues(texts[m.sentence])
+            if m.kind != "place":
+                actors[m.sentence].append(m)
+        for m in analysis.mentions:
+            if m.kind != "place" or not m.key or m.sentence not in lead or gaz.get(m.key).country is None:
+                continue  # a region ("Africa", "the Middle East") holds a venue, it is not one
+            text = texts[m.sentence]
+            words = _sentence_cues(text)
             i = words.index_at(m.start)
-            score = 0.0
-            near = range(max(0, i - options.cue_window), i)
-            if any(k in words.venue for k in near):
-                score += 2.0
-            if any(k in words.events for k in range(max(0, i - 2), i)):
-                score += 1.5  # "اجتماع مراكش", "لقاء مراكش"
-            written = normalize(m.text)
-            preposition = written.startswith(("ب", "وب")) or (i > 0 and words.norms[i - 1] == "في")
-            if preposition and words.events:
-                score += 1.0
-            if score and m.key.startswith("place:"):
-                score *= options.city_weight
+            names = _name_words(words, actors.get(m.sentence, ()))
+            score = _venue_tie(words, i, m.text, m.key, text, names, options)
             if score:
-                per_article[m.key] += score
+                votes[m.key] += score
                 named[(analysis.article.id, m.sentence)] = i
-        for key, score in per_article.items():
+    scores: defaultdict[str, float] = defaultdict(float)
+    outlets: defaultdict[str, set[str]] = defaultdict(set)
+    for site, votes in per_site.items():
+        for key, score in votes.items():
             scores[key] += min(score, options.venue_article_cap)
-        for key in {m.key for m in analysis.mentions if m.kind == "place" and m.key}:
-            supporters[key] += 1
-    if not scores:
+            outlets[key].add(site)
+    needed = max(options.venue_min_articles, options.min_outlet_share * len(per_site))
+    entry = _agreed_place(scores, outlets, needed, options)
+    if entry is None or entry.country is None:
         return None, named
-    best, best_score = max(scores.items(), key=lambda kv: (kv[1], kv[0]))
-    if not _venue_agreed(best, best_score, scores, supporters, len(analyses), options):
-        return None, named
-    entry = gaz.get(best)
-    if entry.kind == "country":  # a city of that country named as the venue nearly as often wins
-        cities = [(k, v) for k, v in scores.items() if k.startswith("place:") and gaz.get(k).country == entry.country]
-        if cities:
-            city, score = max(cities, key=lambda kv: kv[1])
-            if score >= 0.5 * best_score:
-                entry = gaz.get(city)
-    country_code = entry.country
-    country = gaz.country_names(country_code) if country_code else None
-    if entry.kind == "country":
-        country = dict(entry.names)
+    country = dict(entry.names) if entry.kind == "country" else gaz.country_names(entry.country)
     if country is None:
         return None, named
     return Venue(name=dict(entry.names), country=country), {
@@ -709,29 +813,36 @@ def _venue(analyses: Sequence[Analysis], options: ExtractOptions) -> tuple[Venue
     }
 
 
-def _venue_agreed(
-    best: str,
-    best_score: float,
-    scores: dict[str, float],
-    supporters: dict[str, int],
-    articles: int,
-    options: ExtractOptions,
-) -> bool:
-    """Whether the story's reports agree on `best` as the venue: in a story of three articles or more, at
-    least `venue_min_articles` of them name the place (one naming it as the venue is enough for its score),
-    and no place of another country comes within `venue_margin` of its score. No venue is better than a wrong
-    one."""
-    if articles >= 3 and supporters[best] < options.venue_min_articles:
-        return False
+def _agreed_place(
+    scores: dict[str, float], outlets: dict[str, set[str]], needed: float, options: ExtractOptions
+) -> Entry | None:
+    """The place the outlets agree on (see `_venue`), or None when the evidence is weak or split."""
     gaz = gazetteer()
-    country = gaz.get(best).country
-    # Regions ("Africa", "the Middle East") hold the venue rather than compete with it.
-    rivals = [
-        score
-        for key, score in scores.items()
-        if key != best and gaz.get(key).country is not None and gaz.get(key).country != country
-    ]
-    return not rivals or best_score >= options.venue_margin * max(rivals)
+    by_country: defaultdict[str, list[str]] = defaultdict(list)
+    for key in scores:
+        by_country[gaz.get(key).country or ""].append(key)
+    totals = {c: sum(scores[k] for k in keys) for c, keys in by_country.items()}
+    if not totals:
+        return None
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    country, best = ranked[0]
+    if len(ranked) > 1 and best < options.venue_margin * ranked[1][1]:
+        return None  # split between countries
+    if len(set().union(*(outlets[k] for k in by_country[country]))) < needed:
+        return None  # one outlet's word
+    cities = sorted(
+        ((scores[k], k) for k in by_country[country] if gaz.get(k).kind != "country"), key=lambda sk: (-sk[0], sk[1])
+    )
+    itself = scores.get(f"country:{country}", 0.0)
+    if cities and len(outlets[cities[0][1]]) >= needed:
+        city_score, city = cities[0]
+        alone = len(cities) == 1 or city_score >= options.venue_margin * cities[1][0]
+        if alone and options.city_weight * city_score > itself:
+            return gaz.get(city)
+    try:
+        return gaz.get(f"country:{country}")
+    except KeyError:
+        return None
 
 
 def _venue_sentences(analyses: Sequence[Analysis], key: str) -> set[tuple[str, int]]:
@@ -741,41 +852,50 @@ def _venue_sentences(analyses: Sequence[Analysis], key: str) -> set[tuple[str, i
 def _event_date(
     analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
 ) -> date | None:
+    """The day the outlets' event sentences give the event, when `event_min_articles` outlets give it and more
+    than `event_min_share` of the outlets that write a day in their event sentences write that one (else the
+    story's days are split: several events, or a page's own date). A day counts near a dated article's
+    publication, or after a date cue ("يوم", "المقرر") on an undated page (a bare date by its title is the
+    page's own date or a widget), not inside what a speaker reports (a later meeting he announces)."""
     votes: defaultdict[date, float] = defaultdict(float)
-    supporters: defaultdict[date, int] = defaultdict(int)
-    undated_only: defaultdict[date, bool] = defaultdict(lambda: True)
+    per_site: defaultdict[str, defaultdict[date, float]] = defaultdict(lambda: defaultdict(float))
+    written: defaultdict[str, set[date]] = defaultdict(set)
     for analysis in analyses:
         published = analysis.article.published.date() if analysis.article.published else None
         texts = {s.index: s.text for s in analysis.sentences}
-        per_article: defaultdict[date, float] = defaultdict(float)
+        lead = _event_sentences(analysis, options)
+        site = _site(analysis)
+        per_article = per_site[site]
         for d in analysis.dates:
-            if d.precision != "day" or d.sentence not in texts:
+            if d.precision != "day" or d.sentence not in lead:
                 continue
+            written[site].add(d.value)
             if published is not None and not _near_publication(d.value, published, options):
                 continue  # an anniversary, a background date, a page's old archive: not this report's event
-            words = _sentence_cues(texts[d.sentence])
+            text = texts[d.sentence]
+            words = _sentence_cues(text)
             i = words.index_at(d.start)
-            score = 0.0
-            if any(k in words.when for k in range(max(0, i - options.cue_window), i)):
-                score += 1.5
+            cued = any(k in words.when for k in range(max(0, i - options.cue_window), i))
+            if i >= _reported_from(text) or (published is None and not cued):
+                continue
+            score = 1.0 + (1.5 if cued else 0.0)
             if words.events:
                 score += 1.0
             if (analysis.article.id, d.sentence) in venue_at:
                 score += 1.5
-            if score and published is not None and d.value == published and d.relative:
+            if published is not None and d.value == published and d.relative:
                 score *= options.same_day_weight  # "اليوم" mostly dates the report, not the event
-            if score:
-                per_article[d.value] += score
+            per_article[d.value] += score
+    supporters: Counter[date] = Counter()
+    for per_article in per_site.values():
         for value, score in per_article.items():
             votes[value] += min(score, options.venue_article_cap)
             supporters[value] += 1
-            undated_only[value] &= published is None
-    # A date only undated articles give, or one article alone in a story of three or more, is not agreed on.
     agreed = {
         value: score
         for value, score in votes.items()
-        if not (undated_only[value] and supporters[value] < 2)
-        and not (len(analyses) >= 3 and supporters[value] < options.event_min_articles)
+        if supporters[value] >= options.event_min_articles
+        and sum(value in days for days in written.values()) > options.event_min_share * len(written)
     }
     if not agreed:
         return None
