@@ -673,3 +673,72 @@ def test_one_outlets_later_higher_toll_supersedes_its_earlier_one() -> None:
     )
     assert conflict.kind == "superseded"
     assert [side.value["en"] for side in conflict.claims if side.latest] == ["26"]
+
+
+def kinds_of(*texts: str) -> list[tuple[str, str]]:
+    """(attribute, kind) of the conflicts between articles a0, a1, ... of one story, all published at one time."""
+    analyses = [analysis(f"a{i}", text, APRIL_20) for i, text in enumerate(texts)]
+    return [(c.attribute, c.kind) for c in find_conflicts(analyses)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # the second article gives both values: it reports a change, and the first agrees with its latest
+        (
+            "سيطرت قوات سوريا الديمقراطية على مدينة الرقة.",
+            "انسحبت قوات سوريا الديمقراطية من الرقة. ثم سيطرت قوات سوريا الديمقراطية على الرقة.",
+            [],
+        ),
+        (
+            "سيطرت قوات سوريا الديمقراطية على مدينة الرقة.",
+            "انسحبت قوات سوريا الديمقراطية من الرقة.",
+            [("control", "contradiction")],
+        ),
+    ],
+)
+def test_an_article_that_gives_both_values_is_not_a_side(first: str, second: str, expected: list) -> None:
+    assert kinds_of(first, second) == expected
+
+
+def test_an_aim_and_a_capture_are_a_sequence_not_a_conflict() -> None:
+    aim = "وتسعى قوات سوريا الديمقراطية إلى السيطرة على مدينة الرقة خلال أيام."
+    assert kinds_of(aim, "وسيطرت قوات سوريا الديمقراطية على مدينة الرقة بعد معارك.") == []
+
+
+@pytest.mark.parametrize(
+    ("second", "disputed"),
+    [
+        ("وتبنى تنظيم داعش إسقاط طائرة حربية سورية في دير الزور.", False),  # another plane, over another region
+        ("وأعلن الجيش الإسرائيلي أنه أسقط طائرة حربية سورية في دير الزور.", True),
+    ],
+)
+def test_acts_claimed_in_different_places_are_different_acts(second: str, disputed: bool) -> None:
+    first = "وتبنى تنظيم داعش إسقاط طائرة حربية سورية في دير الزور." if disputed else ""
+    first = first or "وأعلن الجيش الإسرائيلي أنه أسقط طائرة حربية سورية فوق الجولان."
+    assert kinds_of(first, second) == ([("responsibility", "disputed-responsibility")] if disputed else [])
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        # "the meeting" of other participants is another meeting, or the next round: its date is no discrepancy
+        ("وعقد الاجتماع في 20 ماي 2022 بمشاركة سعد الحريري.", []),
+        ("وعقد الاجتماع في 20 ماي 2022 بمشاركة ناصر بوريطة.", [("date", "discrepancy")]),
+    ],
+)
+def test_dates_of_a_meeting_compare_only_with_a_participant_or_place_in_common(second: str, expected: list) -> None:
+    assert kinds_of("وسيعقد الاجتماع في 11 ماي 2022 بمشاركة ناصر بوريطة.", second) == expected
+
+
+@pytest.mark.parametrize(
+    "reporter",
+    [
+        "صدر أمر ملكي جديد بمنح الجنسية السعودية لمواليد المملكة. "
+        "وهو خبر منح الجنسية السعودية لمواليد المملكة الذي نفته وزارة الداخلية.",
+        "صدر أمر ملكي جديد بمنح الجنسية السعودية لمواليد المملكة، وهو ما نفته وزارة الداخلية.",
+    ],
+)
+def test_a_report_told_with_its_denial_is_not_a_side(reporter: str) -> None:
+    assert kinds_of(QUESTIONED, reporter) == []
+    assert kinds_of(QUESTIONED, reporter.split(".")[0].split("،")[0] + ".") == [("report", "denial")]
