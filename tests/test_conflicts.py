@@ -265,6 +265,8 @@ def test_denials_name_what_they_deny(text: str, kind: str, denied: str) -> None:
         "وهذا الكذب الواضح على الناس لا يخفى على أحد من المتابعين.",  # a lie is not a denial
         "وقال إن الاجتماع سيعقد في موعده.",  # no denial
         "ونفى المتحدث باسم الوزارة في حكومة الرئيس السوري بشار الأسد.",  # a fragment: starts with a preposition
+        "وكانت الحكومة السورية قد نفت قصف المدينة بالمواد الكيميائية.",  # an earlier denial, told as background
+        "وسبق أن نفت الحكومة السورية قصف المدينة بالمواد الكيميائية.",
     ],
 )
 def test_no_denial_claim(text: str) -> None:
@@ -675,9 +677,11 @@ def test_one_outlets_later_higher_toll_supersedes_its_earlier_one() -> None:
     assert [side.value["en"] for side in conflict.claims if side.latest] == ["26"]
 
 
-def kinds_of(*texts: str) -> list[tuple[str, str]]:
-    """(attribute, kind) of the conflicts between articles a0, a1, ... of one story, all published at one time."""
-    analyses = [analysis(f"a{i}", text, APRIL_20) for i, text in enumerate(texts)]
+def kinds_of(*texts: str, published: tuple[datetime | None, ...] = ()) -> list[tuple[str, str]]:
+    """(attribute, kind) of the conflicts between articles a0, a1, ... of one story (published at one time unless
+    `published` says when each was)."""
+    moments = published or (APRIL_20,) * len(texts)
+    analyses = [analysis(f"a{i}", text, moment) for i, (text, moment) in enumerate(zip(texts, moments, strict=True))]
     return [(c.attribute, c.kind) for c in find_conflicts(analyses)]
 
 
@@ -691,14 +695,22 @@ def kinds_of(*texts: str) -> list[tuple[str, str]]:
             [],
         ),
         (
-            "سيطرت قوات سوريا الديمقراطية على مدينة الرقة.",
             "انسحبت قوات سوريا الديمقراطية من الرقة.",
-            [("control", "contradiction")],
+            "سيطرت قوات سوريا الديمقراطية على مدينة الرقة.",
+            [("control", "superseded")],
         ),
     ],
 )
 def test_an_article_that_gives_both_values_is_not_a_side(first: str, second: str, expected: list) -> None:
-    assert kinds_of(first, second) == expected
+    assert kinds_of(first, second, published=(APRIL_20, MAY_10)) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"), [((APRIL_20, MAY_10), True), ((APRIL_20, APRIL_20), False), ((None, None), False)]
+)
+def test_who_holds_a_place_is_a_change_in_time_not_a_contradiction(published: tuple, shown: bool) -> None:
+    texts = ("وأصبحت الرقة تحت سيطرة تنظيم داعش.", "سيطرت قوات سوريا الديمقراطية على مدينة الرقة.")
+    assert kinds_of(*texts, published=published) == ([("control", "superseded")] if shown else [])
 
 
 def test_an_aim_and_a_capture_are_a_sequence_not_a_conflict() -> None:
@@ -725,6 +737,7 @@ def test_acts_claimed_in_different_places_are_different_acts(second: str, disput
         # "the meeting" of other participants is another meeting, or the next round: its date is no discrepancy
         ("وعقد الاجتماع في 20 ماي 2022 بمشاركة سعد الحريري.", []),
         ("وعقد الاجتماع في 20 ماي 2022 بمشاركة ناصر بوريطة.", [("date", "discrepancy")]),
+        ("ويعقد الاجتماع المقبل في 20 ماي 2022 بمشاركة ناصر بوريطة.", []),  # the next meeting is another one
     ],
 )
 def test_dates_of_a_meeting_compare_only_with_a_participant_or_place_in_common(second: str, expected: list) -> None:

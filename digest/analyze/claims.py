@@ -910,9 +910,18 @@ def _events(ctx: _Context) -> Iterator[Claim]:
 
 def _occasion(ctx: _Context) -> tuple[str, ...]:
     """Who and where a dated event is, as the sentence names them (`Claim.scope`): its persons and organisations
-    ("who:KEY") and places ("place:KEY"); "the meeting" alone does not say which meeting."""
+    ("who:KEY") and places ("place:KEY"), and which of its occasions ("occasion:المقبل" for "الاجتماع المقبل");
+    "the meeting" alone does not say which meeting."""
     who = (f"who:{e.key}" for e in ctx.entities if e.kind in ("person", "organization") and not e.key.startswith("~"))
-    return tuple(dict.fromkeys([*who, *places_in(ctx.entities, 0, len(ctx.norm))]))
+    which = []
+    for rule in ctx.lex.events:
+        if rule.row["kind"] != "noun":
+            continue
+        for match in rule.finditer(ctx.norm):
+            # two words after the noun (not the rest of its word: "اجتماعات"): "الاجتماع الوزاري المقبل"
+            after = [w for w in _WORD.finditer(ctx.norm, match.end()) if w.start() > match.end()][:2]
+            which += [f"occasion:{w.group()}" for w in after if w.group() in _OCCASION_WORDS]
+    return tuple(dict.fromkeys([*who, *places_in(ctx.entities, 0, len(ctx.norm)), *which]))
 
 
 def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
@@ -1003,6 +1012,8 @@ _MAX_OBJECT_WORDS = 14
 _OBJECT_HEADS = frozenset(_words("object_heads"))
 _PHRASE_EDGES = frozenset(_words("phrase_edges"))
 _RELATIVES = frozenset(_words("relatives"))
+_OCCASION_WORDS = frozenset(_words("occasion_words"))
+_BACKGROUND = re.compile(rf"(?<!\w)[وف]?(?:{_any('background')})(?!\w)")
 
 
 def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
@@ -1135,6 +1146,9 @@ def _surface(ctx: _Context, start: int, end: int) -> str:
 def _denials(ctx: _Context) -> Iterator[Claim]:
     matches = [(m.start(), m.end(), r) for r in ctx.lex.denials for m in r.finditer(ctx.norm)]
     for start, end, rule in _overlapping(matches):
+        clause_start = max(ctx.norm.rfind(b, 0, start) for b in ".،,;؛:")
+        if _BACKGROUND.search(ctx.norm, clause_start + 1, start):
+            continue  # "وكانت الحكومة قد نفت ...": an earlier denial told as background, not the story's event
         pointing_back = _PRONOUN_AFTER.match(ctx.norm, end) or _WHAT_BEFORE.search(ctx.norm, 0, start)
         if pointing_back and rule.row["position"] == "before" and rule.row["kind"] == "denied":
             continue  # "وهو ما ينفيه النظام", "نفاه": what is denied was said in an earlier clause

@@ -13,9 +13,10 @@ side's (by `supersede_after_hours`; an article carrying both values counts as re
 
 Precision first: both sides must be reports about the same thing. Counts must count one event (`same_event`),
 dates must be of one occasion (`same_occasion`: a participant or place in common, not just "the meeting"), acts
-claimed in different places are different acts (`apart`); a side must be held by an article that is on no other
-side (`_own_sides`: an article that gives both values reports the dispute or the change), and an article that
-states a report and denies it is on neither side of a denial.
+claimed in different places are different acts (`apart`); who holds a place is shown only as `superseded` (a place
+changes hands: without the reports' order two holders are a sequence, not a dispute); a side must be held by an
+article that is on no other side (`_own_sides`: an article that gives both values reports the dispute or the
+change), and an article that states a report and denies it is on neither side of a denial.
 """
 
 from __future__ import annotations
@@ -170,9 +171,12 @@ def apart(a: Claim, b: Claim) -> bool:
 
 def same_occasion(a: Claim, b: Claim) -> bool:
     """Whether two dates are dates of one event: "the meeting" or "the summit" is any meeting, so both sentences
-    must name a participant or a place in common (`Claim.scope`: "who:KEY", "place:KEY"). One outlet's date of a
-    meeting and another's date of the next round, or of another meeting, are not a discrepancy."""
-    return bool(set(a.scope) & set(b.scope))
+    must name a participant or a place in common (`Claim.scope`: "who:KEY", "place:KEY"), and the same occasion
+    ("occasion:المقبل": the next meeting is another one). One outlet's date of a meeting and another's date of the
+    next round, or of another meeting, are not a discrepancy."""
+    if _scoped(a, "occasion:") != _scoped(b, "occasion:"):
+        return False
+    return bool(_scoped(a, "who:") & _scoped(b, "who:") or _scoped(a, "place:") & _scoped(b, "place:"))
 
 
 def _clashing(
@@ -360,6 +364,10 @@ def _conflict(
         return None  # one article's own change of mind is not a disagreement between sources
     sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
     kind, latest = _kind(attribute, sides, options)
+    if attribute == "control" and kind != "superseded":
+        return (
+            None  # who holds a place changes: two holders, in no known order, are more often a sequence than a dispute
+        )
     built = [_side(subject_key, attribute, side, extras, options) for side in sides]
     if latest is not None:
         built[latest] = replace(built[latest], latest=True)
