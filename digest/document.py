@@ -172,8 +172,10 @@ class Claim:
     evidence: str
     outlet: str | None = None
     modality: str = "asserted"  # asserted | expected | confirmed | reported | denied
-    # What ties a count to one event, read in its clause: "place:KEY", "date:ISO", "word:W" (other content words),
-    # "total" (a running total, "منذ ..."), "update" (a toll that rose, "ارتفعت الحصيلة"). Empty for other claims.
+    # What ties a claim to one event, read in its clause: for a count "place:KEY", "date:ISO", "word:W" (other
+    # content words), "total" (a running total, "منذ ..."), "update" (a toll that rose, "ارتفعت الحصيلة"); for an
+    # act claimed, its places; for an event's date, the persons and organisations ("who:KEY") and places named.
+    # Empty for other claims.
     scope: tuple[str, ...] = ()
 
 

@@ -84,6 +84,16 @@ def test_two_folds_split_the_stories(stance_folder: Path) -> None:
     assert folds[1]["stories_without_disagreement"] == 1
 
 
+def test_the_halves_of_eval_day_split_the_stories_too(stance_folder: Path) -> None:
+    report = evaluation.evaluate(stance_folder, Options())
+    halves = (report.metrics["half1"], report.metrics["half2"])
+    for key in ("detected", "stories_with_disagreement", "false_alarms", "stories_without_disagreement"):
+        assert halves[0][key] + halves[1][key] == report.metrics[key]
+    # claims with related pages sorted by id, alternating: V-1, V-3 in half 1; V-2, V-4 in half 2
+    assert (halves[0]["stories_with_disagreement"], halves[1]["stories_without_disagreement"]) == (1, 1)
+    assert any(line.startswith("V-1      half1 detected") for line in report.lines)
+
+
 def test_a_report_and_its_denial_are_detected(tmp_path: Path) -> None:
     reported = "صدر أمر ملكي جديد ينص على منح الجنسية السعودية للأجانب المولودين على أراضي المملكة."
     questioned = "ما حقيقة منح الجنسية السعودية لمواليد المملكة؟"

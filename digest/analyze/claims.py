@@ -473,7 +473,13 @@ class _Context:
         )
 
 
+_CONTRAST = re.compile(rf"(?<!\w)[وف]?(?:{_any('contrast')})(?!\w)")
+
+
 def _modality(ctx: _Context, end: int, start: int = 0) -> str:
+    """How sure the sentence is of what it says before `end`; a clause opened by "لكن" starts afresh: "نفت الهيئة
+    ذلك، لكن الوزارة أكدت أنه مصاب" denies nothing about the wound."""
+    start = max([start, *(m.end() for m in _CONTRAST.finditer(ctx.norm, start, end))])
     region = ctx.norm[start:end]
     for rule in ctx.lex.modality:
         if rule.search(region):
@@ -525,8 +531,15 @@ def _overlapping(matches: list[tuple[int, int, _Rule]]) -> list[tuple[int, int, 
 def _attendance(ctx: _Context) -> Iterator[Claim]:
     matches = [(m.start(), m.end(), r) for r in ctx.lex.attendance for m in r.finditer(ctx.norm)]
     persons = ("person",)
+    # An absence is someone's absence from an event: with no meeting, visit or chairing named in the sentence,
+    # "غياب" is too often another absence ("في غياب جهة شرعية", "غياب الأمن") given to a name nearby.
+    event_named = any(r.row["kind"] == "noun" and r.search(ctx.norm) for r in ctx.lex.events) or any(
+        r.row["role"] != "participant" for _, _, r in matches
+    )
     for start, end, rule in _overlapping(matches):
         role = rule.row["role"]
+        if rule.row["polarity"] == "absent" and role == "participant" and not event_named:
+            continue
         tail = ctx.norm[end : end + 40]
         if role == "visit" and _PAST_VISIT.match(tail):
             continue
@@ -879,9 +892,10 @@ def _events(ctx: _Context) -> Iterator[Claim]:
             if kind in ("date", "venue"):
                 mention = _date_near(ctx, match.end())
                 if mention is not None and not _founding_between(ctx, match.end(), mention):
-                    yield ctx.claim(
+                    claim = ctx.claim(
                         event_key, "date", _date_names(mention), _date_iso(mention), _modality(ctx, match.start())
                     )
+                    yield replace(claim, scope=_occasion(ctx))
             if kind == "venue":
                 place = _right_after(ctx, match.end(), "place")
                 if place is not None:
@@ -892,6 +906,22 @@ def _events(ctx: _Context) -> Iterator[Claim]:
                         f"{place.key}|{place.country or ''}",
                         _modality(ctx, match.start()),
                     )
+
+
+def _occasion(ctx: _Context) -> tuple[str, ...]:
+    """Who and where a dated event is, as the sentence names them (`Claim.scope`): its persons and organisations
+    ("who:KEY") and places ("place:KEY"), and which of its occasions ("occasion:المقبل" for "الاجتماع المقبل");
+    "the meeting" alone does not say which meeting."""
+    who = (f"who:{e.key}" for e in ctx.entities if e.kind in ("person", "organization") and not e.key.startswith("~"))
+    which = []
+    for rule in ctx.lex.events:
+        if rule.row["kind"] != "noun":
+            continue
+        for match in rule.finditer(ctx.norm):
+            # two words after the noun (not the rest of its word: "اجتماعات"): "الاجتماع الوزاري المقبل"
+            after = [w for w in _WORD.finditer(ctx.norm, match.end()) if w.start() > match.end()][:2]
+            which += [f"occasion:{w.group()}" for w in after if w.group() in _OCCASION_WORDS]
+    return tuple(dict.fromkeys([*who, *places_in(ctx.entities, 0, len(ctx.norm)), *which]))
 
 
 def _founding_between(ctx: _Context, pos: int, mention: DateMention) -> bool:
@@ -929,7 +959,8 @@ def _status(ctx: _Context) -> Iterator[Claim]:
 
 def _control(ctx: _Context) -> Iterator[Claim]:
     """Who holds a place: "سيطرت قوات سوريا الديمقراطية على الرقة", "الرقة تحت سيطرة قسد", and their opposites
-    (withdrawal, loss, negation; an aim or an attempt "بهدف السيطرة على" says the place is not held yet)."""
+    (withdrawal, loss, negation). An aim or an attempt ("بهدف السيطرة على") is no claim: it says the place was not
+    held yet on that day, which a later capture does not contradict."""
     groups = ("organization",)
     matches = [(m.start(), m.end(), r) for r in ctx.lex.control for m in r.finditer(ctx.norm)]
     for start, end, rule in _overlapping(matches):
@@ -955,9 +986,12 @@ def _control(ctx: _Context) -> Iterator[Claim]:
         if any(past.search(clause) for past in ctx.lex.past):
             continue
         holds = kind != "loss"
-        purpose = bool(_PURPOSE.match(ctx.norm[start:end]))  # "لاستعادة", "للسيطرة": in order to
-        if _negated(ctx, start) or purpose or any(aim.search(clause) for aim in ctx.lex.aims):
+        if _negated(ctx, start):
             holds = not holds
+        elif _PURPOSE.match(ctx.norm[start:end]) or any(aim.search(clause) for aim in ctx.lex.aims):
+            # "لاستعادة", "بهدف السيطرة على", "تتقدم باتجاه": an aim or an advance is a step before the capture, said
+            # on an earlier day; it does not contradict a report that the place was taken.
+            continue
         label = value_names("control:held" if holds else "control:not_held")
         value = {lang: f"{label[lang]} {group.names[lang]}" for lang in ("ar", "en", "es")}
         normalized = group.key if holds else f"not:{group.key}"
@@ -973,9 +1007,13 @@ _CLAUSE_OPENERS = frozenset(_words("clause_openers"))
 _PRONOUN_AFTER = re.compile(r"(?:ه|ها|هم|هما)(?!\w)")
 _WHAT_BEFORE = re.compile(rf"(?<!\w)(?:{_any('what_before')})\s*$")
 _DISPUTE = re.compile(rf"(?<!\w)[وف]?(?:{_any('dispute')})(?!\w)")
+_DENIED_IT = re.compile(rf"(?<!\w)[وف]?(?:{_any('denied_it')})(?!\w)")
 _MAX_OBJECT_WORDS = 14
 _OBJECT_HEADS = frozenset(_words("object_heads"))
 _PHRASE_EDGES = frozenset(_words("phrase_edges"))
+_RELATIVES = frozenset(_words("relatives"))
+_OCCASION_WORDS = frozenset(_words("occasion_words"))
+_BACKGROUND = re.compile(rf"(?<!\w)[وف]?(?:{_any('background')})(?!\w)")
 
 
 def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
@@ -996,12 +1034,35 @@ def report_words(text: str, lex: Lexicon | None = None) -> frozenset[str]:
 def disputes(norm: str) -> bool:
     """Whether a folded sentence denies, questions or negates something: it then states no report of its own
     (`digest.synthesize.conflicts` matches a denial only with sentences that do not)."""
-    return bool(_DISPUTE.search(norm)) or any(rule.search(norm) for rule in lexicon().denials)
+    return bool(_DISPUTE.search(norm)) or denies(norm)
+
+
+def denies(norm: str) -> bool:
+    """Whether a folded sentence denies or questions a report (`denials.tsv`, or "وهو ما نفته": a plain negation is
+    not enough)."""
+    return bool(_DENIED_IT.search(norm)) or any(rule.search(norm) for rule in lexicon().denials)
 
 
 def _is_head(word: str) -> bool:
     """Whether a word heads the denied report ("الأنباء", "أن", "وقوع"), with or without its clitics."""
     return word in _OBJECT_HEADS or arabic.strip_article(word) in _OBJECT_HEADS or word[1:] in _OBJECT_HEADS
+
+
+def _heads(words: Sequence[re.Match[str]]) -> list[int]:
+    """The positions of the words that head the denied report: a relative pronoun only right after another head
+    ("الأنباء التي"), not after any noun ("البحر الذي ...": a clause about the sea)."""
+    found: list[int] = []
+    for i, word in enumerate(words):
+        text = word.group()
+        if _is_head(text) and (text not in _RELATIVES or (found and found[-1] == i - 1)):
+            found.append(i)
+    return found
+
+
+def _before_relative(words: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The words of a denied report up to a relative clause, which says more about its last noun."""
+    cut = next((i for i, w in enumerate(words) if w.group() in _RELATIVES), len(words))
+    return words[:cut]
 
 
 def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, int]:
@@ -1012,10 +1073,10 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
         limit = stop.start() if stop else len(norm)
         words = list(_WORD.finditer(norm, end, limit))
         # "نفت مصادر عراقية الأنباء التي ترددت حول مقتل...": the report starts after its head noun or "that".
-        heads = [i for i, w in enumerate(words[:7]) if _is_head(w.group())]
+        heads = _heads(words[:7])
         if heads:
             words = words[heads[-1] + 1 :]
-        words = words[:_MAX_OBJECT_WORDS]
+        words = _before_relative(words)[:_MAX_OBJECT_WORDS]
         return (words[0].start(), words[-1].end()) if words else (end, end)
     begin = max((m.end() for m in _CLAUSE_END.finditer(norm, 0, start)), default=0)
     words = list(_WORD.finditer(norm, begin, start))
@@ -1024,7 +1085,7 @@ def _object_span(norm: str, start: int, end: int, position: str) -> tuple[int, i
             words = words[i + 1 :]
             break
     # "ما تم تداوله حول انسحاب...": the report starts after its head noun.
-    heads = [i for i, w in enumerate(words[:7]) if _is_head(w.group())]
+    heads = _heads(words[:7])
     if heads:
         words = words[heads[-1] + 1 :]
     words = words[-_MAX_OBJECT_WORDS:]
@@ -1085,6 +1146,9 @@ def _surface(ctx: _Context, start: int, end: int) -> str:
 def _denials(ctx: _Context) -> Iterator[Claim]:
     matches = [(m.start(), m.end(), r) for r in ctx.lex.denials for m in r.finditer(ctx.norm)]
     for start, end, rule in _overlapping(matches):
+        clause_start = max(ctx.norm.rfind(b, 0, start) for b in ".،,;؛:")
+        if _BACKGROUND.search(ctx.norm, clause_start + 1, start):
+            continue  # "وكانت الحكومة قد نفت ...": an earlier denial told as background, not the story's event
         pointing_back = _PRONOUN_AFTER.match(ctx.norm, end) or _WHAT_BEFORE.search(ctx.norm, 0, start)
         if pointing_back and rule.row["position"] == "before" and rule.row["kind"] == "denied":
             continue  # "وهو ما ينفيه النظام", "نفاه": what is denied was said in an earlier clause
@@ -1143,7 +1207,15 @@ def _responsibility(ctx: _Context) -> Iterator[Claim]:
         value = {lang: f"{label[lang]} {agent.names[lang]}" for lang in ("ar", "en", "es")}
         phrase = _surface(ctx, words[0].start(), words[-1].end())
         subject = ("act:" + " ".join(sorted(act)), {lang: phrase for lang in ("ar", "en", "es")})
-        yield ctx.claim(subject, "responsibility", value, agent.key, _modality(ctx, start))
+        claim = ctx.claim(subject, "responsibility", value, agent.key, _modality(ctx, start))
+        yield replace(claim, scope=places_in(ctx.entities, start, stop.start() if stop else len(ctx.norm)))
+
+
+def places_in(entities: Sequence[_Entity], lo: int, hi: int) -> tuple[str, ...]:
+    """The places (towns, regions; not countries) named in [lo, hi), as `Claim.scope` entries ("place:golan"): an
+    act or a meeting in one place is not the same as one in another."""
+    keys = (e.key for e in entities if e.kind == "place" and e.start < hi and e.end > lo)
+    return tuple(dict.fromkeys(f"place:{k}" for k in keys if not k.startswith("country:")))
 
 
 _PLACE_NOUN = re.compile(rf"\s*(?:(?:ال)?(?:{_any('place_nouns')})(?:\s+(?:ال)?\w+ه)?\s+)?")

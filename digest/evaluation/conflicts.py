@@ -15,7 +15,10 @@ The stance articles carry no publication dates, so no conflict here can be `supe
 
 The same figures are given for two folds, the claims at odd and at even positions in file-name order
 (`fold_1`, `fold_2`; alternating, because the file names group the corpus's two sources, R- and V-): the rules are
-not fitted to either, so the folds show how much the rates move between two sets of stories.
+not fitted to either, so the folds show how much the rates move between two sets of stories. They are not the
+halves of `digest eval day` (claims with related pages sorted by id, alternating: `digest.evaluation.day.halves`),
+the split options are tuned on; the figures are also given for those (`half1`, `half2`), and each claim's line
+names its half.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 from digest import analyze
 from digest.document import Conflict
 from digest.evaluation import Report
+from digest.evaluation.day import halves, load_pages
 from digest.evaluation.stance import StanceClaim, load_claims
 from digest.lang import arabic
 from digest.options import Options
@@ -80,7 +84,9 @@ def _figures(outcomes: list[tuple[str, bool]]) -> dict[str, int | float]:
 def evaluate(path: Path, options: Options) -> Report:
     """Detection rate on stories with disagreement, false-alarm rate on stories without."""
     claims = load_claims(path)
+    half_of = halves(load_pages(path))
     folds: tuple[list[tuple[str, bool]], list[tuple[str, bool]]] = ([], [])
+    by_half: tuple[list[tuple[str, bool]], list[tuple[str, bool]]] = ([], [])
     detected_subject = touching_alarms = 0
     lines: list[str] = []
     for index, claim in enumerate(claims):
@@ -101,9 +107,11 @@ def evaluate(path: Path, options: Options) -> Report:
             kind, hit = "agree+discuss", bool(found)
             mark = "false alarm (agree+discuss)" if found else "quiet (agree+discuss)"
         folds[index % 2].append((kind, hit))
+        half = half_of.get(claim.id, 0)
+        by_half[half].append((kind, hit))
         if found or "disagree" in stances:
             shown = "; ".join(f"{c.kind} {c.attribute} {c.subject.get('en', '')}" for c in found) or "-"
-            lines.append(f"{claim.id:8} {mark:28} {shown}")
+            lines.append(f"{claim.id:8} half{half + 1} {mark:28} {shown}")
     metrics: dict[str, Any] = _figures(folds[0] + folds[1])
     metrics.update(
         detected_by_subject=detected_subject,
@@ -111,8 +119,10 @@ def evaluate(path: Path, options: Options) -> Report:
         false_alarm_rate_agree_discuss=_rate(metrics["false_alarms_agree_discuss"], metrics["stories_agree_discuss"]),
         fold_1=_figures(folds[0]),
         fold_2=_figures(folds[1]),
+        half1=_figures(by_half[0]),
+        half2=_figures(by_half[1]),
     )
-    for name in ("fold_1", "fold_2"):
+    for name in ("fold_1", "fold_2", "half1", "half2"):
         f = metrics[name]
         lines.append(
             f"{name}: detected {f['detected']}/{f['stories_with_disagreement']}, false alarms "

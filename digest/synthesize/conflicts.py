@@ -10,17 +10,24 @@ other articles' sentences that state the denied report in enough of the same con
 nothing): reported against denied. The kind is `superseded` when one side's reports all come later than every other
 side's (by `supersede_after_hours`; an article carrying both values counts as reporting the change), else
 `discrepancy` for details (numbers, dates, places, titles) and `contradiction` for facts.
+
+Precision first: both sides must be reports about the same thing. Counts must count one event (`same_event`),
+dates must be of one occasion (`same_occasion`: a participant or place in common, not just "the meeting"), acts
+claimed in different places are different acts (`apart`); who holds a place is shown only as `superseded` (a place
+changes hands: without the reports' order two holders are a sequence, not a dispute); a side must be held by an
+article that is on no other side (`_own_sides`: an article that gives both values reports the dispute or the
+change), and an article that states a report and denies it is on neither side of a denial.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from digest.analyze import disagreement
-from digest.analyze.claims import disputes, report_words, value_names
+from digest.analyze.claims import denies, disputes, report_words, value_names
 from digest.document import Analysis, Claim, Conflict, ConflictSide, Sentence
 from digest.lang import arabic
 from digest.options import ConflictOptions
@@ -155,23 +162,43 @@ def same_event(a: Claim, b: Claim) -> bool:
     return bool(_scoped(a, "word:") & _scoped(b, "word:"))
 
 
-def _clashing_counts(buckets: list[_Bucket], options: ConflictOptions) -> list[_Bucket]:
-    """The counts that clash with a count of the same event from another article, and those that agree with them;
-    counts of other events (another place, another raid, another day) are left out before sides are formed."""
+def apart(a: Claim, b: Claim) -> bool:
+    """Whether two claims are set in different places (`Claim.scope`): both name a town or region and none in common.
+    A claim that names none is not set apart by it."""
+    places_a, places_b = _scoped(a, "place:"), _scoped(b, "place:")
+    return bool(places_a and places_b and not places_a & places_b)
+
+
+def same_occasion(a: Claim, b: Claim) -> bool:
+    """Whether two dates are dates of one event: "the meeting" or "the summit" is any meeting, so both sentences
+    must name a participant or a place in common (`Claim.scope`: "who:KEY", "place:KEY"), and the same occasion
+    ("occasion:المقبل": the next meeting is another one). One outlet's date of a meeting and another's date of the
+    next round, or of another meeting, are not a discrepancy."""
+    if _scoped(a, "occasion:") != _scoped(b, "occasion:"):
+        return False
+    return bool(_scoped(a, "who:") & _scoped(b, "who:") or _scoped(a, "place:") & _scoped(b, "place:"))
+
+
+def _clashing(
+    attribute: str, buckets: list[_Bucket], same: Callable[[Claim, Claim], bool], options: ConflictOptions
+) -> list[_Bucket]:
+    """The values that clash with a value of the same event (`same`) from another article, and those that agree
+    with them; values of other events (another place, another raid, another meeting) are left out before sides
+    are formed."""
     claims = [c for b in buckets for c in b.claims]
     clashing = {
         id(a)
         for a in claims
         for b in claims
         if a.article_id != b.article_id
-        and compatible("count", a.normalized, b.normalized, options) is False
-        and same_event(a, b)
+        and compatible(attribute, a.normalized, b.normalized, options) is False
+        and same(a, b)
     }
     kept = clashing | {
         id(a)
         for a in claims
         for b in claims
-        if id(b) in clashing and compatible("count", a.normalized, b.normalized, options) and same_event(a, b)
+        if id(b) in clashing and compatible(attribute, a.normalized, b.normalized, options) and same(a, b)
     }
     rebuilt = [_Bucket(b.normalized, [c for c in b.claims if id(c) in kept]) for b in buckets]
     return [b for b in rebuilt if b.claims]
@@ -220,6 +247,15 @@ def _sides(attribute: str, buckets: list[_Bucket], options: ConflictOptions) -> 
         else:
             sides.append([bucket])
     return sides
+
+
+def _own_sides(sides: list[list[_Bucket]]) -> list[list[_Bucket]]:
+    """The sides that some article holds alone. An article that gives the values of two sides reports the
+    dispute or the change ("the group denied it, but the ministry said he was wounded"; "the army took the city,
+    though pockets remain"): it stays on both sides, but it is not a source that disagrees, so a side that only
+    such articles hold is no side."""
+    holders: Counter[str] = Counter(a for side in sides for a in dict.fromkeys(x for b in side for x in b.articles))
+    return [side for side in sides if any(holders[a] == 1 for b in side for a in b.articles)]
 
 
 _SEMICOLON = {"ar": "؛", "en": ";", "es": ";"}
@@ -315,10 +351,12 @@ def _conflict(
 ) -> Conflict | None:
     """The conflict between the values of one subject and attribute, if they clash across articles."""
     if attribute == "count":
-        buckets = _clashing_counts(buckets, options)
+        buckets = _clashing(attribute, buckets, same_event, options)
+    elif attribute == "date":
+        buckets = _clashing(attribute, buckets, same_occasion, options)
     if len(buckets) < 2:
         return None
-    sides = _sides(attribute, buckets, options)
+    sides = _own_sides(_sides(attribute, buckets, options))
     if len(sides) < 2:
         return None
     articles = {a for side in sides for b in side for a in b.articles}
@@ -326,6 +364,10 @@ def _conflict(
         return None  # one article's own change of mind is not a disagreement between sources
     sides.sort(key=lambda s: (max((t for b in s for t in b.times), default=datetime.max), s[0].normalized))
     kind, latest = _kind(attribute, sides, options)
+    if attribute == "control" and kind != "superseded":
+        return (
+            None  # who holds a place changes: two holders, in no known order, are more often a sequence than a dispute
+        )
     built = [_side(subject_key, attribute, side, extras, options) for side in sides]
     if latest is not None:
         built[latest] = replace(built[latest], latest=True)
@@ -370,13 +412,15 @@ def _report_conflicts(
                 break
         else:
             groups.append([claim])
-    read: dict[tuple[str, int], frozenset[str] | None] = {}
+    read: dict[tuple[str, int], tuple[frozenset[str], bool, bool] | None] = {}
 
-    def words_of(article_id: str, sentence: Sentence) -> frozenset[str] | None:
+    def words_of(article_id: str, sentence: Sentence) -> tuple[frozenset[str], bool, bool] | None:
+        """The sentence's content words, whether it disputes (denies or negates) something and whether it denies
+        a report (None: not read)."""
         key = (article_id, sentence.index)
         if key not in read:
             norm = arabic.fold(sentence.text) if len(sentence.text) <= options.max_sentence_chars else ""
-            read[key] = None if not norm or disputes(norm) else report_words(norm)
+            read[key] = (report_words(norm), disputes(norm), denies(norm)) if norm else None
         return read[key]
 
     found = []
@@ -388,13 +432,16 @@ def _report_conflicts(
             article = analysis.article
             if article.id in deniers:
                 continue  # an article that reports and denies tells both sides: it is not one of them
-            for sentence in analysis.sentences:
-                stated = words_of(article.id, sentence)
-                if (
-                    stated is not None
-                    and any(_shares(stated, target, options) for target in targets)
-                    and _confirmed(sentence.text, group, options)
-                ):
+            on_it = [
+                (sentence, read_as)
+                for sentence in analysis.sentences
+                if (read_as := words_of(article.id, sentence)) is not None
+                and any(_shares(read_as[0], target, options) for target in targets)
+            ]
+            if any(denying for _, (_, _, denying) in on_it):
+                continue  # "the report says X; the government denies it": both sides again, in other words
+            for sentence, (_, disputing, _) in on_it:
+                if not disputing and _confirmed(sentence.text, group, options):
                     reports.append(
                         replace(
                             group[0],
@@ -426,6 +473,8 @@ def _responsibility_conflicts(claims: list[Claim], options: ConflictOptions) -> 
         words = _report_words(claim)
         for group in groups:
             first = _report_words(group[0])
+            if apart(claim, group[0]):
+                continue  # a plane downed over one region and one downed over another are two acts
             if _shares(words, first, options, options.act_min_words) or _shares(
                 first, words, options, options.act_min_words
             ):
@@ -444,9 +493,9 @@ def _responsibility_conflicts(claims: list[Claim], options: ConflictOptions) -> 
     return found
 
 
-_DISPUTING = frozenset(
-    {"deny", "future"}
-)  # a plain negation is too often about something else; a rumour ("أنباء عن") is a weaker report, not its opposite
+# A plain negation is too often about something else; a rumour ("أنباء عن") is a weaker report, not its opposite;
+# a plan or an aim ("تسعى إلى", "بهدف") is a step before what another article reports done, which says the same.
+_DISPUTING = frozenset({"deny"})
 
 
 @dataclass(frozen=True)
@@ -486,14 +535,22 @@ def _subject_words(text: str, shared: frozenset[str], limit: int = 8) -> str:
 
 
 def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions, shown: set[str]) -> list[Conflict]:
-    """Where rules run out: a sentence that denies, doubts or negates, against other articles' sentences on the same
-    subject (enough shared content words) that do none of that, when the learned judge scores the pair as
-    disagreeing reports. Each article's disputing sentence gives at most one conflict, the best-judged."""
+    """Where rules run out: a sentence that denies, against other articles' sentences on the same subject (enough
+    shared content words) that deny nothing, when the learned judge scores the pair as disagreeing reports. An
+    article that also denies it tells both sides and is not one of them. Each article's denying sentence gives at
+    most one conflict, the best-judged."""
     if len(analyses) < 2:
         return []
     threshold = _threshold(options)
     disputing: list[_Said] = []
+    telling_both: list[_Said] = []
     index: dict[str, list[_Said]] = defaultdict(list)
+
+    def same_subject(a: _Said, b: _Said) -> bool:
+        shared = len(a.reading.words & b.reading.words)
+        smaller = min(len(a.reading.words), len(b.reading.words))
+        return shared >= options.statement_min_shared and shared >= options.statement_min_cover * smaller
+
     for analysis in analyses:
         for sentence in analysis.sentences[: options.statement_max_sentences]:
             if len(sentence.text) > options.max_sentence_chars or sentence.text in shown:
@@ -504,6 +561,8 @@ def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions,
             said = _Said(analysis, sentence, reading)
             if reading.cues & _DISPUTING:
                 disputing.append(said)
+            elif denies(arabic.fold(sentence.text)):
+                telling_both.append(said)  # "..., which the ministry denied": neither a report nor a denial alone
             else:
                 for word in reading.words:
                     index[word].append(said)
@@ -517,10 +576,11 @@ def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions,
                     counts[id(other)] += 1
                     by_id[id(other)] = other
         best: dict[str, tuple[float, _Said]] = {}
-        for key, shared in counts.items():
+        for key in counts:
             other = by_id[key]
-            smaller = min(len(said.reading.words), len(other.reading.words))
-            if shared < options.statement_min_shared or shared < options.statement_min_cover * smaller:
+            if not same_subject(said, other) or any(
+                d.analysis is other.analysis and same_subject(said, d) for d in (*disputing, *telling_both)
+            ):
                 continue
             score = disagreement.probability(said.sentence.text, other.sentence.text)
             article = other.analysis.article.id
@@ -531,17 +591,14 @@ def _statement_conflicts(analyses: Sequence[Analysis], options: ConflictOptions,
         shared_words = frozenset().union(*(said.reading.words & o.reading.words for _, o in best.values()))
         subject = _subject_words(said.sentence.text, shared_words)
         subject_key = "statement:" + " ".join(sorted(shared_words))
-        polarity = (
-            "denied" if "deny" in said.reading.cues else "questioned" if "doubt" in said.reading.cues else "negated"
-        )
+        polarity = "denied"
         reports = [
             _statement(o, subject_key, subject, "reported") for _, o in sorted(best.values(), key=lambda p: -p[0])
         ]
         buckets = [_Bucket("reported", reports), _Bucket(polarity, [_statement(said, subject_key, subject, polarity)])]
         conflict = _conflict(subject_key, "statement", buckets, {}, options)
         if conflict is not None:
-            kind = "denial" if polarity == "denied" else conflict.kind
-            found.append((max(score for score, _ in best.values()), replace(conflict, kind=kind)))
+            found.append((max(score for score, _ in best.values()), replace(conflict, kind="denial")))
     found.sort(key=lambda pair: -pair[0])
     kept: dict[str, Conflict] = {}
     for _, conflict in found:
