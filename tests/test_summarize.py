@@ -536,3 +536,33 @@ def test_a_sentence_cut_after_a_preposition_is_never_used() -> None:
     assert summarize.reject_reason(cut, OPTIONS) == "cut short (ends on a preposition or particle)"
     whole = "واستقبل الوزير وفد المعارضة في مقر الوزارة ولم يحسم الأمر بعد ."
     assert summarize.reject_reason(whole, OPTIONS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "left"),
+    [
+        (  # a flattened page's title, twice with a banner between, before the report
+            "الرباط تستضيف اجتماع التحالف الدولي عاجل الرباط تستضيف اجتماع التحالف الدولي "
+            "قال وزير الخارجية المغربي إن الاجتماع سيعقد الأسبوع المقبل في الرباط .",
+            None,
+            "قال وزير الخارجية المغربي إن الاجتماع سيعقد الأسبوع المقبل في الرباط .",
+        ),
+        (  # the article's own title, after a rating widget's words
+            "قيم المحتوى : بوريطة يستقبل بلينكن في الرباط أجرى وزير الخارجية المغربي محادثات مع نظيره الأمريكي اليوم .",
+            "بوريطة يستقبل بلينكن في الرباط",
+            "أجرى وزير الخارجية المغربي محادثات مع نظيره الأمريكي اليوم .",
+        ),
+        (  # a repeated phrase inside a report is not a title
+            "قال الوزير إن الوزير قال إن الاتفاق قريب جدا من التوقيع في الرباط .",
+            None,
+            "قال الوزير إن الوزير قال إن الاتفاق قريب جدا من التوقيع في الرباط .",
+        ),
+        (  # too little report would be left
+            "بوريطة يستقبل بلينكن في الرباط اليوم .",
+            "بوريطة يستقبل بلينكن في الرباط",
+            "بوريطة يستقبل بلينكن في الرباط اليوم .",
+        ),
+    ],
+)
+def test_a_title_glued_before_the_report_is_cut(text: str, title: str | None, left: str) -> None:
+    assert summarize.strip_glued_title(text, title) == left

@@ -287,6 +287,39 @@ def strip_dateline(text: str, language: str = "ar") -> str:
     return text
 
 
+_WORD = re.compile(r"\S+")
+_MIN_TITLE_WORDS = 4  # a repeated run or a title this long, glued before the report, is cut
+_TITLE_WITHIN = 8  # ... when it starts within this many words of the sentence's start
+_LEFT_WORDS = 6  # ... and at least this many words of report follow it
+
+
+def strip_glued_title(text: str, title: str | None) -> str:
+    """The sentence without the page's title glued before its report: the article's own title starting within
+    its first words ("تفاصيل زيارة ... ( فيديو وصور ) قال الكرملين ..."), or a run of words that opens the
+    sentence and comes again in it (a title kept two or three times at a flattened page's top, with "خبر
+    عاجل" between); everything up to the end of the last copy goes, if enough of a report is left."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = [arabic.normalize(text[a:b]) for a, b in spans]
+    cut = 0
+    for size in range(min(len(words) // 2, 40), _MIN_TITLE_WORDS - 1, -1):
+        head = words[:size]
+        again = [j for j in range(size, len(words) - size + 1) if words[j : j + size] == head]
+        if again:
+            cut = again[-1] + size
+            break
+    if title:
+        wanted = [arabic.normalize(w) for w in title.split()]
+        size = len(wanted)
+        if size >= _MIN_TITLE_WORDS:
+            for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - size) + 1):
+                if words[j : j + size] == wanted:
+                    cut = j + size
+                    break
+    if cut == 0 or len(words) - cut < _LEFT_WORDS:
+        return text
+    return text[spans[cut][0] :]
+
+
 def is_date_line(text: str, language: str = "ar") -> bool:
     """A line made only of weekday, month, time and number words (a dateline or a timestamp)."""
     calendar = rules(language).calendar
@@ -457,7 +490,7 @@ def candidates(
                 continue
             out.append(
                 Candidate(
-                    text=strip_dateline(sentence.text, language),
+                    text=strip_dateline(strip_glued_title(sentence.text, analysis.article.title), language),
                     article_id=sentence.article_id,
                     position=position,
                     tokens=tokens,
