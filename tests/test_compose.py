@@ -208,3 +208,19 @@ def test_the_key_facts_line_and_the_composed_mark_in_every_output(tmp_path: Path
             assert composed.headline[lang] in output
     shown = " ".join(visible_text(edition_html(page, "en")).split())
     assert "What: Antony Blinken: confirmed absent (COVID-19)" in shown
+
+
+def test_sources_that_still_differ_or_a_date_compose_no_headline() -> None:
+    """A headline states one fact: not a dispute the sources have not settled, nor the date of "the meeting"."""
+    base = attendance_story()
+    settled = base.conflicts[0]
+    split = replace(settled, claims=tuple(replace(side, latest=False) for side in settled.claims))
+    assert compose_headline(replace(base, conflicts=(split,)), "en") is None
+    dated = replace(
+        settled,
+        subject={"ar": "الاجتماع", "en": "meeting", "es": "reunión"},
+        attribute="date",
+        claims=(_side({"ar": "11 مايو", "en": "May 11", "es": "11 de mayo"}, ("a1",), latest=True),),
+    )
+    assert compose_headline(replace(base, conflicts=(dated,)), "en") is None
+    assert compose_headline(base, "en")  # the settled attendance still makes one

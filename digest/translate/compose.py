@@ -6,7 +6,8 @@ Nothing here is translated; each piece is already in the edition's language:
 
 1. who    the story's first actors (persons first), canonical names from the gazetteer or romanised from
           attested spellings (a guessed romanisation is left out);
-2. what   the best-supported side of the story's first conflict whose subject is a name known in the
+2. what   the settled side of the story's first conflict (the latest report, or the one most sources
+          give; not one the sources still split on, nor a date) whose subject is a name known in the
           edition's language (an actor's canonical or attested spelling, or the claims' own localisation:
           never a guessed romanisation) and whose value reads in it (attendance, representation, a fact
           about a person, who holds a place, a count), as the claims localised it (`claims/values.tsv`); an
@@ -237,28 +238,24 @@ def _org_phrase(name: str, lang: str) -> str:
 def _claim(story: Story, lang: str, event: str) -> str | None:
     """The headline's "what": the first conflict that reads in `lang` with a known subject, as a sentence; None
     when there is none."""
-    words = _words(lang)
     reference = _reference(story)
     past = bool(story.event_date and reference and story.event_date < reference)
     for conflict in story.conflicts:
-        if conflict.attribute == "report":
-            continue  # its subject is a reported phrase in Arabic: nothing to compose a headline from
+        if conflict.attribute in _NOT_HEADLINES:
+            continue
         subject, subject_lang, known = _subject(conflict, story, lang)
         if subject_lang != lang or not subject or not known:
             continue
         side, differ = _side(conflict)
         value = side.value.get(lang) or ""
-        if not value or is_arabic(value):
-            continue
-        text = _predicate(conflict, story, subject, value, lang, event, past)
-        if differ:
-            others = [s.value.get(lang) or "" for s in conflict.claims if s is not side]
-            if conflict.attribute in ("count", "status", "control"):
-                listed = str(words["or"]).join([value, *[o for o in others if o]])
-                text = str(words["subject_value"]).format(subject=subject, value=listed)
-            text = str(words["differ"]).format(text=text)
-        return text
+        if differ or not value or is_arabic(value):
+            continue  # sources that still differ are the key facts' "what", not a headline's statement
+        return _predicate(conflict, story, subject, value, lang, event, past)
     return None
+
+
+# A reported phrase (its subject is Arabic), or the date of "the meeting": not what a headline states.
+_NOT_HEADLINES = frozenset({"report", "date"})
 
 
 def _predicate(conflict: Conflict, story: Story, subject: str, value: str, lang: str, event: str, past: bool) -> str:
