@@ -253,6 +253,7 @@ def test_dateline_is_cut_from_sentences() -> None:
         "الشمال نيوز تحرير : أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a site's credit line
         "الوزير يصافح نظيره في الرباط أمس - جيتي أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a caption
         "ص أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a stray letter (a photo icon's alt text)
+        ") أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a bracket left from a cut caption
     ],
 )
 def test_a_credit_before_the_lead_is_cut(credited: str) -> None:
