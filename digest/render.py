@@ -228,9 +228,10 @@ def _edition_story(
     options: RenderOptions,
     refer_to_arabic: bool = False,
     max_sources: int | None = None,
+    max_actors: int = 0,
 ) -> dict[str, Any]:
     """What the templates need of one story in one language (lists capped as `options` says; the articles at
-    `max_sources` when given, else `options.max_sources`; 0: all).
+    `max_sources` when given, else `options.max_sources`; the actors at `max_actors`; 0: all).
 
     An untranslated summary is the Arabic original, marked as such; with `refer_to_arabic` (a document that
     holds the Arabic edition too) it is a link to the story in the Arabic edition instead of a second copy.
@@ -248,7 +249,7 @@ def _edition_story(
         else:
             summary, summary_lang = story.summary["ar"], "ar"
     actors = []
-    for actor in story.actors:
+    for actor in story.actors[:max_actors] if max_actors > 0 else story.actors:
         name, name_lang = _in(actor.name, lang)
         original = actor.name.get("ar") if lang != "ar" and actor.name.get("ar") not in (None, "", name) else None
         actors.append(
@@ -421,11 +422,15 @@ def edition(
     options = options or RenderOptions()
     max_stories = options.print_stories if medium == "print" else options.web_stories
     max_sources = print_sources(options) if medium == "print" else options.max_sources
+    max_actors = options.print_actors if medium == "print" else 0
     words = labels(lang)
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
     outlet_of = {a.id: outlet_name(a, lang) for s in kept for a in s.articles}
     stories = [
-        {**_edition_story(s, lang, outlet_of, options, refer_to_arabic, max_sources), "number": number(n, lang)}
+        {
+            **_edition_story(s, lang, outlet_of, options, refer_to_arabic, max_sources, max_actors),
+            "number": number(n, lang),
+        }
         for n, s in enumerate(kept, 1)
     ]
     rest = briefing.stories[len(kept) :]

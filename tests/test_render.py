@@ -384,6 +384,18 @@ def test_print_lists_fewer_sources_than_the_web() -> None:
     assert "and 1 more" in email
 
 
+def test_print_shows_the_first_print_actors_and_the_web_all() -> None:
+    briefing = rich_briefing()  # three actors in the first story, the most salient first
+    names = [render._in(actor.name, "en")[0] for actor in briefing.stories[0].actors]
+    options = RenderOptions(print_actors=2)
+    printed = visible_text(render.render_html(briefing, ["en"], "print", options))
+    assert names[0] in printed and names[1] in printed and names[2] not in printed
+    web = visible_text(render.render_html(briefing, ["en"], options=options))
+    assert all(name in web for name in names)
+    everything = visible_text(render.render_html(briefing, ["en"], "print", RenderOptions(print_actors=0)))
+    assert all(name in everything for name in names)
+
+
 def test_print_runs_the_actors_on_in_one_paragraph_and_the_web_lists_them() -> None:
     briefing = rich_briefing()
     printed = render.render_html(briefing, ["en"], "print")
