@@ -219,6 +219,10 @@ class RenderOptions:
     pdf_mode: str = "combined"  # combined | per-language
     print_stories: int = 30  # stories in the PDF and the email, biggest first (0: all); the web page: web_stories
     max_sources: int = 20  # articles listed under a story, then "and N more" (0: all); the JSON has all
+    # In print (PDF, email) at most this many of them (0: max_sources): a desk reads the first reports, and a
+    # run of twenty outlets and dates was a third of a story's lines and of the PDF's drawing time
+    print_sources: int = 6
+    print_actors: int = 5  # key actors printed per story, the most salient first (0: all the story has)
     max_variants: int = 3  # other spellings shown per actor (0: all)
     # Full story cards on the web page, biggest first (0: all); every story after them is one line of an index
     # (headline linked to its first source, sources, outlets, date): a desk day of up to ~2,000 stories is

@@ -222,9 +222,16 @@ def _article(article: Article, lang: str) -> dict[str, Any]:
 
 
 def _edition_story(
-    story: Story, lang: str, outlet_of: dict[str, str], options: RenderOptions, refer_to_arabic: bool = False
+    story: Story,
+    lang: str,
+    outlet_of: dict[str, str],
+    options: RenderOptions,
+    refer_to_arabic: bool = False,
+    max_sources: int | None = None,
+    max_actors: int = 0,
 ) -> dict[str, Any]:
-    """What the templates need of one story in one language (lists capped as `options` says).
+    """What the templates need of one story in one language (lists capped as `options` says; the articles at
+    `max_sources` when given, else `options.max_sources`; the actors at `max_actors`; 0: all).
 
     An untranslated summary is the Arabic original, marked as such; with `refer_to_arabic` (a document that
     holds the Arabic edition too) it is a link to the story in the Arabic edition instead of a second copy.
@@ -242,7 +249,7 @@ def _edition_story(
         else:
             summary, summary_lang = story.summary["ar"], "ar"
     actors = []
-    for actor in story.actors:
+    for actor in story.actors[:max_actors] if max_actors > 0 else story.actors:
         name, name_lang = _in(actor.name, lang)
         original = actor.name.get("ar") if lang != "ar" and actor.name.get("ar") not in (None, "", name) else None
         actors.append(
@@ -289,7 +296,8 @@ def _edition_story(
                 "claims": sides,
             }
         )
-    listed = story.articles[: options.max_sources] if options.max_sources > 0 else story.articles
+    cap = options.max_sources if max_sources is None else max_sources
+    listed = story.articles[:cap] if cap > 0 else story.articles
     venue = None
     if story.venue:
         venue_name, _ = _in(story.venue.name, lang)
@@ -413,11 +421,16 @@ def edition(
     """
     options = options or RenderOptions()
     max_stories = options.print_stories if medium == "print" else options.web_stories
+    max_sources = print_sources(options) if medium == "print" else options.max_sources
+    max_actors = options.print_actors if medium == "print" else 0
     words = labels(lang)
     kept = briefing.stories[:max_stories] if max_stories > 0 else briefing.stories
     outlet_of = {a.id: outlet_name(a, lang) for s in kept for a in s.articles}
     stories = [
-        {**_edition_story(s, lang, outlet_of, options, refer_to_arabic), "number": number(n, lang)}
+        {
+            **_edition_story(s, lang, outlet_of, options, refer_to_arabic, max_sources, max_actors),
+            "number": number(n, lang),
+        }
         for n, s in enumerate(kept, 1)
     ]
     rest = briefing.stories[len(kept) :]
@@ -459,6 +472,12 @@ def edition(
         "list_separator": "، " if lang == "ar" else ", ",
         "item_separator": "؛ " if lang == "ar" else "; ",
     }
+
+
+def print_sources(options: RenderOptions) -> int:
+    """Articles listed under a story in print: the smaller of `print_sources` and `max_sources` (0: no cap)."""
+    caps = [cap for cap in (options.print_sources, options.max_sources) if cap > 0]
+    return min(caps) if caps else 0
 
 
 def _languages(briefing: Briefing, languages: Sequence[str] | None) -> list[str]:

@@ -7,6 +7,8 @@ the CLI or the pipeline fails to pass on to its stage shows up here as output eq
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -164,6 +166,19 @@ def test_render_max_sources_caps_the_listed_articles(tmp_path: Path) -> None:
     capped_html, full_html = next(capped).read_text(encoding="utf-8"), next(full).read_text(encoding="utf-8")
     assert capped_html != full_html
     assert len(capped_html) < len(full_html)
+
+
+def test_render_print_sources_and_actors_cap_the_printed_lists(tmp_path: Path) -> None:
+    def printed(out: Path) -> str:
+        (pdf,) = out.glob("*.pdf")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        return " ".join(re.sub("[\u202a-\u202e\u2066-\u2069]", "", text).split())  # bidi controls out
+
+    capped = printed(build(tmp_path / "capped", {"render": {"print_sources": 1, "print_actors": 1}}, formats="pdf"))
+    default = printed(build(tmp_path / "default", {}, formats="pdf"))  # no sample story has more than six
+    assert re.search(r"and \d+ more", capped) and not re.search(r"and \d+ more", default)
+    # One actor a story in the English edition ("7 mentions"), where the defaults print several.
+    assert 0 < len(re.findall(r"\d+ mentions?\b", capped)) < len(re.findall(r"\d+ mentions?\b", default))
 
 
 def test_render_web_stories_puts_the_rest_in_the_index(tmp_path: Path) -> None:

@@ -367,6 +367,51 @@ def test_print_keeps_the_biggest_stories_and_the_web_keeps_all() -> None:
 
 
 @pytest.mark.parametrize(
+    ("print_sources", "max_sources", "listed"), [(6, 20, 6), (2, 20, 2), (6, 3, 3), (0, 4, 4), (5, 0, 5), (0, 0, 0)]
+)
+def test_print_lists_the_smaller_of_its_cap_and_max_sources(print_sources: int, max_sources: int, listed: int) -> None:
+    assert render.print_sources(RenderOptions(print_sources=print_sources, max_sources=max_sources)) == listed
+
+
+def test_print_lists_fewer_sources_than_the_web() -> None:
+    briefing = rich_briefing()  # three articles in the first story
+    options = RenderOptions(print_sources=2, max_sources=20)
+    printed = render.render_html(briefing, ["en"], "print", options)
+    assert "and 1 more" in printed
+    web = render.render_html(briefing, ["en"], options=options)
+    assert "and 1 more" not in web
+    email = render.render_email_text(briefing, ["en"], options=options)  # the email is print too
+    assert "and 1 more" in email
+
+
+def test_print_shows_the_first_print_actors_and_the_web_all() -> None:
+    briefing = rich_briefing()  # three actors in the first story, the most salient first
+    names = [render._in(actor.name, "en")[0] for actor in briefing.stories[0].actors]
+    options = RenderOptions(print_actors=2)
+    printed = visible_text(render.render_html(briefing, ["en"], "print", options))
+    assert names[0] in printed and names[1] in printed and names[2] not in printed
+    web = visible_text(render.render_html(briefing, ["en"], options=options))
+    assert all(name in web for name in names)
+    everything = visible_text(render.render_html(briefing, ["en"], "print", RenderOptions(print_actors=0)))
+    assert all(name in everything for name in names)
+
+
+def test_print_runs_the_actors_on_in_one_paragraph_and_the_web_lists_them() -> None:
+    briefing = rich_briefing()
+    printed = render.render_html(briefing, ["en"], "print")
+    paragraph = re.search(r'<p class="actors">(.*?)</p>', printed, re.S)
+    assert paragraph is not None and '<ul class="actors">' not in printed
+    names = [render._in(actor.name, "en")[0] for actor in briefing.stories[0].actors]
+    text = " ".join(visible_text(paragraph.group(1)).split())
+    assert text.startswith("Key actors:")
+    # Every actor, in order, one separator between two of them.
+    assert [text.index(name) for name in names] == sorted(text.index(name) for name in names)
+    assert text.count(";") == len(names) - 1
+    web = render.render_html(briefing, ["en"])
+    assert '<ul class="actors">' in web and '<p class="actors">' not in web
+
+
+@pytest.mark.parametrize(
     ("text", "way"),
     [("بلينكن يغيب", "rtl"), ("«بلينكن» Blinken", "rtl"), ("2022: Blinken", "ltr"), ("80 ,", "ltr"), ("", "ltr")],
 )
