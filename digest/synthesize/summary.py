@@ -297,24 +297,25 @@ def strip_glued_title(text: str, title: str | None) -> str:
     """The sentence without the page's title glued before its report: the article's own title starting within
     its first words ("تفاصيل زيارة ... ( فيديو وصور ) قال الكرملين ..."), or a run of words that opens the
     sentence and comes again in it (a title kept two or three times at a flattened page's top, with "خبر
-    عاجل" between); everything up to the end of the last copy goes, if enough of a report is left."""
+    عاجل" between); everything up to the end of the last copy goes, if enough of a report is left. Words are
+    compared as written: the copies come from one page."""
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    words = [arabic.normalize(text[a:b]) for a, b in spans]
+    if len(spans) < _MIN_TITLE_WORDS + _LEFT_WORDS:
+        return text
+    words = [text[a:b] for a, b in spans]
     cut = 0
-    for size in range(min(len(words) // 2, 40), _MIN_TITLE_WORDS - 1, -1):
-        head = words[:size]
-        again = [j for j in range(size, len(words) - size + 1) if words[j : j + size] == head]
-        if again:
-            cut = again[-1] + size
+    again = [j for j in range(_MIN_TITLE_WORDS, len(words)) if words[j] == words[0]]  # most sentences: none
+    for size in range(min(len(words) // 2, 40), _MIN_TITLE_WORDS - 1, -1) if again else ():
+        copies = [j for j in again if j >= size and words[j : j + size] == words[:size]]
+        if copies:
+            cut = copies[-1] + size
             break
-    if title:
-        wanted = [arabic.normalize(w) for w in title.split()]
-        size = len(wanted)
-        if size >= _MIN_TITLE_WORDS:
-            for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - size) + 1):
-                if words[j : j + size] == wanted:
-                    cut = j + size
-                    break
+    wanted = title.split() if title else []
+    if len(wanted) >= _MIN_TITLE_WORDS:
+        for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - len(wanted)) + 1):
+            if words[j] == wanted[0] and words[j : j + len(wanted)] == wanted:
+                cut = j + len(wanted)
+                break
     if cut == 0 or len(words) - cut < _LEFT_WORDS:
         return text
     return text[spans[cut][0] :]

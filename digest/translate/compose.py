@@ -19,7 +19,7 @@ Nothing here is translated; each piece is already in the edition's language:
 4. where  the venue; when: the event date (Babel, long).
 
 A headline is composed only from a claim (2): it says what happened. A story without one gets no composed
-headline; the edition shows the Arabic headline, marked as the original, over the key-facts line. Names and
+headline; the edition shows the Arabic headline, marked "not translated", over the key-facts line. Names and
 a place without a verb ("Lavrov and Trump in Syria") read as a headline but say nothing checked, and when one
 name is off-story they say something false.
 """
@@ -116,7 +116,7 @@ def subject_in(conflict: Conflict, story: Story, lang: str) -> tuple[str, str]:
 
 
 def _subject(conflict: Conflict, story: Story, lang: str) -> tuple[str, str, bool]:
-    """`subject_in`, and whether the spelling is known rather than guessed (see `headline_actors`)."""
+    """`subject_in`, and whether the spelling is known rather than guessed (see `_fact_actors`)."""
     text = conflict.subject.get(lang) or ""
     if lang == "ar" or (text and not is_arabic(text)):
         return text, lang, True
