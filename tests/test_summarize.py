@@ -254,6 +254,7 @@ def test_dateline_is_cut_from_sentences() -> None:
         "الوزير يصافح نظيره في الرباط أمس - جيتي أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a caption
         "ص أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a stray letter (a photo icon's alt text)
         ") أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a bracket left from a cut caption
+        "الشمال نيوز / أجرى وزير الخارجية المغربي محادثة هاتفية مع نظيره.",  # a site's name and a slash
     ],
 )
 def test_a_credit_before_the_lead_is_cut(credited: str) -> None:
