@@ -296,6 +296,10 @@ def test_a_full_title_outvotes_a_bare_one() -> None:
     found += [(i, "الحريري", "person", "person:saad-hariri", "الرئيس") for i in range(1, 4)]
     story = [_analysis("a", [f"s{i}" for i in range(4)], found)]
     assert facts.extract(story, ExtractOptions()).actors[0].role["en"] == "Lebanese Prime Minister"
+    region = [(0, "كريم حداد", "person", None, "رئيس إقليم الشمال")]  # an office the lexicon does not hold
+    region += [(i, "كريم حداد", "person", None, "الرئيس") for i in range(1, 3)]
+    regional = facts.extract([_analysis("a", ["s0", "s1", "s2"], region)], ExtractOptions()).actors[0]
+    assert regional.role["en"] is None
     alone = [_analysis("a", ["s0"], [(0, "كريم حداد", "person", None, "الرئيس")])]  # the only title written
     assert facts.extract(alone, ExtractOptions()).actors[0].role["en"] == "President"
 

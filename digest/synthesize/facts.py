@@ -411,8 +411,9 @@ def _role(group: _Group, held: dict[str, set[str]] | None = None) -> dict[str, s
     votes: Counter[str] = Counter()
     found: dict[str, dict[str, str]] = {}
     # A bare title ("الأمير", "الرئيس") says less than the person's well-known role, and less than a full title
-    # written for them: "الرئيس الحريري" is how the press honours a former head of government.
-    specific = any(len(w.split()) > 1 and role_names(w, country=country) for w in group.roles)
+    # written for them, even one the lexicon does not hold: "الرئيس الحريري" is how the press honours a former
+    # head of government, and "الرئيس" beside "رئيس إقليم كردستان" is the region's president.
+    specific = any(len(w.split()) > 1 for w in group.roles)
     for written in group.roles:
         if (default is not None or specific) and len(written.split()) == 1:
             continue
