@@ -173,8 +173,11 @@ _ATTRIBUTION = re.compile(
     rf"|\("
     rf")[\"'“”«»]?\s*\Z"
 )
+# Head nouns of a medium's name. A known medium's name loses its head ("قناة الجزيرة" → "الجزيرة") to match the
+# bare form; an unknown organisation is a medium only by the narrower starts, since "وكالة" also heads an
+# agency ("وكالة الطاقة الذرية"), "موقع" a site and "شبكة" a network of people.
 _MEDIA_HEAD_WORDS = ("وكالة", "قناة", "صحيفة", "جريدة", "مجلة", "موقع", "شبكة", "تلفزيون", "إذاعة")
-MEDIA_HEADS = ("وكالة أنباء", "وكالة الأنباء", "صحيفة", "جريدة", "مجلة", "قناة", "تلفزيون", "التلفزيون", "إذاعة")
+_MEDIA_NAME_STARTS = ("وكالة أنباء", "وكالة الأنباء", "صحيفة", "جريدة", "مجلة", "قناة", "تلفزيون", "التلفزيون", "إذاعة")
 
 
 @lru_cache(maxsize=1)
@@ -200,7 +203,7 @@ def _only_a_source(group: _Group) -> bool:
     if group.entry is not None:
         return group.key in keys
     name = group.surfaces.most_common(1)[0][0]
-    return name.startswith(MEDIA_HEADS) or name_key(name) in bare
+    return name.startswith(_MEDIA_NAME_STARTS) or name_key(name) in bare
 
 
 @dataclass(frozen=True)
