@@ -33,10 +33,29 @@ def _roles(text: str) -> dict[str, str | None]:
          "عبدالله بن زايد آل نهيان", "وزير الخارجية والتعاون الدولي"),
         ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "بلينكن", None),
         ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "ناصر بوريطة", "وزير الخارجية المغربي"),
+        # the name after "باسم" is whom a spokesman speaks for, not the spokesman
+        ("ورفضت متحدثة باسم كارلو فيرانتي يوم الثلاثاء هذه الاتهامات.", "كارلو فيرانتي", None),
     ],
 )  # fmt: skip
 def test_a_title_binds_to_the_name_it_stands_in_apposition_to(text: str, person: str, role: str | None) -> None:
-    assert _roles(text)[person] == role
+    assert _roles(text).get(person) == role  # None: not a person, or one without that title
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "role"),
+    [
+        ("وقال المتحدث باسم الخارجية الروسية ماريا زاخاروفا إن الوضع هادئ.", "ماريا زاخاروفا",
+         "المتحدث باسم الخارجية الروسية"),
+        ("وقال المتحدث باسم الرئيس التركي إبراهيم قالن إن الوضع هادئ.", "إبراهيم قالن", None),  # or the president's
+        ("وقال متحدث باسم رئيسة الوزراء البريطانية تيريزا ماي إن الحكومة ستدرس الأمر.", "تيريزا ماي",
+         "رئيسة الوزراء البريطانية"),
+        ("ورفضت متحدثة باسم كارلو فيرانتي يوم الثلاثاء هذه الاتهامات.", "كارلو فيرانتي", None),
+    ],
+)  # fmt: skip
+def test_the_spokesman_is_named_after_the_spokesman_not_a_spokesman(text: str, person: str, role: str | None) -> None:
+    """ "المتحدث باسم ..." names its spokesman; "متحدث باسم ..." (unnamed) is followed by whom he speaks for."""
+    found = mentions.find_mentions(Article(id="t", text=text), (Sentence("t", 0, text),), "crf")
+    assert {m.text: m.role for m in found if m.kind == "person"}.get(person) == role
 
 
 Found = tuple[int, str, str, str | None, str | None]  # (sentence, text, kind, key, role)

@@ -145,6 +145,25 @@ def test_role_uses_person_country_when_title_has_none() -> None:
     assert names is not None and names["en"] == "Moroccan Minister of Foreign Affairs"
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["مستشار ولي العهد السعودي", "ومستشار ولي عهد أبوظبي", "ممثل الأمين العام للأمم المتحدة", "الرئيس التنفيذي للشركة"],
+)
+def test_a_title_after_another_noun_is_that_nouns_complement_not_the_role(title: str) -> None:
+    """The adviser of the crown prince is no crown prince, the head of a company no president."""
+    assert role_names(title) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "en"),
+    [("وولي العهد السعودي", "Saudi Crown Prince"), ("لرئيس الوزراء", "Prime Minister"),
+     ("زعيم الحزب ورئيس الوزراء", "Prime Minister")],
+)  # fmt: skip
+def test_a_role_after_its_clitics_or_joined_by_and_counts(title: str, en: str) -> None:
+    names = role_names(title)
+    assert names is not None and names["en"] == en
+
+
 def test_a_regional_office_is_not_a_national_one() -> None:
     """The premier of a state or the president of a region is not the country's Prime Minister or President."""
     assert role_names("رئيس حكومة ولاية فيكتوريا", country="AU") is None

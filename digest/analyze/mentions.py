@@ -207,7 +207,7 @@ def _title_end(s: _Sentence, start: int, cues: Cues) -> tuple[int, bool]:
             break
         construct = k == start + 1 and not head_definite
         continues = construct or span is not None or s.owner[k] is not None or bool(_DEFINITE.match(word))
-        continues = continues or bool(flags & (TITLE | TITLE_WORD | NATIONALITY))
+        continues = continues or bool(flags & (TITLE | TITLE_WORD | NATIONALITY)) or word == "باسم"
         if not continues and word.isalpha():
             return k, _name_like(s, k)
         k += 1
@@ -239,21 +239,25 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         if k < n and _conjunction_before_name(s.raw(k), cues):
             i = end  # "التقى الوزير ومحمد ...": "و" starts another person, the title is not theirs
             continue
+        role = _spoken_for(s, i, end, title)
+        if role is None:
+            i = end
+            continue
         span = s.span_at(k)
         if span is not None and span.kind == "person":
-            span.role = span.role or title
+            span.role = span.role or role
         elif k < n and span is None and s.owner[k] is None:
             starts_given = _given_name(s, k) == "given"
             name_end = _given_name_end(s, k, cues, strict=False) if starts_given else _name_end(s, k, cues)
             framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
             closed = name_end == n or s.breaks[name_end] or bool(s.flags[name_end] & STOP)
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
-                s.add(_Span(k, name_end, "person", None, title, "title"))
+                s.add(_Span(k, name_end, "person", None, role, "title"))
             elif name_next and k == end and not s.norms[k].startswith(_VERB_PREFIX):
                 strict_end = _strict_name_end(s, k, cues, limit=3)
                 # one word alone after a title is a name only when punctuation closes it ("السفير X،")
                 if strict_end - k >= 2 or (strict_end > k and (strict_end == n or s.breaks[strict_end])):
-                    s.add(_Span(k, strict_end, "person", None, title, "title"))
+                    s.add(_Span(k, strict_end, "person", None, role, "title"))
         i = end
     # Apposition after the name: "عبدالله بن زايد آل نهيان وزير الخارجية والتعاون الدولي"
     for span in list(s.spans):
@@ -270,6 +274,20 @@ def _titles(s: _Sentence, cues: Cues) -> None:
                 span.role = title
             elif following.kind == "person" and not following.role:
                 following.role = title
+
+
+def _spoken_for(s: _Sentence, start: int, end: int, title: str) -> str | None:
+    """The title of the name after a spokesman's title, or None when it is not the name's to hold. "متحدثة
+    باسم X": X is whom she speaks for; "المتحدث باسم الخارجية X": X is the spokesman; "متحدث باسم رئيسة الوزراء
+    X" (a spokesman, unnamed): X is the prime minister; "المتحدث باسم الرئيس X": X is the president, or the
+    spokesman with his master's name left out: neither title is sure."""
+    at = next((k for k in range(start + 1, end) if s.norms[k] == "باسم"), None)
+    if at is None:
+        return title
+    inner = s.between(at + 1, end)
+    if at == end - 1 or role_names(inner) is None:
+        return None if at == end - 1 else title
+    return None if _DEFINITE.match(s.norms[start]) else inner
 
 
 def _titled_next(s: _Sentence, end: int, name_next: bool) -> _Span | None:

@@ -534,7 +534,7 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
     text = " ".join(text.split())
     if not text:
         return None
-    rule = next((r for r in role_rules() if r.pattern.search(text)), None)
+    rule = next((r for r in role_rules() if _at_head(r.pattern.search(text))), None)
     if rule is None or not _SUBNATIONAL.isdisjoint(text.split()):
         return None  # "رئيس حكومة ولاية فيكتوريا" is a state's premier, not a Prime Minister
     gaz = gazetteer()
@@ -544,6 +544,22 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
     names_of = gaz.names_of
     acting = "بالنيابه" in text or "بالوكاله" in text
     return compose_role(rule.key, affiliation, feminine, gaz.countries, names_of, acting)
+
+
+def _at_head(match: re.Match[str] | None) -> bool:
+    """Whether a role matched at the head of the title, its clitics aside ("ورئيس", "لرئيس الوزراء"), or at an
+    office joined to it by "و" ("زعيم الحزب ورئيس الوزراء"): a title after another noun is that noun's
+    complement ("مستشار ولي العهد", "ممثل الأمين العام": the adviser, the representative)."""
+    if match is None:
+        return False
+    before = match.string[: match.start()]
+    clitics = before.rpartition(" ")[2]  # glued to the word the role starts in
+    if not _ROLE_CLITICS.fullmatch(clitics):
+        return False
+    return len(before) == len(clitics) or clitics.startswith("و")
+
+
+_ROLE_CLITICS = re.compile(r"[وف]?(?:[بلك]|ال|بال|لل|كال)?")
 
 
 # Units below a state (normalised): a title over one of them is a regional office, which the role lexicon does
