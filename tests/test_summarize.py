@@ -568,3 +568,52 @@ def test_a_sentence_cut_after_a_preposition_is_never_used() -> None:
 )
 def test_a_title_glued_before_the_report_is_cut(text: str, title: str | None, left: str) -> None:
     assert summarize.strip_glued_title(text, title) == left
+
+
+# --- summary sentences that stand on their own -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأضاف أنه لن يحضر الاجتماع المقبل في الرباط .", True),
+        ("وأعربت عن امتنانها للترحيب الذي لقيته في الرباط .", True),
+        ("وقال آخر إن الدخان ما زال يتصاعد فوق الميناء .", True),
+        ('وتابع " لن نقبل بأي شروط مسبقة للتفاوض " .', True),
+        ("وأشار الوزير المغربي إلى أن الاجتماع سيعقد في الرباط .", False),  # the speaker is named
+        ('وقال " بوريطة " إن الاجتماع سيعقد في الرباط .', False),  # a name in quotes, then what he said
+        ("قال وزير الخارجية إن الاجتماع سيعقد في الرباط .", False),
+        ('اضافت : " سأعمل على تعزيز العلاقة بين المنظمة والبلاد " .', True),  # written without its hamza
+        ('وأضاف " بوريطة " قبل أن يغادر القاعة : " الاجتماع مفيد " .', False),
+        ("وكانت قد زارت الأسبوع الماضي رئيس البرلمان في مكتبه .", True),
+        ("وكان الوزير قد زار الأسبوع الماضي رئيس البرلمان في مكتبه .", False),
+        ("وأضاف البيان أن السلطات سحبت بطاقات الإقامة من عدة لاجئين .", True),
+        ("وقال لافروف إن الاجتماع المقبل سيعقد في موسكو .", False),  # a name that starts with "ل"
+        ("كما وجهت الفصائل المسلحة تهديدات إلى سكان المدينة .", True),
+        ("وأضاف البيان الصادر عن وزارة الداخلية أن السلطات سحبت بطاقات الإقامة .", False),
+    ],
+)
+def test_a_sentence_that_leans_on_the_one_before_is_found(text: str, expected: bool) -> None:
+    assert summarize.refers_back(text) is expected
+
+
+def test_a_sentence_whose_speaker_was_named_before_it_is_not_added_from_another_report() -> None:
+    leaning = (
+        "قالت مصادر دبلوماسية إن وفودا من عدة دول وصلت أمس إلى المغرب للمشاركة في اجتماعات تستمر يومين. "
+        "وأضافت أن الولايات المتحدة ستخصص 148 مليون دولار لدعم جهود مكافحة التنظيم في أفريقيا خلال العام المقبل."
+    )
+    options = replace(OPTIONS, sentences=5, max_words=200)
+    for other, added in ((OTHER_REPORT, True), (leaning, False)):
+        texts = [s.text for s in summarize.summarize(story(LEAD_REPORT, other), options).sentences]
+        assert texts[0].startswith("انعقد في مراكش")
+        assert any("148" in t for t in texts) is added  # the same figure, once with its speaker, once without
+
+
+def test_a_sentence_whose_speaker_is_a_pronoun_follows_its_speaker_in_the_lead() -> None:
+    lead = (
+        "قال وزير الخارجية المغربي ناصر بوريطة إن اجتماع التحالف الدولي ضد داعش انعقد اليوم في مراكش. "
+        "وأضاف أن الوزراء ناقشوا خطر تنظيم داعش في أفريقيا ومنطقة الساحل والصحراء."
+    )
+    options = replace(OPTIONS, sentences=5, max_words=200)
+    texts = [s.text for s in summarize.summarize(story(lead, lead), options).sentences]
+    assert texts[0].startswith("قال وزير") and texts[1].startswith("وأضاف أن")

@@ -191,6 +191,7 @@ class Candidate:
     centrality: float = 0.0  # sumy centrality in the story, divided by the best
     widget: bool = False  # furniture inside the sentence (a template marker, a date widget): never a headline
     minor: bool = False  # a short sentence kept only to read a lead whole; never chosen on its own
+    needs_before: bool = False  # it leans on the sentence before it in its article (`refers_back`)
 
 
 @lru_cache(maxsize=200_000)
@@ -256,6 +257,7 @@ class Rules:
     reporting: tuple[re.Pattern[str], ...] = ()
     widget: AnyPattern = field(default_factory=lambda: AnyPattern(()))
     tail_words: frozenset[str] = frozenset()
+    refers_back: tuple[re.Pattern[str], ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -275,6 +277,7 @@ def rules(language: str = "ar") -> Rules:
         reporting=tuple(re.compile(p) for p in data.get("reporting", ())),
         widget=AnyPattern(data.get("widget", ())),
         tail_words=frozenset(arabic.normalize(w) for w in data.get("tail_words", ())),
+        refers_back=tuple(re.compile(p) for p in data.get("refers_back", ())),
     )
 
 
@@ -359,6 +362,14 @@ def _ends_open(text: str, language: str) -> bool:
     or the splitter cut it. Words a sentence may end on ("بعد": not yet) are not in the list."""
     words = arabic.words(text)
     return bool(words) and arabic.normalize(words[-1]) in rules(language).open_ends
+
+
+def refers_back(text: str, language: str = "ar") -> bool:
+    """A sentence that leans on the one before it in its article (`refers_back` rules): its speaker is a
+    pronoun, "another" or "the statement" ("وأضاف أنه ...", "وأعربت عن ...", "وقال آخر", "وأضاف البيان أن"), or
+    it opens on a connective ("كما", "لكن", "بدوره"). Read after another sentence, it says who or
+    what it means no more."""
+    return any(p.search(text) for p in rules(language).refers_back)
 
 
 def is_background(text: str, language: str = "ar") -> bool:
@@ -489,9 +500,10 @@ def candidates(
             minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
             if reason and not minor:
                 continue
+            text = strip_dateline(strip_glued_title(sentence.text, analysis.article.title), language)
             out.append(
                 Candidate(
-                    text=strip_dateline(strip_glued_title(sentence.text, analysis.article.title), language),
+                    text=text,
                     article_id=sentence.article_id,
                     position=position,
                     tokens=tokens,
@@ -504,6 +516,7 @@ def candidates(
                     facts=facts_of.get(sentence.index, frozenset()),
                     widget=widget.search(sentence.text) is not None,
                     minor=minor,
+                    needs_before=refers_back(text, language),
                 )
             )
             position += 1
@@ -868,7 +881,9 @@ def compose(
     """The story's summary in reading order: the lead of its best report (`best_report`) up to the core share
     of the budget, then the sentences of the other reports that add a fact the summary lacks (a name, a figure,
     a date, another party's statement), best first by outlets that report them and centrality, each far from
-    what is already said (MMR), placed after the core in the order they were published.
+    what is already said (MMR), placed after the core in the order they were published. Among several reports a
+    sentence that leans on the one before it in its article (`refers_back`: "وأضاف أنه", "كما") is used only
+    right after that sentence, in the core; never as an addition.
 
     With `fill` (evaluation at a fixed length), the last sentence may overrun `max_words`."""
     best = best_report(analyses, ranked, options)
@@ -880,11 +895,14 @@ def compose(
     core_words = max_words * share
     core: list[Candidate] = []
     words = 0
-    for c in _leads(ranked).get(best, []):
+    lead = _leads(ranked).get(best, [])
+    for k, c in enumerate(lead):
         if len(core) >= core_sentences or words >= core_words:
             break
         if c.minor and not single:
             continue  # among several reports every sentence stands on its own
+        if not single and c.needs_before and not (core and core[-1] is lead[k - 1]):
+            continue  # "وأضاف أن ...": who speaks was named in the sentence before, which is not there
         if core and not fill and words + c.words > core_words:
             break
         if _repeats(c, core, options.redundancy_threshold):
@@ -892,7 +910,11 @@ def compose(
         core.append(c)
         words += c.words
     known = set().union(*(c.facts for c in core))
-    pool = [c for c in ranked if not c.minor and c not in core and (single or any(s != best for s in c.sources))]
+    pool = [
+        c
+        for c in ranked
+        if not c.minor and c not in core and (single or (any(s != best for s in c.sources) and not c.needs_before))
+    ]
     n_articles = len(analyses)
     outlets = _fact_outlets(ranked)
     scale = math.log1p(n_articles) if n_articles > 1 else 0.0
