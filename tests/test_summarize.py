@@ -617,3 +617,49 @@ def test_a_sentence_whose_speaker_is_a_pronoun_follows_its_speaker_in_the_lead()
     options = replace(OPTIONS, sentences=5, max_words=200)
     texts = [s.text for s in summarize.summarize(story(lead, lead), options).sentences]
     assert texts[0].startswith("قال وزير") and texts[1].startswith("وأضاف أن")
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (  # a headline glued before the lead that tells it
+            "صواريخ تستهدف منشأة عسكرية قرب العاصمة قال التلفزيون الرسمي أمس إن صواريخ أطلقت على منشأة عسكرية "
+            "قرب العاصمة .",
+            "قال التلفزيون الرسمي أمس إن صواريخ أطلقت على منشأة عسكرية قرب العاصمة .",
+        ),
+        (  # a speaker's headline with a colon
+            "وزير الخارجية : الاجتماع المقبل في الرباط أعلن وزير الخارجية المغربي أن الاجتماع المقبل للتحالف سيعقد "
+            "في الرباط .",
+            "أعلن وزير الخارجية المغربي أن الاجتماع المقبل للتحالف سيعقد في الرباط .",
+        ),
+        (  # a relative clause: "a statement in which it said"
+            "وأصدرت الفصائل المسلحة في ريف المدينة بيانا قالت فيه إن الفصائل المسلحة لن تغادر ريف المدينة "
+            "قبل الاتفاق .",
+            None,
+        ),
+        (  # the verb has no subject after it: it goes on from the sentence's own subject
+            "لكن المرصد السوري لحقوق الانسان في المدينة ذكر الخميس أن المرصد السوري رصد اشتباكات في المدينة .",
+            None,
+        ),
+        (  # a sentence that opens on a fronted phrase ("وعن ...") is prose
+            "وعن العلاقة بين الوزارة والمجلس البلدي في المدينة قال الوزير إن العلاقة بين الوزارة والمجلس جيدة .",
+            None,
+        ),
+        (  # nothing shared: a subject before its verb, not a headline
+            "مسؤول أمني رفيع في العاصمة قال لرويترز إن الهجوم وقع فجر اليوم على حاجز للجيش شمال البلاد .",
+            None,
+        ),
+    ],
+)
+def test_a_headline_glued_before_the_lead_is_cut(text: str, left: str | None) -> None:
+    assert summarize.strip_glued_headline(text) == (left or text)
+
+
+def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sentence() -> None:
+    title = "مشروعا قرار وفيتو روسي . . مجلس الأمن يفشل في تجديد تفويض التحقيق"
+    text = "مجلس الأمن يفشل في تجديد تفويض التحقيق عطل الفيتو الروسي مسودة قرار أمريكي لتجديد التفويض ."
+    assert summarize.strip_glued_title(text, title).startswith("عطل الفيتو الروسي")
+    again = "مجلس الأمن يفشل في تجديد تفويض التحقيق - : مجلس الأمن يفشل في تجديد تفويض التحقيق Sputnik ."
+    assert summarize.within_title(arabic.content_tokens(again), title)
+    report = "فشل مجلس الأمن في تجديد تفويض التحقيق بعد فيتو روسي على مسودة قرار أمريكي ."
+    assert not summarize.within_title(arabic.content_tokens(report), title)

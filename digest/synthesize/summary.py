@@ -4,8 +4,9 @@ Entry point: `summarize(analyses, options) -> Summary`. In order:
 
 1. candidates  every sentence of every article of the story, except those the rules of
                `data/summary/<lang>.json` and the options reject (page furniture, bylines, prompts, date
-               lines, captions in another script, titles repeated in the body, unterminated short lines);
-               a leading dateline ("إيلاف من الرباط:") is cut off;
+               lines, captions in another script, titles repeated in the body or pieces of the page's own
+               title, unterminated short lines); a leading dateline ("إيلاف من الرباط:"), and a headline or
+               the page's title (or its last part) glued before the lead, are cut off;
 2. merge       near-identical sentences across articles (token Jaccard on light stems, found through a
                prefix-filtering index, not by comparing all pairs) become one candidate credited to every
                article; paraphrases (a lower Jaccard) count as support without being merged;
@@ -258,6 +259,7 @@ class Rules:
     widget: AnyPattern = field(default_factory=lambda: AnyPattern(()))
     tail_words: frozenset[str] = frozenset()
     refers_back: tuple[re.Pattern[str], ...] = ()
+    lead_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -278,6 +280,7 @@ def rules(language: str = "ar") -> Rules:
         widget=AnyPattern(data.get("widget", ())),
         tail_words=frozenset(arabic.normalize(w) for w in data.get("tail_words", ())),
         refers_back=tuple(re.compile(p) for p in data.get("refers_back", ())),
+        lead_verbs=frozenset(arabic.normalize(w) for w in data.get("lead_verbs", ())),
     )
 
 
@@ -313,15 +316,80 @@ def strip_glued_title(text: str, title: str | None) -> str:
         if copies:
             cut = copies[-1] + size
             break
-    wanted = title.split() if title else []
-    if len(wanted) >= _MIN_TITLE_WORDS:
-        for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - len(wanted)) + 1):
-            if words[j] == wanted[0] and words[j : j + len(wanted)] == wanted:
-                cut = j + len(wanted)
-                break
+    for wanted in _title_runs(title):
+        found = next(
+            (
+                j
+                for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - len(wanted)) + 1)
+                if words[j] == wanted[0] and words[j : j + len(wanted)] == wanted
+            ),
+            None,
+        )
+        if found is not None:
+            cut = found + len(wanted)
+            break
     if cut == 0 or len(words) - cut < _LEFT_WORDS:
         return text
     return text[spans[cut][0] :]
+
+
+_HEAD_WITHIN = 25  # a headline glued before a lead: the lead's verb stands within this many words
+_LEAD_LEFT = 8  # ... and at least this many words of report follow from it
+_NOT_AFTER = frozenset({",", "،", "-", "–", "—", "و"})  # a verb after these goes on with the sentence before it
+_REFERS_BACK = frozenset({"فيه", "فيها", "فيهم"})  # "بيانا قالت فيه": a relative clause, not a lead
+
+
+def strip_glued_headline(text: str, language: str = "ar") -> str:
+    """The sentence without a headline or caption glued before its report's lead: a lead verb ("قال", "أعلن";
+    `lead_verbs`) standing bare in its first words, after a run of four words or more that shares two of its
+    content words (and a third of the run's) with what follows. A headline says in short what the lead then
+    tells ("صواريخ إسرائيلية تستهدف منشأة قرب دمشق قال التلفزيون السوري إن إسرائيل أطلقت صواريخ على منشأة
+    ..."); in prose a verb of speech follows a conjunction, a comma or a particle, or has no subject after it.
+    A run that opens as a sentence that goes on from another ("وعن العلاقة ... قال") is prose."""
+    data = rules(language)
+    if not data.lead_verbs:
+        return text
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    stops = arabic.stop_words(language)
+    for k in range(_MIN_TITLE_WORDS, min(len(words) - _LEAD_LEFT, _HEAD_WITHIN)):
+        if arabic.normalize(words[k]) not in data.lead_verbs or words[k - 1] in _NOT_AFTER:
+            continue
+        before, after = arabic.normalize(words[k - 1]), arabic.normalize(words[k + 1])
+        if before in stops or after in stops or after in data.calendar or words[k + 1] in _REFERS_BACK:
+            continue
+        head, rest = text[: spans[k][0]], text[spans[k][0] :]
+        if _leans_back(head, data.continuation):
+            continue
+        head_terms = {stem(t) for t in arabic.content_tokens(head, language)}
+        shared = head_terms & {stem(t) for t in arabic.content_tokens(rest, language)}
+        if len(head_terms) >= 3 and len(shared) >= 2 and 3 * len(shared) >= len(head_terms):
+            return rest
+    return text
+
+
+def _title_runs(title: str | None) -> list[list[str]]:
+    """The words of a title, then of each of its sentences ("مشروعا قرار وفيتو روسي . . مجلس الأمن يفشل ..."):
+    a page may glue the whole title or its last part (the splitter ends a sentence at ". .") to its lead."""
+    if not title:
+        return []
+    runs = [title.split(), *(p.rstrip(" .").split() for p in arabic.split_sentences(title))]
+    return [run for k, run in enumerate(runs) if len(run) >= _MIN_TITLE_WORDS and run not in runs[:k]]
+
+
+def within_title(tokens: Sequence[str], title: str | None, language: str = "ar") -> bool:
+    """Whether a sentence (its content tokens) says its article's title again and nothing else: all its words
+    but one at most (a site's name, a speaker's name before a colon) are the title's, and it has three or more;
+    a page that keeps its title, or a piece of it, as a line of its own (one word more only in five or more)."""
+    if not title or len(tokens) < _TITLE_TOKENS:
+        return False
+    words = set(arabic.content_tokens(title, language))
+    outside = sum(t not in words for t in tokens)
+    return outside == 0 or (outside == 1 and len(tokens) >= _TITLE_TOKENS_ONE_OFF)
+
+
+_TITLE_TOKENS = 3
+_TITLE_TOKENS_ONE_OFF = 5  # a word not in the title is allowed in a sentence this long
 
 
 def is_date_line(text: str, language: str = "ar") -> bool:
@@ -494,13 +562,16 @@ def candidates(
                 tokens = tuple(map(stem, tokens))
             if frozenset(tokens) in titles or furniture_key(sentence) in furniture:
                 continue
+            if within_title(sentence.tokens, analysis.article.title, language):
+                continue
             if carries_template(sentence.tokens, site, furniture):
                 continue
             reason = reject_reason(sentence.text, options, language, sentence.tokens or None)
             minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
             if reason and not minor:
                 continue
-            text = strip_dateline(strip_glued_title(sentence.text, analysis.article.title), language)
+            text = strip_glued_title(sentence.text, analysis.article.title)
+            text = strip_dateline(strip_glued_headline(text, language), language)
             out.append(
                 Candidate(
                     text=text,
