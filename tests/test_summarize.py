@@ -663,3 +663,41 @@ def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sente
     assert summarize.within_title(arabic.content_tokens(again), title)
     report = "فشل مجلس الأمن في تجديد تفويض التحقيق بعد فيتو روسي على مسودة قرار أمريكي ."
     assert not summarize.within_title(arabic.content_tokens(report), title)
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (
+            "جنود يعبرون الحدود قرب المدينة ( AFP ) عدد المشاهدات : 268 اتهم رئيس الأركان الولايات المتحدة "
+            "بتدريب مقاتلين .",
+            "اتهم رئيس الأركان الولايات المتحدة بتدريب مقاتلين .",
+        ),
+        (
+            "وزير الدفاع الروسي ( أرشيفية ) أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
+            "أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
+        ),
+    ],
+)
+def test_a_view_counter_or_an_archive_caption_before_the_lead_is_cut(text: str, left: str) -> None:
+    assert summarize.strip_dateline(text) == left
+
+
+def test_a_label_before_the_lead_verb_is_cut_but_a_leans_back_a_quote_stays() -> None:
+    assert summarize.strip_dateline("الموضوع : قال وزير الخارجية إن الاجتماع سيعقد غدا .") == (
+        "قال وزير الخارجية إن الاجتماع سيعقد غدا ."
+    )
+    quote = "الوزير : الاجتماع المقبل سيعقد في الرباط الأسبوع المقبل ."
+    assert summarize.strip_dateline(quote) == quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "org : مكتب المفوضية السامية لشؤون اللاجئين في جنيف للاستعلامات العامة .",
+        "مكتب المفوضية في العاصمة للاستعلامات العامة والشكاوى office @ example .",
+        "- News Agency 21 يناير 2018 مباشر الوزير يصل إلى العاصمة في زيارة رسمية REUTERS .",
+    ],
+)
+def test_a_contact_list_or_a_title_line_left_of_a_cut_is_furniture(text: str) -> None:
+    assert summarize.reject_reason(text, OPTIONS) == "page furniture"

@@ -285,12 +285,20 @@ def rules(language: str = "ar") -> Rules:
 
 
 def strip_dateline(text: str, language: str = "ar") -> str:
-    """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence."""
-    for pattern in rules(language).dateline:
-        match = pattern.match(text)
-        if match and arabic.word_count(text[match.end() :]) >= 4:
-            return text[match.end() :]
+    """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence; twice at
+    most (a caption's credit, then a view counter after it)."""
+    for _ in range(_DATELINE_PASSES):
+        for pattern in rules(language).dateline:
+            match = pattern.match(text)
+            if match and match.end() > 0 and arabic.word_count(text[match.end() :]) >= 4:
+                text = text[match.end() :]
+                break
+        else:
+            break
     return text
+
+
+_DATELINE_PASSES = 2
 
 
 _WORD = re.compile(r"\S+")
