@@ -701,3 +701,17 @@ def test_a_label_before_the_lead_verb_is_cut_but_a_leans_back_a_quote_stays() ->
 )
 def test_a_contact_list_or_a_title_line_left_of_a_cut_is_furniture(text: str) -> None:
     assert summarize.reject_reason(text, OPTIONS) == "page furniture"
+
+
+def test_what_a_cut_leaves_of_a_title_line_is_no_candidate() -> None:
+    title = "الجيش يقتحم سجن المدينة المركزي"
+    line = f"{title} - المكتب الإعلامي لقوى المعارضة مخاوف من تكرار مجزرة في سجن المدينة المركزي ."
+    report = "واقتحمت قوات الجيش سجن المدينة المركزي فجر اليوم بعد حصار دام أسبوعين ."
+    (analysis,) = story(f"{line}\n{report}", titles=(title,))
+    texts = [c.text for c in summarize.candidates([analysis], OPTIONS)]
+    assert texts == [report]
+
+
+def test_a_template_marker_is_furniture() -> None:
+    marker = "المدينة { { city } } عشرات القتلى في تفجير استهدف تجمع الحافلات غرب المدينة اليوم ."
+    assert summarize.reject_reason(marker, OPTIONS) == "page furniture"

@@ -580,6 +580,8 @@ def candidates(
                 continue
             text = strip_glued_title(sentence.text, analysis.article.title)
             text = strip_dateline(strip_glued_headline(text, language), language)
+            if text != sentence.text and (_SEPARATOR_FIRST.match(text) or rules(language).reject.search(text)):
+                continue  # what a cut left is furniture too: the rest of a title line ("- اسم الموقع ...")
             out.append(
                 Candidate(
                     text=text,
@@ -606,6 +608,8 @@ def candidates(
             before += c.words
     return out
 
+
+_SEPARATOR_FIRST = re.compile(r"\s*[-–—|:]")  # no report starts on a title's separator
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
 
