@@ -677,9 +677,13 @@ def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sente
             "وزير الدفاع الروسي ( أرشيفية ) أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
             "أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
         ),
+        (  # a clock widget, split, and the dateline after it
+            "04 : 37 م - ساء بيروت - قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
+            "قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
+        ),
     ],
 )
-def test_a_view_counter_or_an_archive_caption_before_the_lead_is_cut(text: str, left: str) -> None:
+def test_a_view_counter_an_archive_caption_or_a_clock_before_the_lead_is_cut(text: str, left: str) -> None:
     assert summarize.strip_dateline(text) == left
 
 
@@ -697,6 +701,7 @@ def test_a_label_before_the_lead_verb_is_cut_but_a_leans_back_a_quote_stays() ->
         "org : مكتب المفوضية السامية لشؤون اللاجئين في جنيف للاستعلامات العامة .",
         "مكتب المفوضية في العاصمة للاستعلامات العامة والشكاوى office @ example .",
         "- News Agency 21 يناير 2018 مباشر الوزير يصل إلى العاصمة في زيارة رسمية REUTERS .",
+        "25 - مع انتهاء المرحلة الأولى تبدأ المرحلة الثانية التي تشمل إطلاق سراح المعتقلين .",  # a list's item
     ],
 )
 def test_a_contact_list_or_a_title_line_left_of_a_cut_is_furniture(text: str) -> None:
@@ -715,3 +720,12 @@ def test_what_a_cut_leaves_of_a_title_line_is_no_candidate() -> None:
 def test_a_template_marker_is_furniture() -> None:
     marker = "المدينة { { city } } عشرات القتلى في تفجير استهدف تجمع الحافلات غرب المدينة اليوم ."
     assert summarize.reject_reason(marker, OPTIONS) == "page furniture"
+
+
+def test_a_sentence_that_leaves_a_bracket_open_was_cut_by_the_splitter() -> None:
+    cut = "وأوضحت المصادر في العاصمة لوكالة الأنباء الألمانية ( د ."
+    assert summarize.reject_reason(cut, OPTIONS) == (
+        "cut short (a bracket left open: an abbreviation's dot taken for the end)"
+    )
+    whole = "وأوضحت المصادر في العاصمة لوكالة الأنباء الألمانية ( د ب أ ) أن الوفد وصل ."
+    assert summarize.reject_reason(whole, OPTIONS) is None

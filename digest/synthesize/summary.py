@@ -430,7 +430,19 @@ def reject_reason(
         return "too few content words"
     if _ends_open(text, language):
         return "cut short (ends on a preposition or particle)"
+    if _ends_in_open_bracket(text):
+        return "cut short (a bracket left open: an abbreviation's dot taken for the end)"
     return None
+
+
+_OPEN_BRACKET_END = re.compile(r"\(\s*(?:[^()\s]+\s*){0,2}[.!?؟]?\s*$")
+
+
+def _ends_in_open_bracket(text: str) -> bool:
+    """A sentence that ends a word or two after a bracket it never closes ("… لوكالة الأنباء الألمانية ( د ."):
+    the splitter took an abbreviation's dot for the end. A bracket closed in a later sentence, with a clause
+    inside, is not this."""
+    return _OPEN_BRACKET_END.search(text) is not None
 
 
 def _ends_open(text: str, language: str) -> bool:
