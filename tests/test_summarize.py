@@ -568,3 +568,164 @@ def test_a_sentence_cut_after_a_preposition_is_never_used() -> None:
 )
 def test_a_title_glued_before_the_report_is_cut(text: str, title: str | None, left: str) -> None:
     assert summarize.strip_glued_title(text, title) == left
+
+
+# --- summary sentences that stand on their own -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأضاف أنه لن يحضر الاجتماع المقبل في الرباط .", True),
+        ("وأعربت عن امتنانها للترحيب الذي لقيته في الرباط .", True),
+        ("وقال آخر إن الدخان ما زال يتصاعد فوق الميناء .", True),
+        ('وتابع " لن نقبل بأي شروط مسبقة للتفاوض " .', True),
+        ("وأشار الوزير المغربي إلى أن الاجتماع سيعقد في الرباط .", False),  # the speaker is named
+        ('وقال " بوريطة " إن الاجتماع سيعقد في الرباط .', False),  # a name in quotes, then what he said
+        ("قال وزير الخارجية إن الاجتماع سيعقد في الرباط .", False),
+        ('اضافت : " سأعمل على تعزيز العلاقة بين المنظمة والبلاد " .', True),  # written without its hamza
+        ('وأضاف " بوريطة " قبل أن يغادر القاعة : " الاجتماع مفيد " .', False),
+        ("وكانت قد زارت الأسبوع الماضي رئيس البرلمان في مكتبه .", True),
+        ("وكان الوزير قد زار الأسبوع الماضي رئيس البرلمان في مكتبه .", False),
+        ("وأضاف البيان أن السلطات سحبت بطاقات الإقامة من عدة لاجئين .", True),
+        ("وقال لافروف إن الاجتماع المقبل سيعقد في موسكو .", False),  # a name that starts with "ل"
+        ("كما وجهت الفصائل المسلحة تهديدات إلى سكان المدينة .", True),
+        ("وأضاف البيان الصادر عن وزارة الداخلية أن السلطات سحبت بطاقات الإقامة .", False),
+    ],
+)
+def test_a_sentence_that_leans_on_the_one_before_is_found(text: str, expected: bool) -> None:
+    assert summarize.refers_back(text) is expected
+
+
+def test_a_sentence_whose_speaker_was_named_before_it_is_not_added_from_another_report() -> None:
+    leaning = (
+        "قالت مصادر دبلوماسية إن وفودا من عدة دول وصلت أمس إلى المغرب للمشاركة في اجتماعات تستمر يومين. "
+        "وأضافت أن الولايات المتحدة ستخصص 148 مليون دولار لدعم جهود مكافحة التنظيم في أفريقيا خلال العام المقبل."
+    )
+    options = replace(OPTIONS, sentences=5, max_words=200)
+    for other, added in ((OTHER_REPORT, True), (leaning, False)):
+        texts = [s.text for s in summarize.summarize(story(LEAD_REPORT, other), options).sentences]
+        assert texts[0].startswith("انعقد في مراكش")
+        assert any("148" in t for t in texts) is added  # the same figure, once with its speaker, once without
+
+
+def test_a_sentence_whose_speaker_is_a_pronoun_follows_its_speaker_in_the_lead() -> None:
+    lead = (
+        "قال وزير الخارجية المغربي ناصر بوريطة إن اجتماع التحالف الدولي ضد داعش انعقد اليوم في مراكش. "
+        "وأضاف أن الوزراء ناقشوا خطر تنظيم داعش في أفريقيا ومنطقة الساحل والصحراء."
+    )
+    options = replace(OPTIONS, sentences=5, max_words=200)
+    texts = [s.text for s in summarize.summarize(story(lead, lead), options).sentences]
+    assert texts[0].startswith("قال وزير") and texts[1].startswith("وأضاف أن")
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (  # a headline glued before the lead that tells it
+            "صواريخ تستهدف منشأة عسكرية قرب العاصمة قال التلفزيون الرسمي أمس إن صواريخ أطلقت على منشأة عسكرية "
+            "قرب العاصمة .",
+            "قال التلفزيون الرسمي أمس إن صواريخ أطلقت على منشأة عسكرية قرب العاصمة .",
+        ),
+        (  # a speaker's headline with a colon
+            "وزير الخارجية : الاجتماع المقبل في الرباط أعلن وزير الخارجية المغربي أن الاجتماع المقبل للتحالف سيعقد "
+            "في الرباط .",
+            "أعلن وزير الخارجية المغربي أن الاجتماع المقبل للتحالف سيعقد في الرباط .",
+        ),
+        (  # a relative clause: "a statement in which it said"
+            "وأصدرت الفصائل المسلحة في ريف المدينة بيانا قالت فيه إن الفصائل المسلحة لن تغادر ريف المدينة "
+            "قبل الاتفاق .",
+            None,
+        ),
+        (  # the verb has no subject after it: it goes on from the sentence's own subject
+            "لكن المرصد السوري لحقوق الانسان في المدينة ذكر الخميس أن المرصد السوري رصد اشتباكات في المدينة .",
+            None,
+        ),
+        (  # a sentence that opens on a fronted phrase ("وعن ...") is prose
+            "وعن العلاقة بين الوزارة والمجلس البلدي في المدينة قال الوزير إن العلاقة بين الوزارة والمجلس جيدة .",
+            None,
+        ),
+        (  # nothing shared: a subject before its verb, not a headline
+            "مسؤول أمني رفيع في العاصمة قال لرويترز إن الهجوم وقع فجر اليوم على حاجز للجيش شمال البلاد .",
+            None,
+        ),
+    ],
+)
+def test_a_headline_glued_before_the_lead_is_cut(text: str, left: str | None) -> None:
+    assert summarize.strip_glued_headline(text) == (left or text)
+
+
+def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sentence() -> None:
+    title = "مشروعا قرار وفيتو روسي . . مجلس الأمن يفشل في تجديد تفويض التحقيق"
+    text = "مجلس الأمن يفشل في تجديد تفويض التحقيق عطل الفيتو الروسي مسودة قرار أمريكي لتجديد التفويض ."
+    assert summarize.strip_glued_title(text, title).startswith("عطل الفيتو الروسي")
+    again = "مجلس الأمن يفشل في تجديد تفويض التحقيق - : مجلس الأمن يفشل في تجديد تفويض التحقيق Sputnik ."
+    assert summarize.within_title(arabic.content_tokens(again), title)
+    report = "فشل مجلس الأمن في تجديد تفويض التحقيق بعد فيتو روسي على مسودة قرار أمريكي ."
+    assert not summarize.within_title(arabic.content_tokens(report), title)
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (
+            "جنود يعبرون الحدود قرب المدينة ( AFP ) عدد المشاهدات : 268 اتهم رئيس الأركان الولايات المتحدة "
+            "بتدريب مقاتلين .",
+            "اتهم رئيس الأركان الولايات المتحدة بتدريب مقاتلين .",
+        ),
+        (
+            "وزير الدفاع الروسي ( أرشيفية ) أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
+            "أعلن وزير الدفاع الروسي أن القوات بدأت مغادرة البلاد .",
+        ),
+        (  # a clock widget, split, and the dateline after it
+            "04 : 37 م - ساء بيروت - قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
+            "قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
+        ),
+    ],
+)
+def test_a_view_counter_an_archive_caption_or_a_clock_before_the_lead_is_cut(text: str, left: str) -> None:
+    assert summarize.strip_dateline(text) == left
+
+
+def test_a_label_before_the_lead_verb_is_cut_but_a_leans_back_a_quote_stays() -> None:
+    assert summarize.strip_dateline("الموضوع : قال وزير الخارجية إن الاجتماع سيعقد غدا .") == (
+        "قال وزير الخارجية إن الاجتماع سيعقد غدا ."
+    )
+    quote = "الوزير : الاجتماع المقبل سيعقد في الرباط الأسبوع المقبل ."
+    assert summarize.strip_dateline(quote) == quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "org : مكتب المفوضية السامية لشؤون اللاجئين في جنيف للاستعلامات العامة .",
+        "مكتب المفوضية في العاصمة للاستعلامات العامة والشكاوى office @ example .",
+        "- News Agency 21 يناير 2018 مباشر الوزير يصل إلى العاصمة في زيارة رسمية REUTERS .",
+        "25 - مع انتهاء المرحلة الأولى تبدأ المرحلة الثانية التي تشمل إطلاق سراح المعتقلين .",  # a list's item
+    ],
+)
+def test_a_contact_list_or_a_title_line_left_of_a_cut_is_furniture(text: str) -> None:
+    assert summarize.reject_reason(text, OPTIONS) == "page furniture"
+
+
+def test_what_a_cut_leaves_of_a_title_line_is_no_candidate() -> None:
+    title = "الجيش يقتحم سجن المدينة المركزي"
+    line = f"{title} - المكتب الإعلامي لقوى المعارضة مخاوف من تكرار مجزرة في سجن المدينة المركزي ."
+    report = "واقتحمت قوات الجيش سجن المدينة المركزي فجر اليوم بعد حصار دام أسبوعين ."
+    (analysis,) = story(f"{line}\n{report}", titles=(title,))
+    texts = [c.text for c in summarize.candidates([analysis], OPTIONS)]
+    assert texts == [report]
+
+
+def test_a_template_marker_is_furniture() -> None:
+    marker = "المدينة { { city } } عشرات القتلى في تفجير استهدف تجمع الحافلات غرب المدينة اليوم ."
+    assert summarize.reject_reason(marker, OPTIONS) == "page furniture"
+
+
+def test_a_sentence_that_leaves_a_bracket_open_was_cut_by_the_splitter() -> None:
+    cut = "وأوضحت المصادر في العاصمة لوكالة الأنباء الألمانية ( د ."
+    assert summarize.reject_reason(cut, OPTIONS) == (
+        "cut short (a bracket left open: an abbreviation's dot taken for the end)"
+    )
+    whole = "وأوضحت المصادر في العاصمة لوكالة الأنباء الألمانية ( د ب أ ) أن الوفد وصل ."
+    assert summarize.reject_reason(whole, OPTIONS) is None

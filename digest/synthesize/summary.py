@@ -4,8 +4,9 @@ Entry point: `summarize(analyses, options) -> Summary`. In order:
 
 1. candidates  every sentence of every article of the story, except those the rules of
                `data/summary/<lang>.json` and the options reject (page furniture, bylines, prompts, date
-               lines, captions in another script, titles repeated in the body, unterminated short lines);
-               a leading dateline ("إيلاف من الرباط:") is cut off;
+               lines, captions in another script, titles repeated in the body or pieces of the page's own
+               title, unterminated short lines); a leading dateline ("إيلاف من الرباط:"), and a headline or
+               the page's title (or its last part) glued before the lead, are cut off;
 2. merge       near-identical sentences across articles (token Jaccard on light stems, found through a
                prefix-filtering index, not by comparing all pairs) become one candidate credited to every
                article; paraphrases (a lower Jaccard) count as support without being merged;
@@ -191,6 +192,7 @@ class Candidate:
     centrality: float = 0.0  # sumy centrality in the story, divided by the best
     widget: bool = False  # furniture inside the sentence (a template marker, a date widget): never a headline
     minor: bool = False  # a short sentence kept only to read a lead whole; never chosen on its own
+    needs_before: bool = False  # it leans on the sentence before it in its article (`refers_back`)
 
 
 @lru_cache(maxsize=200_000)
@@ -256,6 +258,8 @@ class Rules:
     reporting: tuple[re.Pattern[str], ...] = ()
     widget: AnyPattern = field(default_factory=lambda: AnyPattern(()))
     tail_words: frozenset[str] = frozenset()
+    refers_back: tuple[re.Pattern[str], ...] = ()
+    lead_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -275,16 +279,26 @@ def rules(language: str = "ar") -> Rules:
         reporting=tuple(re.compile(p) for p in data.get("reporting", ())),
         widget=AnyPattern(data.get("widget", ())),
         tail_words=frozenset(arabic.normalize(w) for w in data.get("tail_words", ())),
+        refers_back=tuple(re.compile(p) for p in data.get("refers_back", ())),
+        lead_verbs=frozenset(arabic.normalize(w) for w in data.get("lead_verbs", ())),
     )
 
 
 def strip_dateline(text: str, language: str = "ar") -> str:
-    """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence."""
-    for pattern in rules(language).dateline:
-        match = pattern.match(text)
-        if match and arabic.word_count(text[match.end() :]) >= 4:
-            return text[match.end() :]
+    """The sentence without a leading dateline ("إيلاف من الرباط:"), when what is left is a sentence; twice at
+    most (a caption's credit, then a view counter after it)."""
+    for _ in range(_DATELINE_PASSES):
+        for pattern in rules(language).dateline:
+            match = pattern.match(text)
+            if match and match.end() > 0 and arabic.word_count(text[match.end() :]) >= 4:
+                text = text[match.end() :]
+                break
+        else:
+            break
     return text
+
+
+_DATELINE_PASSES = 2
 
 
 _WORD = re.compile(r"\S+")
@@ -310,15 +324,80 @@ def strip_glued_title(text: str, title: str | None) -> str:
         if copies:
             cut = copies[-1] + size
             break
-    wanted = title.split() if title else []
-    if len(wanted) >= _MIN_TITLE_WORDS:
-        for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - len(wanted)) + 1):
-            if words[j] == wanted[0] and words[j : j + len(wanted)] == wanted:
-                cut = j + len(wanted)
-                break
+    for wanted in _title_runs(title):
+        found = next(
+            (
+                j
+                for j in range(cut, min(cut + _TITLE_WITHIN, len(words) - len(wanted)) + 1)
+                if words[j] == wanted[0] and words[j : j + len(wanted)] == wanted
+            ),
+            None,
+        )
+        if found is not None:
+            cut = found + len(wanted)
+            break
     if cut == 0 or len(words) - cut < _LEFT_WORDS:
         return text
     return text[spans[cut][0] :]
+
+
+_HEAD_WITHIN = 25  # a headline glued before a lead: the lead's verb stands within this many words
+_LEAD_LEFT = 8  # ... and at least this many words of report follow from it
+_NOT_AFTER = frozenset({",", "،", "-", "–", "—", "و"})  # a verb after these goes on with the sentence before it
+_REFERS_BACK = frozenset({"فيه", "فيها", "فيهم"})  # "بيانا قالت فيه": a relative clause, not a lead
+
+
+def strip_glued_headline(text: str, language: str = "ar") -> str:
+    """The sentence without a headline or caption glued before its report's lead: a lead verb ("قال", "أعلن";
+    `lead_verbs`) standing bare in its first words, after a run of four words or more that shares two of its
+    content words (and a third of the run's) with what follows. A headline says in short what the lead then
+    tells ("صواريخ إسرائيلية تستهدف منشأة قرب دمشق قال التلفزيون السوري إن إسرائيل أطلقت صواريخ على منشأة
+    ..."); in prose a verb of speech follows a conjunction, a comma or a particle, or has no subject after it.
+    A run that opens as a sentence that goes on from another ("وعن العلاقة ... قال") is prose."""
+    data = rules(language)
+    if not data.lead_verbs:
+        return text
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    stops = arabic.stop_words(language)
+    for k in range(_MIN_TITLE_WORDS, min(len(words) - _LEAD_LEFT, _HEAD_WITHIN)):
+        if arabic.normalize(words[k]) not in data.lead_verbs or words[k - 1] in _NOT_AFTER:
+            continue
+        before, after = arabic.normalize(words[k - 1]), arabic.normalize(words[k + 1])
+        if before in stops or after in stops or after in data.calendar or words[k + 1] in _REFERS_BACK:
+            continue
+        head, rest = text[: spans[k][0]], text[spans[k][0] :]
+        if _leans_back(head, data.continuation):
+            continue
+        head_terms = {stem(t) for t in arabic.content_tokens(head, language)}
+        shared = head_terms & {stem(t) for t in arabic.content_tokens(rest, language)}
+        if len(head_terms) >= 3 and len(shared) >= 2 and 3 * len(shared) >= len(head_terms):
+            return rest
+    return text
+
+
+def _title_runs(title: str | None) -> list[list[str]]:
+    """The words of a title, then of each of its sentences ("مشروعا قرار وفيتو روسي . . مجلس الأمن يفشل ..."):
+    a page may glue the whole title or its last part (the splitter ends a sentence at ". .") to its lead."""
+    if not title:
+        return []
+    runs = [title.split(), *(p.rstrip(" .").split() for p in arabic.split_sentences(title))]
+    return [run for k, run in enumerate(runs) if len(run) >= _MIN_TITLE_WORDS and run not in runs[:k]]
+
+
+def within_title(tokens: Sequence[str], title: str | None, language: str = "ar") -> bool:
+    """Whether a sentence (its content tokens) says its article's title again and nothing else: all its words
+    but one at most (a site's name, a speaker's name before a colon) are the title's, and it has three or more;
+    a page that keeps its title, or a piece of it, as a line of its own (one word more only in five or more)."""
+    if not title or len(tokens) < _TITLE_TOKENS:
+        return False
+    words = set(arabic.content_tokens(title, language))
+    outside = sum(t not in words for t in tokens)
+    return outside == 0 or (outside == 1 and len(tokens) >= _TITLE_TOKENS_ONE_OFF)
+
+
+_TITLE_TOKENS = 3
+_TITLE_TOKENS_ONE_OFF = 5  # a word not in the title is allowed in a sentence this long
 
 
 def is_date_line(text: str, language: str = "ar") -> bool:
@@ -351,7 +430,19 @@ def reject_reason(
         return "too few content words"
     if _ends_open(text, language):
         return "cut short (ends on a preposition or particle)"
+    if _ends_in_open_bracket(text):
+        return "cut short (a bracket left open: an abbreviation's dot taken for the end)"
     return None
+
+
+_OPEN_BRACKET_END = re.compile(r"\(\s*(?:[^()\s]+\s*){0,2}[.!?؟]?\s*$")
+
+
+def _ends_in_open_bracket(text: str) -> bool:
+    """A sentence that ends a word or two after a bracket it never closes ("… لوكالة الأنباء الألمانية ( د ."):
+    the splitter took an abbreviation's dot for the end. A bracket closed in a later sentence, with a clause
+    inside, is not this."""
+    return _OPEN_BRACKET_END.search(text) is not None
 
 
 def _ends_open(text: str, language: str) -> bool:
@@ -359,6 +450,14 @@ def _ends_open(text: str, language: str) -> bool:
     or the splitter cut it. Words a sentence may end on ("بعد": not yet) are not in the list."""
     words = arabic.words(text)
     return bool(words) and arabic.normalize(words[-1]) in rules(language).open_ends
+
+
+def refers_back(text: str, language: str = "ar") -> bool:
+    """A sentence that leans on the one before it in its article (`refers_back` rules): its speaker is a
+    pronoun, "another" or "the statement" ("وأضاف أنه ...", "وأعربت عن ...", "وقال آخر", "وأضاف البيان أن"), or
+    it opens on a connective ("كما", "لكن", "بدوره"). Read after another sentence, it says who or
+    what it means no more."""
+    return any(p.search(text) for p in rules(language).refers_back)
 
 
 def is_background(text: str, language: str = "ar") -> bool:
@@ -483,15 +582,21 @@ def candidates(
                 tokens = tuple(map(stem, tokens))
             if frozenset(tokens) in titles or furniture_key(sentence) in furniture:
                 continue
+            if within_title(sentence.tokens, analysis.article.title, language):
+                continue
             if carries_template(sentence.tokens, site, furniture):
                 continue
             reason = reject_reason(sentence.text, options, language, sentence.tokens or None)
             minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
             if reason and not minor:
                 continue
+            text = strip_glued_title(sentence.text, analysis.article.title)
+            text = strip_dateline(strip_glued_headline(text, language), language)
+            if text != sentence.text and (_SEPARATOR_FIRST.match(text) or rules(language).reject.search(text)):
+                continue  # what a cut left is furniture too: the rest of a title line ("- اسم الموقع ...")
             out.append(
                 Candidate(
-                    text=strip_dateline(strip_glued_title(sentence.text, analysis.article.title), language),
+                    text=text,
                     article_id=sentence.article_id,
                     position=position,
                     tokens=tokens,
@@ -504,6 +609,7 @@ def candidates(
                     facts=facts_of.get(sentence.index, frozenset()),
                     widget=widget.search(sentence.text) is not None,
                     minor=minor,
+                    needs_before=refers_back(text, language),
                 )
             )
             position += 1
@@ -514,6 +620,8 @@ def candidates(
             before += c.words
     return out
 
+
+_SEPARATOR_FIRST = re.compile(r"\s*[-–—|:]")  # no report starts on a title's separator
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -868,7 +976,9 @@ def compose(
     """The story's summary in reading order: the lead of its best report (`best_report`) up to the core share
     of the budget, then the sentences of the other reports that add a fact the summary lacks (a name, a figure,
     a date, another party's statement), best first by outlets that report them and centrality, each far from
-    what is already said (MMR), placed after the core in the order they were published.
+    what is already said (MMR), placed after the core in the order they were published. Among several reports a
+    sentence that leans on the one before it in its article (`refers_back`: "وأضاف أنه", "كما") is used only
+    right after that sentence, in the core; never as an addition.
 
     With `fill` (evaluation at a fixed length), the last sentence may overrun `max_words`."""
     best = best_report(analyses, ranked, options)
@@ -880,11 +990,14 @@ def compose(
     core_words = max_words * share
     core: list[Candidate] = []
     words = 0
-    for c in _leads(ranked).get(best, []):
+    lead = _leads(ranked).get(best, [])
+    for k, c in enumerate(lead):
         if len(core) >= core_sentences or words >= core_words:
             break
         if c.minor and not single:
             continue  # among several reports every sentence stands on its own
+        if not single and c.needs_before and not (core and core[-1] is lead[k - 1]):
+            continue  # "وأضاف أن ...": who speaks was named in the sentence before, which is not there
         if core and not fill and words + c.words > core_words:
             break
         if _repeats(c, core, options.redundancy_threshold):
@@ -892,7 +1005,11 @@ def compose(
         core.append(c)
         words += c.words
     known = set().union(*(c.facts for c in core))
-    pool = [c for c in ranked if not c.minor and c not in core and (single or any(s != best for s in c.sources))]
+    pool = [
+        c
+        for c in ranked
+        if not c.minor and c not in core and (single or (any(s != best for s in c.sources) and not c.needs_before))
+    ]
     n_articles = len(analyses)
     outlets = _fact_outlets(ranked)
     scale = math.log1p(n_articles) if n_articles > 1 else 0.0
