@@ -50,6 +50,7 @@ def test_a_title_binds_to_the_name_it_stands_in_apposition_to(text: str, person:
         ("وقال متحدث باسم رئيسة الوزراء البريطانية تيريزا ماي إن الحكومة ستدرس الأمر.", "تيريزا ماي",
          "رئيسة الوزراء البريطانية"),
         ("ورفضت متحدثة باسم كارلو فيرانتي يوم الثلاثاء هذه الاتهامات.", "كارلو فيرانتي", None),
+        ("وقال كارلو فيرانتي المتحدث باسم", "كارلو فيرانتي", None),  # the sentence ends on "باسم"
     ],
 )  # fmt: skip
 def test_the_spokesman_is_named_after_the_spokesman_not_a_spokesman(text: str, person: str, role: str | None) -> None:

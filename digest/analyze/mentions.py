@@ -284,9 +284,11 @@ def _spoken_for(s: _Sentence, start: int, end: int, title: str) -> str | None:
     at = next((k for k in range(start + 1, end) if s.norms[k] == "باسم"), None)
     if at is None:
         return title
+    if at == end - 1:
+        return None
     inner = s.between(at + 1, end)
-    if at == end - 1 or role_names(inner) is None:
-        return None if at == end - 1 else title
+    if role_names(inner) is None:
+        return title
     return None if _DEFINITE.match(s.norms[start]) else inner
 
 
