@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from digest import analyze, cluster, deliver, ingest, render, synthesize, translate
-from digest.document import Briefing, InputsReport
+from digest.document import Briefing, InputsReport, Skipped
 from digest.options import Options
 from digest.runtime import memory
 from digest.runtime.parallel import worker_count
@@ -71,7 +71,8 @@ def build_briefing(
     with _stage("ingest", progress, on_stage):
         result = ingest.ingest(paths, options.ingest)
     with _stage("analyze", progress, on_stage):
-        packed = analyze.analyze_packed(result.articles, options)
+        failed: list[Skipped] = []
+        packed = analyze.analyze_packed(result.articles, options, failed)
     with _stage("cluster", progress, on_stage):
         groups = cluster.cluster([p.lite for p in packed], options.cluster)
     with _stage("synthesize", progress, on_stage):
@@ -87,7 +88,10 @@ def build_briefing(
         languages=tuple(options.languages),
         stories=tuple(stories),
         inputs=InputsReport(
-            read=result.read, skipped=result.skipped, duplicates=result.duplicates, warnings=result.warnings
+            read=result.read,
+            skipped=(*result.skipped, *failed),
+            duplicates=result.duplicates,
+            warnings=result.warnings,
         ),
     )
 

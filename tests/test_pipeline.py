@@ -78,3 +78,29 @@ def test_samples_briefing_matches_its_reviewed_golden_file(samples_build: BuildR
     After an intended change, run `pytest --update-golden` and review the diff of tests/golden/ before committing.
     """
     golden("samples.json", json.dumps(json_of(samples_build), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def test_an_article_whose_analysis_fails_is_listed_as_skipped_and_the_day_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A defect one page meets (here: the name finder raising on it) costs that page only, named with the error."""
+    from digest import analyze, ingest, pipeline
+    from digest.options import Options
+
+    broken = ingest.ingest([SAMPLES], Options().ingest).articles[0]
+    real = analyze.mentions.find_mentions
+
+    def breaks_on_one(article, sentences, backend="rules"):
+        if article.id == broken.id:
+            raise IndexError("list index out of range")
+        return real(article, sentences, backend)
+
+    monkeypatch.setattr(analyze.mentions, "find_mentions", breaks_on_one)
+    briefing = pipeline.build_briefing([SAMPLES], Options(workers=1))
+    failed = [s for s in briefing.inputs.skipped if s.reason.startswith("analysis failed")]
+    assert [(s.path, s.reason) for s in failed] == [
+        (broken.source, "analysis failed (IndexError: list index out of range)")
+    ]
+    assert sum(len(story.articles) for story in briefing.stories) == 4  # the other four still make the briefing
+    with pytest.raises(IndexError):  # without a list to report failures in, the error is the caller's
+        analyze.analyze_packed([broken], Options(workers=1))

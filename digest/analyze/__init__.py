@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from digest.analyze import claims, mentions
 from digest.analyze.packing import Packed, Spill, attach, compressed, detach, lite
-from digest.document import Analysis, Article, Sentence
+from digest.document import Analysis, Article, Sentence, Skipped
 from digest.lang import arabic
 from digest.options import Options
 from digest.runtime.parallel import map_spans, span_size, worker_count
@@ -77,9 +77,12 @@ def analyze_all(articles: Sequence[Article], options: Options = _DEFAULTS) -> li
     return _map(analyzed, articles, worker_count(options.workers), attach)
 
 
-def analyze_packed(articles: Sequence[Article], options: Options = _DEFAULTS) -> list[Packed]:
+def analyze_packed(
+    articles: Sequence[Article], options: Options = _DEFAULTS, failed: list[Skipped] | None = None
+) -> list[Packed]:
     """`analyze` over many articles, each analysis packed (`Packed`), in order, in `options.workers` processes
-    when there are enough articles.
+    when there are enough articles. With `failed`, an article whose analysis raises is left out and listed
+    there with the error (a defect one page meets does not cost the day); without it, the error propagates.
 
     The lite analyses share their words: a worker's results hold each distinct token and name once per span
     of articles, and the day's lite analyses once in all (at 2,000 articles, 3 KB of strings an article
@@ -91,18 +94,27 @@ def analyze_packed(articles: Sequence[Article], options: Options = _DEFAULTS) ->
     except OSError:
         spill = None
 
-    def packed(article: Article) -> tuple[bytes, tuple[Any, ...]]:
-        analysis = analyze(article, options)
+    def packed(article: Article) -> tuple[bytes, tuple[Any, ...]] | str:
+        try:
+            analysis = analyze(article, options)
+        except Exception as exc:  # any defect: the article is reported with the error, the day goes on
+            if failed is None:
+                raise
+            return f"analysis failed ({type(exc).__name__}: {exc})"
         return compressed(analysis), detach(lite(analysis))
 
-    def receive(article: Article, result: tuple[bytes, tuple[Any, ...]]) -> Packed:
+    def receive(article: Article, result: tuple[bytes, tuple[Any, ...]] | str) -> Packed | None:
+        if isinstance(result, str):
+            assert failed is not None
+            failed.append(Skipped(article.source or article.id, result))
+            return None
         blob, values = result
         return Packed(_sharing_words(attach(article, values), words), spill.add(blob) if spill else blob)
 
     result = _map(packed, articles, worker_count(options.workers), receive)
     if spill:
         spill.seal()
-    return result
+    return [p for p in result if p is not None]
 
 
 def _sharing_words(analysis: Analysis, words: dict[str, str]) -> Analysis:
