@@ -126,19 +126,6 @@ def test_shipped_model_tags_a_news_sentence() -> None:
     assert ("place", 7, 8) in spans
 
 
-def test_the_tagger_passes_only_the_features_its_model_knows_and_tags_the_same() -> None:
-    model = tagger.Tagger.load()
-    data = tagger.shipped_path().read_bytes()
-    known = tagger.model_attributes(data)
-    assert known == frozenset(model._crf.info().attributes)  # CRFsuite's own reading of the dictionary
-    assert tagger.model_attributes(b"not a model") is None and tagger.model_attributes(data[:64]) is None
-    raws = ["وقال", "الرئيس", "الفرنسي", "إيمانويل", "ماكرونوف", "في", "باريس", "إن", "زرقانستان", "بعيدة"]
-    hints = ["", "", "", "BP:gaz", "", "", "BL:gaz", "", "", ""]
-    feats = tagger.features(raws, None, "", hints)
-    assert any(f not in known for word in feats for f in word)  # unseen words bring features without weights
-    assert model.tag_words(raws, hints=hints) == tagger.spans_of_labels(model._crf.tag(feats))
-
-
 def test_shipped_model_reads_clitics_glued_as_in_news_text() -> None:
     spans = tagger.Tagger.load().tag(["وقال", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس", "إن"])
     assert ("person", 3, 5) in spans

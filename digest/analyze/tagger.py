@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import struct
 import sys
 import tempfile
 import time
@@ -332,11 +331,9 @@ class Tagger:
         self._crf = pycrfsuite.Tagger()
         if isinstance(model, Path):
             self._crf.open(str(model))
-            model = model.read_bytes()
         else:
             self._data = model  # CRFsuite reads the model from this buffer: it must outlive the tagger
             self._crf.open_inmemory(model)
-        self._known = model_attributes(model)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Tagger:
@@ -355,35 +352,12 @@ class Tagger:
         """Spans over words as `read_words` reads them (`hints`, `seen`: see `features`; better with them)."""
         if not raws:
             return []
-        feats = features(raws, separators, after, hints, seen)
-        known = self._known
-        if known is not None:  # CRFsuite ignores a feature it has no weight for, and its time follows those passed
-            feats = [[f for f in word if f in known] for word in feats]
-        return spans_of_labels(self._crf.tag(feats))
+        return spans_of_labels(self._crf.tag(features(raws, separators, after, hints, seen)))
 
     def tag(self, tokens: Sequence[str]) -> list[Span]:
         """Spans over a tokenised sentence, without the rules' hints (`digest.analyze.mentions`, backend "crf",
         gives them and does better); a span covers the tokens its words overlap."""
         return _tag_example(self, Example(tuple(tokens), frozenset()))
-
-
-def model_attributes(model: bytes) -> frozenset[str] | None:
-    """The feature names a CRFsuite model has weights for, read from its attribute dictionary (a CQDB chunk:
-    a table from each id to the offset of its record, a record being the id, the name's size and the name), or
-    None when the bytes are not a model this reader knows."""
-    try:
-        magic, *_, attributes_at, _, _ = struct.unpack_from("<4sI4sIIIIIIIII", model, 0)
-        chunk, _, _, _, count, table_at = struct.unpack_from("<4sIIIII", model, attributes_at)
-        if magic != b"lCRF" or chunk != b"CQDB":
-            return None
-        names = []
-        for at in struct.unpack_from(f"<{count}I", model, attributes_at + table_at):
-            size = struct.unpack_from("<I", model, attributes_at + at + 4)[0]
-            start = attributes_at + at + 8
-            names.append(model[start : start + size - 1].decode("utf-8"))  # the size counts the closing NUL
-    except (struct.error, UnicodeDecodeError):
-        return None
-    return frozenset(names)
 
 
 _override: Path | None = None
