@@ -426,16 +426,6 @@ def test_the_venue_is_where_the_lead_puts_the_event_not_a_place_further_down() -
     assert facts.venue is not None and facts.venue.name["en"] == "Rabat"
 
 
-def test_the_area_around_a_place_is_that_places_venue() -> None:
-    facts = _sited(
-        [
-            ("one.test", "استعادت فصائل المعارضة السيطرة على ثلاث بلدات في ريف حماة بعد معارك عنيفة مع قوات النظام. "),
-            ("two.test", "سيطرت فصائل المعارضة على بلدات بريف حماة الشمالي إثر هجوم واسع على مواقع قوات النظام. "),
-        ]
-    )
-    assert facts.venue is not None and facts.venue.name["en"] == "Hama"
-
-
 @pytest.mark.parametrize(("sites", "found"), [(("one.test", "two.test"), True), (("one.test", "one.test"), False)])
 def test_one_sites_pages_are_one_voice(sites: tuple[str, str], found: bool) -> None:
     lead = "عقد وزراء خارجية الدول الأعضاء اجتماعا في جنيف يوم الثلاثاء 7 مارس 2023 لبحث الأزمة في المنطقة. "

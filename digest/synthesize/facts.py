@@ -717,7 +717,7 @@ def _after_preposition(words: _SentenceCues, i: int, written: str, key: str) -> 
     if first.startswith("ب") and (first, *tokens[1:]) not in _written_forms(key):
         return True
     j = i - 1
-    if j >= 0 and (CUE_FLAGS[norms[j]] & PLACE_HEAD or norms[j] in _AREA):
+    if j >= 0 and CUE_FLAGS[norms[j]] & PLACE_HEAD:
         if norms[j].startswith(("ب", "وب")):
             return True
         j -= 1
@@ -727,8 +727,6 @@ def _after_preposition(words: _SentenceCues, i: int, written: str, key: str) -> 
 
 
 _IN = frozenset({"في", "وفي", "ففي"})
-# The area around a place, written between "in" and its name: "في ريف دمشق", "بضواحي حلب", "في محيط المطار".
-_AREA = frozenset(f"{clitic}{word}" for word in ("ريف", "ضواحي", "اطراف", "محيط") for clitic in ("", "ب", "وب"))
 
 
 def _venue_tie(
