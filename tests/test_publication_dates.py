@@ -11,7 +11,7 @@ import pytest
 from digest.document import Article
 from digest.ingest.batch_dates import batch_window, date_from_batch
 from digest.ingest.clean import clean
-from digest.ingest.metadata import Built, build_article, publication_evidence
+from digest.ingest.metadata import Built, build_article, publication_evidence, url_date
 from digest.ingest.read import Document
 from digest.lang.dates import find_dates, weekday_statements
 from digest.options import IngestOptions
@@ -118,6 +118,46 @@ def test_relative_word_next_to_a_date_only_in_the_lead() -> None:
 def test_date_line_but_not_a_widget(header: str, published: datetime | None) -> None:
     article = built("a", "عنوان الخبر في سطر قصير\n" + header + "\n" + STORY).article
     assert article.published == published
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://site.example/ar/news/2017/12/26/slug", date(2017, 12, 26)),
+        ("http://site.example/knowledge/2015/3/11/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7", date(2015, 3, 11)),
+        ("//site.example/2017/02/28", date(2017, 2, 28)),
+        ("https://site.example/ar/20171227-%D8%B3%D9%88%D8%B1%D9%8A%D8%A7", date(2017, 12, 27)),
+        ("https://site.example/a/2017-12-26-the-slug", date(2017, 12, 26)),
+        ("https://site.example/a/2017_12_26_slug.html", date(2017, 12, 26)),
+        ("https://site.example/index.php/2015-05-05-16-38-46/itemlist", None),  # digits run on: an id
+        ("https://site.example/p/201712261234", None),
+        ("https://site.example/news/2017/12/", None),  # a month's archive
+        ("https://site.example/2017/13/40/x", None),  # not in the calendar
+        ("https://site.example/live/time/10.07.2017", None),
+        ("https://site.example/?d=2017/12/26/", None),  # the query is not where a site files a page
+        ("mailto:desk@site.example/2017/12/26/", None),
+        (None, None),
+    ],
+)
+def test_url_date(url: str | None, day: date | None) -> None:
+    assert url_date(url) == day
+
+
+def test_url_date_dates_an_undated_page_and_overrides_a_far_date_line() -> None:
+    url = "https://site.example/ar/2017/12/26/x"
+    undated = built("a", STORY, url=url).article
+    assert undated.published == datetime(2017, 12, 26)
+    assert how(undated).startswith("URL date 2017-12-26")
+    # a crawl-day widget in the header, weeks after the day the site filed the page under
+    widget = built("b", "عنوان الخبر في سطر قصير\nالأحد 21 يناير 2018 - 10:00\n" + STORY, url=url).article
+    assert widget.published == datetime(2017, 12, 26)
+    assert "set aside: date line" in how(widget)
+    # a date line that agrees (within a day) keeps its time
+    agrees = built("c", "عنوان الخبر في سطر قصير\nالثلاثاء 26 ديسمبر 2017 - 10:00\n" + STORY, url=url).article
+    assert agrees.published == datetime(2017, 12, 26, 10, 0)
+    # a date given with the input stands
+    given = built("d", STORY, published=TUESDAY, url=url).article
+    assert given.published == TUESDAY
 
 
 @pytest.mark.parametrize(

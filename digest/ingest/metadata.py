@@ -5,7 +5,8 @@ scraped page kept twice at its top: `clean.repeated_title`), outlet and author
 (`_find_outlet`: given fields, bylines, datelines, sign-offs and disclaimers by the rules of data file
 `ingest/outlet_patterns.tsv`, else the URL's site: a known outlet's name from `ingest/outlet_sites.tsv`
 (`site_outlet`), else the domain), and the publication datetime (given, else by the rules of
-`publication_evidence`), naive in the desk's zone. How each field was found goes to `Article.inferred`. The
+`publication_evidence`; the day a URL's path files the page under, `url_date`, stands over a text date more than a
+day from it, or none), naive in the desk's zone. How each field was found goes to `Article.inferred`. The
 article text's MinHash sketch is computed here as well, where the text is built (in the process that read
 it), for `fold_duplicates`.
 """
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from urllib.parse import ParseResult, urlparse
+from urllib.parse import ParseResult, unquote, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.document import REPEATED_TITLE, Article
@@ -81,6 +82,29 @@ def domain_of(url: str | None) -> str | None:
     parsed = _web_url(url)
     host = (parsed.hostname or "") if parsed is not None else ""
     return host.removeprefix("www.") or None
+
+
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$)"  # /2017/12/26/slug
+    r"|/((?:19|20)\d\d)([-_]?)(\d\d)\5(\d\d)(?:[-_](?=[^\W\d])|[/.]|$)"  # /2017-12-26-slug, /20171226-slug
+)
+
+
+def url_date(url: str | None) -> date | None:
+    """The day a web address's path gives (`/2017/12/26/…`, `/2017-12-26-slug`, `/20171226-slug`): the day a
+    news site files the article under, which its publication date is. None when the path has no such day, the
+    day is not in the calendar, or its digits run on into more digits (`/2015-05-05-16-38-46/`: an id)."""
+    parsed = _web_url(url)
+    if parsed is None:
+        return None
+    found = _URL_DATE.search(unquote(parsed.path))
+    if found is None:
+        return None
+    year, month, day = (found.group(1), found.group(2), found.group(3)) if found.group(1) else found.group(4, 6, 7)
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _language(text: str, given: str | None) -> tuple[str, str]:
@@ -352,9 +376,15 @@ def build_article(doc: Document, options: IngestOptions) -> Built:
         inferred.append(("published", doc.origin))
     else:
         evidence = publication_evidence(cleaned, cleaned.removed, options.date_lead_chars)
-        published, weekday = evidence.published, evidence.weekday
+        published, weekday, how = evidence.published, evidence.weekday, evidence.how
+        filed = url_date(doc.url)
+        if filed is not None and (published is None or abs((published.date() - filed).days) > 1):
+            # The site filed the page under that day; a date line far from it is a widget or another item's.
+            set_aside = f"; set aside: {how}" if published is not None else ""
+            published, weekday = datetime.combine(filed, datetime.min.time()), None
+            how = f"URL date {filed.isoformat()} (date only){set_aside}"
         note = f"given date {doc.unreadable_date!r} unreadable; " if doc.unreadable_date else ""
-        inferred.append(("published", note + evidence.how))
+        inferred.append(("published", note + how))
     article = Article(
         id=doc.id,
         text=body,
