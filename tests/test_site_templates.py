@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from digest.ingest import ingest
 from digest.ingest.clean import clean
 from digest.options import IngestOptions
@@ -64,6 +66,16 @@ def test_a_timestamp_widget_and_the_title_glued_before_it_are_cut_from_the_line(
     assert text.startswith("قال مسؤول في الدفاع المدني")
     assert "8 : 19" not in text
     assert any(r.reason == "timestamp widget" and "موقع الأخبار" in r.line for r in cleaned.removed)
+
+
+@pytest.mark.parametrize("zone", ["بتوقيت غرينتش", "بتوقيت مكة المكرمة", "GMT"])
+def test_a_widget_with_a_time_zone_leaves_the_lead_verb_after_it(zone: str) -> None:
+    page = (
+        f"الداخلية تقتل انتحاريا في أيمن الموصل الأحد 13 أغسطس 2017 - 01 : 20 {zone} "
+        "أعلنت وزارة الداخلية , السبت , عن قتل انتحاري يرتدي حزاما ناسفا بعد محاصرته بأحد منازل المدينة .\n"
+        + STORIES[0]
+    )
+    assert clean(page).body[0].startswith("أعلنت وزارة الداخلية")
 
 
 def test_a_date_in_a_sentence_is_not_a_widget() -> None:

@@ -195,7 +195,8 @@ def _widget() -> re.Pattern[str]:
     month = "(?:" + "|".join(re.escape(m) for m in months) + ")"
     numeric = r"\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{1,4}"
     named = rf"(?:\d{{1,2}}\s+)?{month}(?:\s?/\s?{month})?\s*,?\s*(?:\d{{1,2}}\s*,?\s*)?\d{{4}}"
-    zone = r"(?:\s?(?:AM|PM|am|pm))?(?:\s?(?:GMT|بتوقيت\s\w+(?:\s\w+)?))?"
+    # one word names the zone ("بتوقيت غرينتش"); the word after it is the report's ("... غرينتش أعلنت الوزارة")
+    zone = r"(?:\s?(?:AM|PM|am|pm))?(?:\s?(?:GMT|بتوقيت\s(?:مكة\sالمكرمة|\w+)))?"
     clock = rf"\d{{1,2}}\s?:\s?\d{{2}}(?:\s?:\s?\d{{2}})?{zone}"
     days = sorted({row["name"] for row in read_tsv("dates/weekdays.tsv")}, key=len, reverse=True)
     weekday = "(?:" + "|".join(re.escape(d) for d in days) + r")\s*[,،]?\s*"
