@@ -717,6 +717,44 @@ def test_what_a_cut_leaves_of_a_title_line_is_no_candidate() -> None:
     assert texts == [report]
 
 
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (  # a photo caption, its date and the site's own credit in brackets, then a byline's initials
+            "دخول القوات إلى مدينة الرقة - 19 تشرين الأول 2017 ( موقع الخبر ) , ع ع ع أعلنت القوات السيطرة "
+            "على مدينة الرقة بشكل رسمي في بيان لها اليوم .",
+            "أعلنت القوات السيطرة على مدينة الرقة بشكل رسمي في بيان لها اليوم .",
+        ),
+        (  # a title and the site's name after a dash
+            "بين خسائر الضربات ومكاسب الحرب - - موقع الخبر على هامش الحرب الدائرة في اليمن خسر التنظيم العشرات .",
+            "على هامش الحرب الدائرة في اليمن خسر التنظيم العشرات .",
+        ),
+        (  # the name and a separator at the start
+            "موقع الخبر : تقدم المفوضية منحة مالية للطلبة الأجانب المقبولين في الجامعات .",
+            "تقدم المفوضية منحة مالية للطلبة الأجانب المقبولين في الجامعات .",
+        ),
+        ("موقع الخبر ينشر تحقيقا عن منحة مالية للطلبة الأجانب في الجامعات .", None),  # the site as subject
+        ("وقال مصدر ل - موقع الخبر إن القصف استهدف المدينة صباح اليوم وأسفر عن قتلى .", None),  # who was told
+        ("وقالت مصادر ل ( موقع الخبر ) إن القصف استهدف المدينة صباح اليوم .", None),
+        ("وأكد المتحدث في حديث مع موقع الخبر أن القصف استهدف المدينة صباح اليوم .", None),
+        ("التقرير - موقع الخبر قال .", None),  # too little report would be left
+    ],
+)
+def test_the_sites_own_name_as_a_credit_ends_what_was_glued_before_the_report(text: str, left: str | None) -> None:
+    assert summarize.strip_own_credit(text, ("موقع الخبر",)) == (left or text)
+
+
+def test_a_page_names_its_site_by_its_outlet_and_its_titles_last_part() -> None:
+    article = Article(
+        id="a",
+        text="نص",
+        title="القوات تعلن السيطرة على المدينة رسميا - موقع الخبر الأحد 21 كانون الثاني / يناير 2018",
+        outlet="news.example",
+    )
+    assert summarize.own_names(article) == ("موقع الخبر",)
+    assert summarize.own_names(replace(article, outlet="موقع الخبر", title=None)) == ("موقع الخبر",)
+
+
 def test_a_template_marker_is_furniture() -> None:
     marker = "المدينة { { city } } عشرات القتلى في تفجير استهدف تجمع الحافلات غرب المدينة اليوم ."
     assert summarize.reject_reason(marker, OPTIONS) == "page furniture"

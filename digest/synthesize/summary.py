@@ -376,6 +376,54 @@ def strip_glued_headline(text: str, language: str = "ar") -> str:
     return text
 
 
+def own_names(article: Article, language: str = "ar") -> tuple[str, ...]:
+    """The names a page gives its own site: its outlet's, when written in the page's script, and the short part
+    that ends its title after a separator, less a date widget ("… رسمي ا - عنب بلدي الأحد 21 كانون الثاني /
+    يناير 2018" → "عنب بلدي")."""
+    names = []
+    if article.outlet and (language != "ar" or arabic.ARABIC_LETTER.search(article.outlet)):
+        names.append(article.outlet.strip())
+    parts = title_segments(article.title or "")
+    if len(parts) > 1:
+        tail = _strip_widget_tail(parts[-1], language)
+        if 1 <= arabic.word_count(tail) <= _BYLINE_WORDS < arabic.word_count(" ".join(parts[:-1])):
+            names.append(tail)
+    return tuple(dict.fromkeys(n for n in names if len(n) >= 3))
+
+
+_CLITIC_LETTERS = frozenset("لبكو")
+_CREDIT_WITHIN = 200  # characters: a site's name this near a sentence's start, after a separator, is a credit
+
+
+@lru_cache(maxsize=4096)
+def _own_credit(name: str) -> re.Pattern[str]:
+    # after a title and a dash ("… - - العربي الجديد على هامش …"), a caption's date ("… 2017 ( عنب بلدي ) , ع ع ع
+    # أعلنت …") or at the very start with a separator ("ترك برس : …"), then stray letters of a byline's initials
+    return re.compile(
+        rf"^(?:[^.!?؟]{{0,{_CREDIT_WITHIN}}}?(?:[-–—|/]\s*|\d\s*[-–—]?\s*\(\s*|[-–—|/]\s*\(\s*)|\s*)"
+        rf"(?P<name>{re.escape(name)})\s*(?:\)\s*)?[-–—:|,،]*\s+(?:[\u0621-\u064A]\s+){{0,3}}"
+    )
+
+
+def strip_own_credit(text: str, names: Sequence[str]) -> str:
+    """The sentence without what a flattened page put before its report, up to the site's own name as a credit
+    (`own_names`): a title and the name after a dash, a photo caption and its credit in brackets after a date;
+    when `_LEFT_WORDS` words of report or more are left. The name at the start needs a separator after it, or a
+    bracket: a site's name can be a sentence's subject ("الشرق الأوسط يشهد …" stays)."""
+    for name in names:
+        found = _own_credit(name).match(text)
+        if found is None:
+            continue
+        before = text[: found.start("name")].rstrip(" -–—|/(").split()
+        if before and before[-1] in _CLITIC_LETTERS:
+            continue  # "قال مصدر ل - عنب بلدي": the site is who was told ("لـ" written with a dash)
+        if before or re.match(rf"{re.escape(name)}\s*[-–—:|)]", text):
+            rest = text[found.end() :]
+            if arabic.word_count(rest) >= _LEFT_WORDS:
+                return rest
+    return text
+
+
 def _title_runs(title: str | None) -> list[list[str]]:
     """The words of a title, then of each of its sentences ("مشروعا قرار وفيتو روسي . . مجلس الأمن يفشل ..."):
     a page may glue the whole title or its last part (the splitter ends a sentence at ". .") to its lead."""
@@ -575,6 +623,7 @@ def candidates(
         position = 0
         facts_of = sentence_facts(analysis)
         site = site_of(analysis.article)
+        names = own_names(analysis.article, language)
         widget = rules(language).widget
         for sentence in analysis.sentences:
             tokens = sentence.tokens or tuple(arabic.content_tokens(sentence.text, language))
@@ -590,7 +639,7 @@ def candidates(
             minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
             if reason and not minor:
                 continue
-            text = strip_glued_title(sentence.text, analysis.article.title)
+            text = strip_own_credit(strip_glued_title(sentence.text, analysis.article.title), names)
             text = strip_dateline(strip_glued_headline(text, language), language)
             if text != sentence.text and (_SEPARATOR_FIRST.match(text) or rules(language).reject.search(text)):
                 continue  # what a cut left is furniture too: the rest of a title line ("- اسم الموقع ...")
