@@ -452,3 +452,15 @@ def test_a_cue_word_heading_a_name_is_not_a_venue_cue() -> None:
         ]
     )
     assert facts.venue is None
+
+
+def test_a_widgets_bare_date_on_undated_pages_does_not_outvote_the_event_day() -> None:
+    # Two outlets write the event's day after a date cue; three undated pages carry the day they were viewed, a
+    # bare date by their headline (a widget): no evidence of the event's day, and none against it either.
+    cued = "أطلقت الجماعة صاروخا باليستيا باتجاه العاصمة يوم الثلاثاء 19 ديسمبر 2017 واعترضته الدفاعات الجوية. "
+    widget = "الأحد 21 يناير 2018 اعترضت الدفاعات الجوية صاروخا باليستيا أطلقته الجماعة باتجاه العاصمة. "
+    analyses = [
+        analyze.analyze(Article(id=f"w{k}", text=f"{t} {FILLER}", url=f"https://site{k}.test/news/{k}"))
+        for k, t in enumerate([cued, cued, widget, widget, widget])
+    ]
+    assert extract(analyses, ExtractOptions()).event_date == date(2017, 12, 19)

@@ -857,10 +857,11 @@ def _event_date(
     analyses: Sequence[Analysis], venue_at: dict[tuple[str, int], int], options: ExtractOptions
 ) -> date | None:
     """The day the outlets' event sentences give the event, when `event_min_articles` outlets give it and more
-    than `event_min_share` of the outlets that write a day in their event sentences write that one (else the
-    story's days are split: several events, or a page's own date). A day counts near a dated article's
-    publication, or after a date cue ("يوم", "المقرر") on an undated page (a bare date by its title is the
-    page's own date or a widget), not inside what a speaker reports (a later meeting he announces)."""
+    than `event_min_share` of the outlets whose event sentences give a day that counts give that one (else the
+    story's days are split: several events). A day counts near a dated article's publication, or after a date
+    cue ("يوم", "المقرر") on an undated page (a bare date by its title is the page's own date or a widget: the
+    crawl day's "الأحد 21 يناير 2018" on many sites), not inside what a speaker reports (a later meeting he
+    announces); a day that does not count is no evidence for or against another."""
     votes: defaultdict[date, float] = defaultdict(float)
     per_site: defaultdict[str, defaultdict[date, float]] = defaultdict(lambda: defaultdict(float))
     written: defaultdict[str, set[date]] = defaultdict(set)
@@ -873,7 +874,6 @@ def _event_date(
         for d in analysis.dates:
             if d.precision != "day" or d.sentence not in lead:
                 continue
-            written[site].add(d.value)
             if published is not None and not _near_publication(d.value, published, options):
                 continue  # an anniversary, a background date, a page's old archive: not this report's event
             text = texts[d.sentence]
@@ -881,7 +881,8 @@ def _event_date(
             i = words.index_at(d.start)
             cued = any(k in words.when for k in range(max(0, i - options.cue_window), i))
             if i >= _reported_from(text) or (published is None and not cued):
-                continue
+                continue  # not evidence of the event's day, and so no evidence against another day either
+            written[site].add(d.value)
             score = 1.0 + (1.5 if cued else 0.0)
             if words.events:
                 score += 1.0
