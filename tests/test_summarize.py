@@ -591,6 +591,11 @@ def test_a_title_glued_before_the_report_is_cut(text: str, title: str | None, le
         ("وقال لافروف إن الاجتماع المقبل سيعقد في موسكو .", False),  # a name that starts with "ل"
         ("كما وجهت الفصائل المسلحة تهديدات إلى سكان المدينة .", True),
         ("وأضاف البيان الصادر عن وزارة الداخلية أن السلطات سحبت بطاقات الإقامة .", False),
+        ('وشدد الكرملين على أن " هذا الأمر هو ما تهدف إليه المبادرة " .', True),  # which matter?
+        ("وتوغلت قوات الجيش , فجر اليوم ذاته , إلى الأراضي السورية .", True),  # which day?
+        ("ووصف الوزير هذه الخطوة بأنها تصعيد خطير .", True),
+        ("وأعلنت الوزارة هذا العام عن خطة جديدة للنقل .", False),  # this year: no referent needed
+        ("ووصف الوزير هذه الخطوة الأحادية بأنها تصعيد خطير .", False),  # the step is said
     ],
 )
 def test_a_sentence_that_leans_on_the_one_before_is_found(text: str, expected: bool) -> None:
