@@ -749,6 +749,16 @@ def test_the_sites_own_name_as_a_credit_ends_what_was_glued_before_the_report(te
     assert summarize.strip_own_credit(text, ("موقع الخبر",)) == (left or text)
 
 
+def test_the_sites_name_right_after_a_title_cut_goes_too() -> None:
+    title = "المفوضية تقدم منحة مالية للطلبة في الجامعات"
+    text = f"{title} موقع الخبر تقدم المفوضية العليا منحة مالية للطلبة الأجانب المقبولين في الجامعات ."
+    (analysis,) = story(text, titles=(title,))
+    analysis = replace(analysis, article=replace(analysis.article, outlet="موقع الخبر"))
+    assert [c.text for c in summarize.candidates([analysis], OPTIONS)] == [
+        "تقدم المفوضية العليا منحة مالية للطلبة الأجانب المقبولين في الجامعات ."
+    ]
+
+
 def test_a_page_names_its_site_by_its_outlet_and_its_titles_last_part() -> None:
     article = Article(
         id="a",
@@ -758,6 +768,20 @@ def test_a_page_names_its_site_by_its_outlet_and_its_titles_last_part() -> None:
     )
     assert summarize.own_names(article) == ("موقع الخبر",)
     assert summarize.own_names(replace(article, outlet="موقع الخبر", title=None)) == ("موقع الخبر",)
+
+
+@pytest.mark.parametrize(
+    ("text", "caption"),
+    [
+        ("سوريا , جرابلس : دخان يتصاعد من المنازل في مدينة جرابلس على الحدود السورية التركية يوم 4 أيلول 2016 .", True),
+        ("تركيا , ريف أنقرة الشمالي : الرئيس التركي يلقي كلمة أمام أنصاره في مهرجان انتخابي حاشد .", True),
+        ("دمشق : قال مصدر عسكري إن القصف استهدف أحياء المدينة الشرقية صباح اليوم .", False),  # a dateline
+        ("العراق , وقال المتحدث إن الحكومة مستعدة للحوار مع جميع الأطراف دون شروط .", False),
+    ],
+)
+def test_a_wire_photos_caption_is_no_summary_sentence(text: str, caption: bool) -> None:
+    reason = summarize.reject_reason(text, OPTIONS)
+    assert (reason is not None and reason.startswith("photo caption")) is caption
 
 
 def test_a_template_marker_is_furniture() -> None:

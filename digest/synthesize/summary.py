@@ -405,11 +405,12 @@ def _own_credit(name: str) -> re.Pattern[str]:
     )
 
 
-def strip_own_credit(text: str, names: Sequence[str]) -> str:
+def strip_own_credit(text: str, names: Sequence[str], after_title: bool = False) -> str:
     """The sentence without what a flattened page put before its report, up to the site's own name as a credit
     (`own_names`): a title and the name after a dash, a photo caption and its credit in brackets after a date;
     when `_LEFT_WORDS` words of report or more are left. The name at the start needs a separator after it, or a
-    bracket: a site's name can be a sentence's subject ("الشرق الأوسط يشهد …" stays)."""
+    bracket, or to follow the page's title just cut (`after_title`: "TITLE | SITE" flattened, then the lead): a
+    site's name can be a sentence's subject ("الشرق الأوسط يشهد …" stays)."""
     for name in names:
         found = _own_credit(name).match(text)
         if found is None:
@@ -417,7 +418,7 @@ def strip_own_credit(text: str, names: Sequence[str]) -> str:
         before = text[: found.start("name")].rstrip(" -–—|/(").split()
         if before and before[-1] in _CLITIC_LETTERS:
             continue  # "قال مصدر ل - عنب بلدي": the site is who was told ("لـ" written with a dash)
-        if before or re.match(rf"{re.escape(name)}\s*[-–—:|)]", text):
+        if before or after_title or re.match(rf"{re.escape(name)}\s*[-–—:|)]", text):
             rest = text[found.end() :]
             if arabic.word_count(rest) >= _LEFT_WORDS:
                 return rest
@@ -480,7 +481,24 @@ def reject_reason(
         return "cut short (ends on a preposition or particle)"
     if _ends_in_open_bracket(text):
         return "cut short (a bracket left open: an abbreviation's dot taken for the end)"
+    if language == "ar" and _photo_caption(text):
+        return "photo caption (a country, a place and a colon before it)"
     return None
+
+
+_CAPTION_HEAD = re.compile(r"^\s*([^\s,،:]+)\s*[,،]\s*(?!و)[^\s,،:.!?؟]+(?:\s[^\s,،:.!?؟]+){0,2}\s:\s")
+
+
+def _photo_caption(text: str) -> bool:
+    """A wire photo's caption: "COUNTRY, PLACE: what the picture shows …" ("سوريا , جرابلس : دخان يتصاعد …").
+    A report's dateline names one place ("دمشق :", "دمشق ( رويترز ) -"), not a country and then a place in it."""
+    from digest.lang.gazetteer import gazetteer
+
+    head = _CAPTION_HEAD.match(text)
+    if head is None:
+        return False
+    entry = gazetteer().lookup(head.group(1))
+    return entry is not None and entry.kind == "country"
 
 
 _OPEN_BRACKET_END = re.compile(r"\(\s*(?:[^()\s]+\s*){0,2}[.!?؟]?\s*$")
@@ -639,10 +657,15 @@ def candidates(
             minor = reason in _SHORT and _reads_in_a_lead(sentence.text, options, language, sentence.tokens)
             if reason and not minor:
                 continue
-            text = strip_own_credit(strip_glued_title(sentence.text, analysis.article.title), names)
+            untitled = strip_glued_title(sentence.text, analysis.article.title)
+            text = strip_own_credit(untitled, names, after_title=untitled != sentence.text)
             text = strip_dateline(strip_glued_headline(text, language), language)
-            if text != sentence.text and (_SEPARATOR_FIRST.match(text) or rules(language).reject.search(text)):
-                continue  # what a cut left is furniture too: the rest of a title line ("- اسم الموقع ...")
+            if text != sentence.text and (
+                _SEPARATOR_FIRST.match(text)
+                or rules(language).reject.search(text)
+                or (language == "ar" and _photo_caption(text))
+            ):
+                continue  # what a cut left is furniture too: the rest of a title line ("- اسم الموقع ..."), a caption
             out.append(
                 Candidate(
                     text=text,
