@@ -55,6 +55,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from digest.document import REPEATED_TITLE, Analysis, Article, Sentence, SummarySentence
 from digest.errors import ConfigError
 from digest.lang import arabic
+from digest.lang.gazetteer import gazetteer
 from digest.options import SummaryOptions
 from digest.resources import read_json
 from digest.runtime.groups import connected_groups
@@ -400,7 +401,7 @@ def _own_credit(name: str) -> re.Pattern[str]:
     # after a title and a dash ("… - - العربي الجديد على هامش …"), a caption's date ("… 2017 ( عنب بلدي ) , ع ع ع
     # أعلنت …") or at the very start with a separator ("ترك برس : …"), then stray letters of a byline's initials
     return re.compile(
-        rf"^(?:[^.!?؟]{{0,{_CREDIT_WITHIN}}}?(?:[-–—|/]\s*|\d\s*[-–—]?\s*\(\s*|[-–—|/]\s*\(\s*)|\s*)"
+        rf"^(?:[^.!?؟]{{0,{_CREDIT_WITHIN}}}?(?:[-–—|/]\s*\(?|\d\s*[-–—]?\s*\()\s*|\s*)"
         rf"(?P<name>{re.escape(name)})\s*(?:\)\s*)?[-–—:|,،]*\s+(?:[\u0621-\u064A]\s+){{0,3}}"
     )
 
@@ -492,8 +493,6 @@ _CAPTION_HEAD = re.compile(r"^\s*([^\s,،:]+)\s*[,،]\s*(?!و)[^\s,،:.!?؟]+(?:
 def _photo_caption(text: str) -> bool:
     """A wire photo's caption: "COUNTRY, PLACE: what the picture shows …" ("سوريا , جرابلس : دخان يتصاعد …").
     A report's dateline names one place ("دمشق :", "دمشق ( رويترز ) -"), not a country and then a place in it."""
-    from digest.lang.gazetteer import gazetteer
-
     head = _CAPTION_HEAD.match(text)
     if head is None:
         return False
