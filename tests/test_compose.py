@@ -224,3 +224,6 @@ def test_sources_that_still_differ_or_a_date_compose_no_headline() -> None:
     )
     assert compose_headline(replace(base, conflicts=(dated,)), "en") is None
     assert compose_headline(base, "en")  # the settled attendance still makes one
+    # more articles on one side of an open dispute do not settle it
+    lopsided = replace(split, claims=(replace(split.claims[0], articles=("a1", "a2", "a3")), *split.claims[1:]))
+    assert compose_headline(replace(base, conflicts=(lopsided,)), "en") is None

@@ -6,8 +6,8 @@ Nothing here is translated; each piece is already in the edition's language:
 
 1. who    the story's first actors (persons first), canonical names from the gazetteer or romanised from
           attested spellings (a guessed romanisation is left out);
-2. what   the settled side of the story's first conflict (the latest report, or the one most sources
-          give; not one the sources still split on, nor a date) whose subject is a name known in the
+2. what   the settled side of the story's first conflict (the latest report of a superseded one; not
+          one the sources still split on, however many give each side, nor a date) whose subject is a name known in the
           edition's language (an actor's canonical or attested spelling, or the claims' own localisation:
           never a guessed romanisation) and whose value reads in it (attendance, representation, a fact
           about a person, who holds a place, a count), as the claims localised it (`claims/values.tsv`); an
@@ -137,14 +137,14 @@ def _spelling_known(actor: Actor) -> bool:
 
 
 def _side(conflict: Conflict) -> tuple[ConflictSide, bool]:
-    """The side a headline states: the latest (superseded reports), else the best supported; and whether the
-    sources still differ (no side is latest and two have the same support)."""
+    """The side a headline states: the latest, when a later report superseded the others; and whether the
+    sources still differ (no side is latest). More sources on one side do not settle a dispute: a rumour told
+    by three sites and denied by two is not a fact to headline ("… alive" over a story of his killing)."""
     latest = [side for side in conflict.claims if side.latest]
     if latest:
         return latest[0], False
     ranked = sorted(conflict.claims, key=lambda side: -len(side.articles))
-    differ = len(ranked) > 1 and len(ranked[0].articles) == len(ranked[1].articles)
-    return ranked[0], differ
+    return ranked[0], len(ranked) > 1
 
 
 def _reference(story: Story) -> date | None:
