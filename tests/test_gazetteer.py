@@ -129,6 +129,10 @@ def test_adjective_country(surface: str, code: str) -> None:
         ("رئيس الوزراء", "Prime Minister", "primer ministro"),
         ("الأمين العام للأمم المتحدة", "UN Secretary-General", "secretario general de la ONU"),
         ("السفير المغربي", "Moroccan Ambassador", "embajador de Marruecos"),
+        # a title its holder no longer holds
+        ("الرئيس العراقي السابق", "Former Iraqi President", "expresidente de Irak"),
+        ("الرئيس اليمني المخلوع", "Former Yemeni President", "expresidente de Yemen"),
+        ("رئيس الوزراء البريطاني السابق", "Former British Prime Minister", "ex primer ministro del Reino Unido"),
     ],
 )
 def test_role_names(arabic: str, en: str, es: str) -> None:

@@ -459,8 +459,10 @@ def compose_role(
     countries: dict[str, CountryInfo],
     names_of: dict[str, dict[str, str]],
     acting: bool = False,
+    former: bool = False,
 ) -> dict[str, str] | None:
-    """A title in ar/en/es from a role key and an affiliation (country code or organisation key)."""
+    """A title in ar/en/es from a role key and an affiliation (country code or organisation key); `acting`
+    ("بالنيابة") and `former` ("السابق", "المخلوع", "الراحل": a title its holder no longer holds) qualify it."""
     rule = next((r for r in role_rules() if r.key == role_key), None)
     if rule is None:
         return None
@@ -486,7 +488,36 @@ def compose_role(
         en = f"Acting {en}"
         es = f"{es} {'interina' if feminine else 'interino'}"
         ar = f"{ar} بالنيابة"
+    if former:
+        en = f"Former {en}"
+        head, _, rest = es.partition(" ")
+        # "expresidente iraquí", "exministra de Asuntos Exteriores"; "ex primer ministro" (a head of two words)
+        es = f"ex{head} {rest}".strip() if head in _ES_ONE_WORD_HEADS else f"ex {es}"
+        ar = f"{ar} {'السابقة' if feminine else 'السابق'}"
     return {"ar": ar, "en": en, "es": es}
+
+
+_ES_ONE_WORD_HEADS = frozenset(
+    [
+        "presidente",
+        "presidenta",
+        "ministro",
+        "ministra",
+        "embajador",
+        "embajadora",
+        "canciller",
+        "rey",
+        "reina",
+        "director",
+        "directora",
+        "jefe",
+        "jefa",
+        "portavoz",
+        "enviado",
+        "enviada",
+    ]
+)
+_FORMER = frozenset({"السابق", "السابقه", "المخلوع", "المخلوعه", "الراحل", "الراحله"})
 
 
 def _with_nisba(title: str, adjective: str, feminine: bool) -> str:
@@ -543,7 +574,8 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
         feminine = _is_feminine_title(text.split()[0])
     names_of = gaz.names_of
     acting = "بالنيابه" in text or "بالوكاله" in text
-    return compose_role(rule.key, affiliation, feminine, gaz.countries, names_of, acting)
+    former = not _FORMER.isdisjoint(text.split())
+    return compose_role(rule.key, affiliation, feminine, gaz.countries, names_of, acting, former)
 
 
 def _at_head(match: re.Match[str] | None) -> bool:
