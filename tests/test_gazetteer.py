@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from digest.lang.gazetteer import gazetteer, name_key, nisba_forms, read_words, role_names, split_words
+from digest.lang.gazetteer import (
+    gazetteer,
+    institution_names,
+    name_key,
+    nisba_forms,
+    read_words,
+    role_names,
+    split_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -202,3 +210,23 @@ def test_read_words_joins_compound_names(text: str, raws: list[str], separators:
     assert [text[start:end] for start, end in zip(words.starts, words.ends, strict=True)] == raws
     tokens, token_raws, _ = split_words(text)
     assert words.norms == [t.norm for t in tokens] and token_raws == raws
+
+
+@pytest.mark.parametrize(
+    ("arabic", "en", "es"),
+    [
+        ("وزارة الدفاع الروسية", "Russian Ministry of Defence", "Ministerio de Defensa de Rusia"),
+        ("الحكومة التركية", "Turkish Government", "Gobierno de Turquía"),
+        ("وزارة الداخلية", "Ministry of the Interior", "Ministerio del Interior"),
+        ("الخارجية الأمريكية", "US Department of State", "Departamento de Estado de EE. UU."),  # its own name
+        ("مجلس النواب الروسي", "State Duma", "Duma Estatal de Rusia"),
+    ],
+)
+def test_a_state_institution_is_named_in_each_language(arabic: str, en: str, es: str) -> None:
+    names = institution_names(arabic)
+    assert names == {"ar": arabic, "en": en, "es": es}
+
+
+@pytest.mark.parametrize("arabic", ["الجيش السوري الحر", "وزارة الدفاع الروسية الجنرال", "حزب الاتحاد الديمقراطي"])
+def test_a_name_that_is_more_than_an_institution_and_its_country_is_not_described(arabic: str) -> None:
+    assert institution_names(arabic) is None

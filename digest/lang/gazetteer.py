@@ -377,6 +377,50 @@ class Gazetteer:
         return dict(entry.names) if entry else None
 
 
+@lru_cache(maxsize=1)
+def _institutions() -> dict[tuple[str, ...], dict[str, tuple[str, str]]]:
+    """Heads of `gazetteer/institutions.tsv`: normalised words → country code ("" for any) → (en, es)."""
+    table: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
+    for row in read_tsv("gazetteer/institutions.tsv"):
+        table.setdefault(tuple(normalize(row["ar"]).split()), {})[row["country"] or ""] = (row["en"], row["es"])
+    return table
+
+
+def institution_names(arabic: str) -> dict[str, str] | None:
+    """A state institution named by its head and its country's adjective, in ar/en/es ("وزارة الدفاع الروسية" →
+    "Russian Ministry of Defence", "Ministerio de Defensa de Rusia"; "وزارة الداخلية" → "Ministry of the
+    Interior"); None for any other name (a head with anything but a country's adjective after it)."""
+    words = arabic.split()
+    norms = tuple(normalize(w) for w in words)
+    heads = _institutions()
+    size = next((k for k in range(len(norms), 0, -1) if norms[:k] in heads), 0)
+    if not size:
+        return None
+    by_country = heads[norms[:size]]
+    rest = " ".join(words[size:])
+    if not rest:
+        if "" not in by_country:
+            return None
+        en, es = by_country[""]
+        return {"ar": arabic, "en": en, "es": es}
+    gaz = gazetteer()
+    info = gaz.countries.get(gaz.adjective_country(rest) or "")
+    names = gaz.country_names(info.code) if info else None
+    if info is None or names is None:
+        return None
+    if info.code in by_country:
+        en, es = by_country[info.code]
+        return {"ar": arabic, "en": en, "es": es}
+    if "" not in by_country:
+        return None
+    en, es = by_country[""]
+    return {
+        "ar": arabic,
+        "en": f"{info.en_adj} {en}" if info.en_adj else f"{en} of {names['en']}",
+        "es": f"{es} {info.es_of}" if info.es_of else f"{es} de {names['es']}",
+    }
+
+
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (cell or "").split("|") if v.strip())
 

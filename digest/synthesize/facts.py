@@ -72,6 +72,7 @@ from digest.lang.gazetteer import (
     bare,
     clitic_readings,
     gazetteer,
+    institution_names,
     name_key,
     read_words,
     role_names,
@@ -511,10 +512,15 @@ def _generic(name: str) -> bool:
 
 
 def _romanized(actors: Sequence[Actor]) -> list[Actor]:
-    """The actors with the Latin spelling of every name the gazetteer does not know."""
+    """The actors with the Latin spelling of every name the gazetteer does not know; a state institution named by
+    its head and its country ("وزارة الدفاع الروسية") is named in each language, not spelled out ("Russian
+    Ministry of Defence", not "Wazara Al-Daffa Al-Rousaye")."""
     out = []
     for actor in actors:
-        if actor.romanized:
+        described = institution_names(actor.name["ar"]) if actor.romanized and actor.kind == "organization" else None
+        if described is not None:
+            actor = replace(actor, name=described, romanized=False)
+        elif actor.romanized:
             latin, sure = romanize_name(actor.name["ar"])
             actor = replace(actor, name={"ar": actor.name["ar"], "en": latin, "es": latin}, romanized_sure=sure)
         out.append(actor)
