@@ -162,6 +162,15 @@ def test_spread_names_completes_a_persons_piece_only(
     assert spread[1] == expected
 
 
+def test_a_particle_as_written_is_not_a_name_read_alone_elsewhere() -> None:
+    # "محمد علي" found once: "علي" alone is him again, but "على" (on) is "علي" only once normalised
+    first = ["وقال", "محمد", "علي", "إن"]
+    second_raw = ["وأكد", "علي", "أن", "الهجوم", "وقع", "على", "الحدود"]
+    second_norm = ["واكد", "علي", "ان", "الهجوم", "وقع", "علي", "الحدود"]
+    spread = tagger.spread_names([first, second_norm], [first, second_raw], [[("person", 1, 3)], []])
+    assert spread[1] == [("person", 1, 2)]
+
+
 def _sentence(text: str) -> mentions._Sentence:
     return mentions._read_article((Sentence("t", 0, text),), "rules")[0]
 

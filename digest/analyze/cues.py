@@ -173,6 +173,11 @@ def _cue_table() -> dict[str, int]:
     return dict(table)
 
 
+# Particles written with a final alef maksura, which normalising makes a name or another word: "على" (on) is
+# "علي" (Ali), "إلى" (to) "الي". Written so, they are the particle: a name read alone elsewhere is not read there.
+PARTICLES_AS_WRITTEN = frozenset({"على", "وعلى", "فعلى", "إلى", "الى", "وإلى", "والى", "حتى", "وحتى", "لدى", "ولدى"})
+
+
 def word_info(raw: str, norm: str) -> int:
     """Bit flags for a word as written (cue lists it belongs to, given-name kind, whether it can be a name)."""
     info = _INFO.get(raw)

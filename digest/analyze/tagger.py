@@ -46,6 +46,7 @@ from digest.analyze.cues import (
     HONORIFIC,
     NATIONALITY,
     ORG_HEAD,
+    PARTICLES_AS_WRITTEN,
     PERSON_NOUN,
     PLACE_HEAD,
     STATE_HEAD,
@@ -299,7 +300,8 @@ def spread_names(
             if i in owned:
                 continue
             alone = next((single[r] for r in surface_readings(norm) if r in single), None)
-            if alone is not None and not word_info(sentence_raws[i], norm) & _NOT_ALONE:
+            raw = sentence_raws[i]
+            if alone is not None and raw not in PARTICLES_AS_WRITTEN and not word_info(raw, norm) & _NOT_ALONE:
                 spans.append((alone, i, i + 1))
         out.append(sorted(spans, key=lambda span: span[1]))
     return out

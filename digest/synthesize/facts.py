@@ -49,6 +49,7 @@ from digest.analyze.cues import (
     NISBA,
     ORG_HEAD,
     PARTICLE,
+    PARTICLES_AS_WRITTEN,
     PERSON_NOUN,
     PLACE_HEAD,
     PLACE_IN_NAME,
@@ -586,8 +587,8 @@ def _plausible_person(group: _Group, name: str, definite: Callable[[], frozenset
             return False  # "بحث" where the story writes "البحث", "ظروف" / "الظروف"
         if raw.endswith(("ها", "هم", "هما")) and len(raw) > 4:
             return False  # a pronoun suffix: "وقادها"
-    if len(flags) == 1 and flags[0] & ANY_GIVEN:
-        return False  # "محمد" alone: nobody a desk could identify
+    if len(flags) == 1 and (flags[0] & ANY_GIVEN or words.raws[0] in PARTICLES_AS_WRITTEN):
+        return False  # "محمد" alone: nobody a desk could identify; "على" (on) is no one
     if flags[0] & GIVEN or (flags[0] & GIVEN_WEAK and len(flags) > 1 and flags[1] & (GIVEN | GIVEN_AMBIGUOUS)):
         return True
     if flags[0] & GIVEN_AMBIGUOUS and len(flags) > 1 and NISBA.match(words.norms[1]):
