@@ -686,18 +686,18 @@ def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sente
             "04 : 37 م - ساء بيروت - قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
             "قال رئيس الوزراء إن دول الجوار لا تعتزم اتخاذ أي إجراء .",
         ),
+        (  # a one-word label before the lead verb
+            "الموضوع : قال وزير الخارجية إن الاجتماع سيعقد غدا .",
+            "قال وزير الخارجية إن الاجتماع سيعقد غدا .",
+        ),
+        (  # but a speaker and his quote stay
+            "الوزير : الاجتماع المقبل سيعقد في الرباط الأسبوع المقبل .",
+            "الوزير : الاجتماع المقبل سيعقد في الرباط الأسبوع المقبل .",
+        ),
     ],
 )
-def test_a_view_counter_an_archive_caption_or_a_clock_before_the_lead_is_cut(text: str, left: str) -> None:
+def test_a_counter_a_caption_a_clock_or_a_label_before_the_lead_is_cut(text: str, left: str) -> None:
     assert summarize.strip_dateline(text) == left
-
-
-def test_a_label_before_the_lead_verb_is_cut_but_a_leans_back_a_quote_stays() -> None:
-    assert summarize.strip_dateline("الموضوع : قال وزير الخارجية إن الاجتماع سيعقد غدا .") == (
-        "قال وزير الخارجية إن الاجتماع سيعقد غدا ."
-    )
-    quote = "الوزير : الاجتماع المقبل سيعقد في الرباط الأسبوع المقبل ."
-    assert summarize.strip_dateline(quote) == quote
 
 
 @pytest.mark.parametrize(
