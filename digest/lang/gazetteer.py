@@ -399,26 +399,20 @@ def institution_names(arabic: str) -> dict[str, str] | None:
     by_country = heads[norms[:size]]
     rest = " ".join(words[size:])
     if not rest:
-        if "" not in by_country:
-            return None
-        en, es = by_country[""]
-        return {"ar": arabic, "en": en, "es": es}
+        general = by_country.get("")
+        return {"ar": arabic, "en": general[0], "es": general[1]} if general else None
     gaz = gazetteer()
     info = gaz.countries.get(gaz.adjective_country(rest) or "")
     names = gaz.country_names(info.code) if info else None
     if info is None or names is None:
         return None
-    if info.code in by_country:
+    if info.code in by_country:  # the country's own name for it
         en, es = by_country[info.code]
-        return {"ar": arabic, "en": en, "es": es}
-    if "" not in by_country:
+    elif "" in by_country:
+        en, es = _of_country(*by_country[""], info, names)
+    else:
         return None
-    en, es = by_country[""]
-    return {
-        "ar": arabic,
-        "en": f"{info.en_adj} {en}" if info.en_adj else f"{en} of {names['en']}",
-        "es": f"{es} {info.es_of}" if info.es_of else f"{es} de {names['es']}",
-    }
+    return {"ar": arabic, "en": en, "es": es}
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
@@ -523,8 +517,7 @@ def compose_role(
         names = names_of.get(f"country:{affiliation}") if info else names_of.get(affiliation or "")
         if info and names:
             ar = _with_nisba(ar, info.nisba[0] if info.nisba else "", feminine)
-            en = f"{info.en_adj} {en}" if info.en_adj else f"{en} of {names['en']}"
-            es = f"{es} {info.es_of}" if info.es_of else f"{es} de {names['es']}"
+            en, es = _of_country(en, es, info, names)
         elif names:
             of = "لل" + names["ar"][2:] if names["ar"].startswith("ال") else "ل" + names["ar"]
             ar, en, es = f"{ar} {of}", f"{en}, {names['en']}", f"{es}, {names['es']}"
@@ -562,6 +555,15 @@ _ES_ONE_WORD_HEADS = frozenset(
     ]
 )
 _FORMER = frozenset({"السابق", "السابقه", "المخلوع", "المخلوعه", "الراحل", "الراحله"})
+
+
+def _of_country(en: str, es: str, info: CountryInfo, names: dict[str, str]) -> tuple[str, str]:
+    """An English and a Spanish title or institution of a country: "{en_adj} {en}" ("Spanish Minister of Foreign
+    Affairs"), else "{en} of {Country}"; "{es} {es_of}" ("ministro de Asuntos Exteriores de España")."""
+    return (
+        f"{info.en_adj} {en}" if info.en_adj else f"{en} of {names['en']}",
+        f"{es} {info.es_of}" if info.es_of else f"{es} de {names['es']}",
+    )
 
 
 def _with_nisba(title: str, adjective: str, feminine: bool) -> str:
