@@ -140,11 +140,10 @@ def _side(conflict: Conflict) -> tuple[ConflictSide, bool]:
     """The side a headline states: the latest, when a later report superseded the others; and whether the
     sources still differ (no side is latest). More sources on one side do not settle a dispute: a rumour told
     by three sites and denied by two is not a fact to headline ("… alive" over a story of his killing)."""
-    latest = [side for side in conflict.claims if side.latest]
-    if latest:
-        return latest[0], False
-    ranked = sorted(conflict.claims, key=lambda side: -len(side.articles))
-    return ranked[0], len(ranked) > 1
+    latest = next((side for side in conflict.claims if side.latest), None)
+    if latest is not None:
+        return latest, False
+    return conflict.claims[0], len(conflict.claims) > 1
 
 
 def _reference(story: Story) -> date | None:
