@@ -82,3 +82,16 @@ def test_a_date_in_a_sentence_is_not_a_widget() -> None:
     sentence = "وقال الوزير في مؤتمر صحفي يوم 12 مايو 2022 إن الاجتماع سيعقد في الساعة العاشرة صباحا في مراكش."
     cleaned = clean(sentence + "\n" + STORIES[0])
     assert sentence in cleaned.body
+
+
+@pytest.mark.parametrize("byline", ["كتبت - إيمان محمود :", "كتب - محمد قاسم :", "بقلم : علاء أبو صالح :"])
+def test_a_byline_and_the_title_glued_before_it_are_cut_from_the_lead(byline: str) -> None:
+    lead = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في العاصمة بطاقة ثلاثمئة سرير ."
+    cleaned = clean(f"مستشفى جديد في العاصمة {byline} {lead}\n{STORIES[1]}")
+    assert cleaned.body[0] == lead
+    assert any(r.reason == "byline" and r.line.endswith(byline) for r in cleaned.removed)
+
+
+def test_a_writer_quoted_in_a_sentence_is_not_a_byline() -> None:
+    sentence = "وقال الكاتب إن الحكومة كتبت : هذه رسالة واضحة للجميع في المنطقة كلها بلا استثناء ."
+    assert sentence in clean(sentence + "\n" + STORIES[0]).body

@@ -239,6 +239,22 @@ def _cut_widget(line: str) -> tuple[str, str | None]:
     return line, None
 
 
+_BYLINE = re.compile(r"(?:^|\s)(?:كتبت?|كتبه|بقلم)\s*[-–—:]+\s*[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+){0,4}\s*:\s")
+"""A byline ("كتبت - إيمان محمود :") in a line: the page's title and the writer's name before its lead."""
+
+
+def _cut_byline(line: str) -> tuple[str, str | None]:
+    """A line with the byline in its first half cut off, and all the page glued before it (its title); what
+    was cut, or None. The lead after it must keep `_WIDGET_MIN_REST` words."""
+    match = _BYLINE.search(line)
+    if match is None:
+        return line, None
+    before, after = line[: match.start()], line[match.end() :].strip()
+    if len(before.split()) > len(line.split()) // 2 or len(after.split()) < _WIDGET_MIN_REST:
+        return line, None
+    return after, line[: match.end()].strip()
+
+
 def _split_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", arabic.clean_invisible(text))
     return [line for raw in text.split("\n") if (line := _SPACES.sub(" ", raw).strip())]
@@ -266,6 +282,9 @@ def clean(text: str, language: str = "ar", title: str | None = None, cohesion_mi
             removed.append(Removal(widget, "timestamp widget"))
             if not line:
                 continue
+        line, byline = _cut_byline(line)
+        if byline is not None:
+            removed.append(Removal(byline, "byline"))
         cut = _inline_tail().search(line)
         if cut and cut.start() > 0 and _words(line[: cut.start()]) >= 3:
             head, tail = line[: cut.start()].strip(), line[cut.start() :].strip()

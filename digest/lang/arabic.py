@@ -49,6 +49,8 @@ _SENTENCE_END = re.compile(
     r"|(?<=[\u0621-\u064A]{2}[.!؟])(?<!\.\.)(?=[\u0621-\u064A])"
     r"|\n+"
 )
+_ELISION = re.compile(r"([(\[])\s*(?:(?:\.\s*){2,}|…\s*)([)\]])")
+"""Words left out of a quote, "( . . . )": one mark "(…)", never the end of a sentence."""
 _LINE_END = re.compile(r"[.!?؟۔:…\"”»)\]]\s*$")
 
 
@@ -190,9 +192,10 @@ def unwrap_lines(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split a text into sentences, keeping each sentence's own punctuation."""
+    """Split a text into sentences, keeping each sentence's own punctuation (an elision is written "(…)")."""
     sentences = []
-    for piece in _SENTENCE_END.split(unwrap_lines(clean_invisible(text))):
+    text = _ELISION.sub(r"\1…\2", unwrap_lines(clean_invisible(text)))
+    for piece in _SENTENCE_END.split(text):
         piece = piece.strip()
         if piece and (ARABIC_LETTER.search(piece) or LATIN_LETTER.search(piece)):
             sentences.append(piece)
