@@ -137,6 +137,10 @@ def test_adjective_country(surface: str, code: str) -> None:
         ("رئيس الوزراء", "Prime Minister", "primer ministro"),
         ("الأمين العام للأمم المتحدة", "UN Secretary-General", "secretario general de la ONU"),
         ("السفير المغربي", "Moroccan Ambassador", "embajador de Marruecos"),
+        # the country is named after the office: "المالية" in "وزير المالية" is Finance, not Mali's adjective
+        ("وزير المالية", "Minister of Finance", "ministro de Hacienda"),
+        ("وزير المالية العراقي", "Iraqi Minister of Finance", "ministro de Hacienda de Irak"),
+        ("الرئيس المالي", "Malian President", "presidente de Malí"),
         # a title its holder no longer holds
         ("الرئيس العراقي السابق", "Former Iraqi President", "expresidente de Irak"),
         ("الرئيس اليمني المخلوع", "Former Yemeni President", "expresidente de Yemen"),

@@ -611,11 +611,12 @@ def _compute_role_names(arabic_role: str, country: str | None, feminine: bool | 
     text = " ".join(text.split())
     if not text:
         return None
-    rule = next((r for r in role_rules() if _at_head(r.pattern.search(text))), None)
-    if rule is None or not _SUBNATIONAL.isdisjoint(text.split()):
+    match, rule = next(((m, r) for r in role_rules() if _at_head(m := r.pattern.search(text))), (None, None))
+    if match is None or rule is None or not _SUBNATIONAL.isdisjoint(text.split()):
         return None  # "رئيس حكومة ولاية فيكتوريا" is a state's premier, not a Prime Minister
     gaz = gazetteer()
-    affiliation = _affiliation(arabic_role, gaz) or country
+    # the country is named after the office, not inside it: "وزير المالية" is Finance, not Mali's ("المالي")
+    affiliation = _affiliation(text, gaz, match.end()) or country
     if feminine is None:
         feminine = _is_feminine_title(text.split()[0])
     names_of = gaz.names_of
@@ -645,15 +646,19 @@ _ROLE_CLITICS = re.compile(r"[وف]?(?:[بلك]|ال|بال|لل|كال)?")
 _SUBNATIONAL = frozenset({"ولايه", "الولايه", "اقليم", "الاقليم", "مقاطعه", "المقاطعه", "محافظه", "المحافظه"})
 
 
-def _affiliation(arabic_role: str, gaz: Gazetteer) -> str | None:
+def _affiliation(arabic_role: str, gaz: Gazetteer, office_end: int = 0) -> str | None:
+    """The country or organisation a title names in its words after the office's (which end at `office_end`)."""
     tokens = tokenize(arabic_role)
-    for i in range(len(tokens)):
+    first = next((i for i, t in enumerate(tokens) if t.start >= office_end), len(tokens))
+    for i in range(first, len(tokens)):
         for n in (2, 1):
             if i + n <= len(tokens):
                 code = gaz.adjective_country(" ".join(t.norm for t in tokens[i : i + n]))
                 if code:
                     return code
-    for _, i, _, entry in gaz.find_tokens(tokens):
+    for _, i, end, entry in gaz.find_tokens(tokens):
+        if end <= first:  # a name that runs on after the office's words counts ("رئيس جمهورية الصين الشعبية")
+            continue
         if entry.kind == "country" and entry.country:
             return entry.country
         if entry.kind == "organization" and i > 0:
