@@ -35,6 +35,9 @@ def _roles(text: str) -> dict[str, str | None]:
         ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "ناصر بوريطة", "وزير الخارجية المغربي"),
         # the name after "باسم" is whom a spokesman speaks for, not the spokesman
         ("ورفضت متحدثة باسم كارلو فيرانتي يوم الثلاثاء هذه الاتهامات.", "كارلو فيرانتي", None),
+        # a title inside the apposition of the name before it is not the next words' title
+        ("كما أدان محمود عفيفي , المتحدث الرسمي باسم أمين عام جامعة الدول العربية , قيام مليشيات الحوثي "
+         "بإطلاق صاروخ باليستي جديد .", "قيام مليشيات الحوثي", None),
     ],
 )  # fmt: skip
 def test_a_title_binds_to_the_name_it_stands_in_apposition_to(text: str, person: str, role: str | None) -> None:

@@ -223,7 +223,7 @@ def _skip_honorifics(s: _Sentence, k: int) -> int:
 def _titles(s: _Sentence, cues: Cues) -> None:
     """Titles before a name ("وزير الخارجية، ناصر بوريطة") and after one ("ناصر بوريطة، وزير الخارجية")."""
     n = len(s.norms)
-    i = 0
+    i = apposition_end = 0
     while i < n:
         if s.owner[i] is not None or not s.flags[i] & TITLE:
             i += 1
@@ -232,7 +232,8 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         title = s.between(i, end)
         before = s.spans[s.owner[i - 1]] if i > 0 and s.owner[i - 1] is not None else None  # type: ignore[index]
         if role_names(title) is None or (before is not None and before.kind == "person"):
-            # not a title, or the apposition of the name before it (read below)
+            if role_names(title) is not None:
+                apposition_end = end  # the apposition of the name before it (read below)
             i += 1
             continue
         k = _skip_honorifics(s, end)
@@ -249,7 +250,9 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         elif k < n and span is None and s.owner[k] is None:
             starts_given = _given_name(s, k) == "given"
             name_end = _given_name_end(s, k, cues, strict=False) if starts_given else _name_end(s, k, cues)
-            framed = s.breaks[k] or k > end  # "title، name" or "title honorific name"
+            # "title، name" or "title honorific name"; not a title inside the apposition of the name before it
+            # ("عفيفي , المتحدث باسم أمين عام الجامعة , قيام ..."), which names a person only right after it
+            framed = (s.breaks[k] or k > end) and i >= apposition_end
             closed = name_end == n or s.breaks[name_end] or bool(s.flags[name_end] & STOP)
             if name_end > k and ((framed and closed and name_end - k <= 4) or starts_given):
                 s.add(_Span(k, name_end, "person", None, role, "title"))
