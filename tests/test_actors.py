@@ -35,6 +35,10 @@ def _roles(text: str) -> dict[str, str | None]:
         ("وصافح بلينكن وزير الخارجية المغربي ناصر بوريطة في الرباط.", "ناصر بوريطة", "وزير الخارجية المغربي"),
         # the name after "باسم" is whom a spokesman speaks for, not the spokesman
         ("ورفضت متحدثة باسم كارلو فيرانتي يوم الثلاثاء هذه الاتهامات.", "كارلو فيرانتي", None),
+        # a title joined by "و" starts another person: not the apposition of the name before it
+        ("ووجه الأسد الشكر إلى بوتين ووزير الدفاع وقائد الأركان الروسيين عن دعمهما .", "بوتين", None),
+        ("بلقاء دونالد ترامب , ووزير الخارجية ريكس تيلرسون , ووزير الدفاع جيم ماتيس .", "ريكس تيلرسون",
+         "ووزير الخارجية"),
         # a title inside the apposition of the name before it is not the next words' title
         ("كما أدان محمود عفيفي , المتحدث الرسمي باسم أمين عام جامعة الدول العربية , قيام مليشيات الحوثي "
          "بإطلاق صاروخ باليستي جديد .", "قيام مليشيات الحوثي", None),

@@ -231,6 +231,8 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         end, name_next = _title_end(s, i, cues)
         title = s.between(i, end)
         before = s.spans[s.owner[i - 1]] if i > 0 and s.owner[i - 1] is not None else None  # type: ignore[index]
+        if before is not None and _conjoined_title(title):
+            before = None  # "بوتين ووزير الدفاع ...": another person's title, not Putin's apposition
         if role_names(title) is None or (before is not None and before.kind == "person"):
             if role_names(title) is not None:
                 apposition_end = end  # the apposition of the name before it (read below)
@@ -270,13 +272,19 @@ def _titles(s: _Sentence, cues: Cues) -> None:
         if s.flags[k] & TITLE and s.owner[k] is None:
             end, name_next = _title_end(s, k, cues)
             title = s.between(k, end)
-            if role_names(title) is None:
+            if role_names(title) is None or _conjoined_title(title):
                 continue
             following = _titled_next(s, end, name_next)
             if following is None:
                 span.role = title
             elif following.kind == "person" and not following.role:
                 following.role = title
+
+
+def _conjoined_title(title: str) -> bool:
+    """A title joined by "و" to what comes before it ("ووزير الدفاع", "والرئيس"; not "وزير", "ولي العهد"): it
+    starts another person, never the apposition of the name before it."""
+    return title.startswith("و") and role_names(title[1:]) is not None
 
 
 def _spoken_for(s: _Sentence, start: int, end: int, title: str) -> str | None:
