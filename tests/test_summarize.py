@@ -700,6 +700,10 @@ def test_a_title_piece_glued_before_the_lead_is_cut_and_a_title_line_is_no_sente
             "وقالت القوات إن الخطتين الاستراتيجيتين ستنفذان خلال أيام في المدينة .",
             "وقالت القوات إن الخطتين الاستراتيجيتين ستنفذان خلال أيام في المدينة .",
         ),
+        (  # a transcript's bracketed label
+            "[ تقرير مسجل ] قال مراسلنا إن القصف استهدف المدينة صباح اليوم .",
+            "قال مراسلنا إن القصف استهدف المدينة صباح اليوم .",
+        ),
         (  # a stray comma left by the splitter
             ", وقال المتحدث إن الاجتماع سيعقد غدا في العاصمة .",
             "وقال المتحدث إن الاجتماع سيعقد غدا في العاصمة .",
@@ -733,6 +737,7 @@ def test_a_counter_a_caption_a_clock_or_a_label_before_the_lead_is_cut(text: str
         "مكتب المفوضية في العاصمة للاستعلامات العامة والشكاوى office @ example .",
         "- News Agency 21 يناير 2018 مباشر الوزير يصل إلى العاصمة في زيارة رسمية REUTERS .",
         "25 - مع انتهاء المرحلة الأولى تبدأ المرحلة الثانية التي تشمل إطلاق سراح المعتقلين .",  # a list's item
+        "مواضيع ذات صلة بعد إعلان رئيس الوزراء النصر النهائي على التنظيم في البلاد .",  # related articles
     ],
 )
 def test_a_contact_list_or_a_title_line_left_of_a_cut_is_furniture(text: str) -> None:
